@@ -1,0 +1,206 @@
+// The engine: reverse mode over the tape. An iterative walk over the reachable nodes in
+// decreasing creation order, a seed gradient, broadcast sum-back and accumulation.
+
+import { ones } from '../creation.js';
+import { AnomalyError, AutogradError, fmtShape, ShapeError } from '../errors.js';
+import { add } from '../ops/add.js';
+import { cast } from '../ops/cast.js';
+import { sameShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { enableGrad, isAnomalyEnabled, noGrad } from './mode.js';
+import type { Node } from './node.js';
+import { accumulateInto, sumTo } from './sum-to.js';
+
+export interface BackwardOptions {
+  /** Keep the graph so that a second backward can run through it (default false). */
+  readonly retainGraph?: boolean;
+  /** Record the backward pass itself, for gradients of gradients (default false). */
+  readonly createGraph?: boolean;
+}
+
+export interface GradOptions extends BackwardOptions {
+  /** The gradient of `output` to start from; required unless `output` has one element. */
+  readonly gradOutput?: Tensor;
+  /** Return null for an input the output does not depend on, instead of throwing. */
+  readonly allowUnused?: boolean;
+}
+
+function seedGradient(op: string, output: Tensor, gradOutput: Tensor | undefined): Tensor {
+  if (gradOutput === undefined) {
+    if (output.size !== 1) {
+      throw new AutogradError(
+        op,
+        `gradient can be implied only for an output with one element; this output has shape ${fmtShape(output.shape)}: pass gradOutput of that shape`,
+      );
+    }
+    return ones(output.shape, { dtype: output.dtype });
+  }
+  if (!sameShape(gradOutput.shape, output.shape)) {
+    throw new ShapeError(
+      op,
+      `gradOutput has shape ${fmtShape(gradOutput.shape)} but the output has shape ${fmtShape(output.shape)}`,
+      [gradOutput.shape, output.shape],
+    );
+  }
+  return gradOutput;
+}
+
+/** Every node reachable from `root`, in decreasing creation order. */
+function reachable(root: Node): Node[] {
+  const seen = new Set<Node>([root]);
+  const stack = [root];
+  const out: Node[] = [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    out.push(node);
+    for (const input of node.inputs) {
+      const fn = input.gradFn;
+      if (fn !== null && !seen.has(fn)) {
+        seen.add(fn);
+        stack.push(fn);
+      }
+    }
+  }
+  return out.sort((a, b) => b.seq - a.seq);
+}
+
+function checkFinite(node: Node, i: number, g: Tensor): void {
+  const d = g.data.data;
+  for (let k = 0; k < d.length; k++) {
+    if (!Number.isFinite(d[k]!)) {
+      throw new AnomalyError(
+        node.op,
+        'backward',
+        `backward of '${node.op}' (op #${node.seq}) produced a NaN or Inf in the gradient of input ${i} (shape ${fmtShape(g.shape)})`,
+      );
+    }
+  }
+}
+
+/**
+ * Run reverse mode from `output`. Gradients of the leaves that require grad go to
+ * `onLeaf`; gradients of the tensors in `wanted` (leaf or not) are returned.
+ */
+function run(
+  op: string,
+  output: Tensor,
+  seed: Tensor,
+  options: BackwardOptions,
+  onLeaf: ((leaf: Tensor, g: Tensor) => void) | null,
+  wanted: readonly Tensor[],
+): Map<Tensor, Tensor> {
+  const retain = options.retainGraph ?? options.createGraph ?? false;
+  const result = new Map<Tensor, Tensor>();
+  const wantedSet = new Set(wanted);
+  const root = output.gradFn;
+  if (root === null) {
+    if (wantedSet.has(output)) result.set(output, seed);
+    else if (onLeaf && output.requiresGrad) onLeaf(output, seed);
+    return result;
+  }
+  const grads = new Map<Node, Tensor>([[root, seed]]);
+  const anomaly = isAnomalyEnabled();
+  for (const node of reachable(root)) {
+    const dy = grads.get(node);
+    if (dy === undefined) continue;
+    grads.delete(node);
+    const ctx = node.ctx;
+    if (ctx === null) {
+      throw new AutogradError(
+        op,
+        `trying to backward through the graph a second time ('${node.op}' was already freed); pass { retainGraph: true } to the first backward if you need to backward twice`,
+      );
+    }
+    if (wantedSet.has(ctx.output)) result.set(ctx.output, dy);
+    const gs = node.rule(dy, ctx);
+    if (!retain) node.ctx = null;
+    node.inputs.forEach((input, i) => {
+      const raw = gs[i];
+      if (raw === null || raw === undefined || !input.requiresGrad) return;
+      let g = sumTo(raw, input.shape, node.op, i);
+      if (g.dtype !== input.dtype) g = cast(g, input.dtype);
+      if (anomaly) checkFinite(node, i, g);
+      const fn = input.gradFn;
+      if (fn !== null) {
+        const prev = grads.get(fn);
+        grads.set(fn, prev === undefined ? g : add(prev, g));
+      } else if (wantedSet.has(input)) {
+        const prev = result.get(input);
+        result.set(input, prev === undefined ? g : add(prev, g));
+      } else if (onLeaf) onLeaf(input, g);
+    });
+  }
+  return result;
+}
+
+/**
+ * Backpropagate from `output` into the `.grad` of every leaf that requires grad.
+ * Called as `loss.backward()`.
+ */
+export function backward(output: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
+  if (!output.requiresGrad) {
+    throw new AutogradError(
+      'backward',
+      `the tensor (shape ${fmtShape(output.shape)}) does not require grad and has no graph; create the inputs with { requiresGrad: true }`,
+    );
+  }
+  const createGraph = options.createGraph ?? false;
+  const body = (): void => {
+    const seed = seedGradient('backward', output, gradOutput);
+    run(
+      'backward',
+      output,
+      seed,
+      options,
+      (leaf, g) => {
+        if (createGraph) leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
+        else if (leaf.grad === null) leaf.grad = g.clone();
+        else accumulateInto(leaf.grad, g);
+      },
+      [],
+    );
+  };
+  if (createGraph) enableGrad(body);
+  else noGrad(body);
+}
+
+/**
+ * The gradients of `output` with respect to `inputs`, without touching any `.grad`.
+ *
+ * @example
+ * const [dx] = grad(x.pow(3).sum(), [x], { createGraph: true }); // 3x², itself differentiable
+ */
+export function grad(
+  output: Tensor,
+  inputs: readonly Tensor[],
+  options: GradOptions = {},
+): (Tensor | null)[] {
+  inputs.forEach((t, i) => {
+    if (!t.requiresGrad) {
+      throw new AutogradError(
+        'grad',
+        `input ${i} (shape ${fmtShape(t.shape)}) does not require grad`,
+      );
+    }
+  });
+  if (!output.requiresGrad) {
+    throw new AutogradError(
+      'grad',
+      `the output (shape ${fmtShape(output.shape)}) does not require grad`,
+    );
+  }
+  const body = (): (Tensor | null)[] => {
+    const seed = seedGradient('grad', output, options.gradOutput);
+    const found = run('grad', output, seed, options, null, inputs);
+    return inputs.map((t, i) => {
+      const g = found.get(t);
+      if (g !== undefined) return g;
+      if (options.allowUnused) return null;
+      throw new AutogradError(
+        'grad',
+        `input ${i} (shape ${fmtShape(t.shape)}) was not used to compute the output; pass { allowUnused: true } to get null for it`,
+      );
+    });
+  };
+  return options.createGraph ? enableGrad(body) : noGrad(body);
+}

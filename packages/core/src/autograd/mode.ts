@@ -1,0 +1,58 @@
+// Global switches of the tape: whether ops record, and anomaly detection.
+
+let gradEnabled = true;
+let anomalyEnabled = false;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/**
+ * Run `fn` without recording ops on the tape (for evaluation and parameter updates).
+ * The switch covers the synchronous part of `fn` only.
+ *
+ * @example
+ * const acc = noGrad(() => model.forward(x).argmax(1));
+ */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Run `fn` with recording on, even inside `noGrad`. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+export function isAnomalyEnabled(): boolean {
+  return anomalyEnabled;
+}
+
+/**
+ * Run `fn` in anomaly mode: the first op whose forward or backward produces a NaN or an
+ * Inf from finite inputs throws an `AnomalyError` naming the op (for backward, the forward
+ * op the gradient belongs to).
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const prev = anomalyEnabled;
+  anomalyEnabled = true;
+  try {
+    return fn();
+  } finally {
+    anomalyEnabled = prev;
+  }
+}
+
+/** Turn anomaly mode on or off for everything that follows. */
+export function setDetectAnomaly(enabled: boolean): void {
+  anomalyEnabled = enabled;
+}

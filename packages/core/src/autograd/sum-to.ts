@@ -1,0 +1,41 @@
+// Broadcast sum-back: the one place where a gradient is reduced to its input's shape.
+import { fmtShape, ShapeError } from '../errors.js';
+import { addKernel } from '../ops/add.js';
+import { reshape } from '../ops/reshape.js';
+import { sum } from '../ops/sum.js';
+import { sameShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+/** Sum `g` over the dims along which `shape` was broadcast; a ShapeError if it can't fit. */
+export function sumTo(g: Tensor, shape: readonly number[], op: string, input: number): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  let ok = lead >= 0;
+  for (let i = 0; ok && i < g.ndim; i++) {
+    const target = i < lead ? 1 : shape[i - lead]!;
+    if (i < lead || (target === 1 && g.shape[i] !== 1)) dims.push(i);
+    else if (target !== g.shape[i]) ok = false;
+  }
+  if (!ok) {
+    throw new ShapeError(
+      op,
+      `backward returned a gradient of shape ${fmtShape(g.shape)} for input ${input} of shape ${fmtShape(shape)}`,
+      [g.shape, shape],
+    );
+  }
+  const s = dims.length > 0 ? sum(g, dims, true) : g;
+  return reshape(s, shape);
+}
+
+/** `dst += g` in place on dst's buffer (dst is contiguous: the engine made it). */
+export function accumulateInto(dst: Tensor, g: Tensor): void {
+  if (!sameShape(dst.shape, g.shape)) {
+    throw new ShapeError(
+      'backward',
+      `cannot accumulate a gradient of shape ${fmtShape(g.shape)} into .grad of shape ${fmtShape(dst.shape)}`,
+      [dst.shape, g.shape],
+    );
+  }
+  addKernel.into(dst.data.data, dst.shape, [dst.data, g.data]);
+}

@@ -1,0 +1,208 @@
+// Creation functions: from data, constants, ranges, and seeded random values.
+import ndarray, { type NdArray } from 'ndarray';
+import { allocate, checkDtype, type DType, type FloatArray } from './dtype.js';
+import { DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
+import { getDefaultRng, type Rng } from './random.js';
+import { checkShape, sizeOf } from './shape.js';
+import { fromBuffer, type NestedArray, Tensor } from './tensor.js';
+
+export interface CreateOptions {
+  /** 'float32' (default) or 'float64'. */
+  readonly dtype?: DType;
+  readonly requiresGrad?: boolean;
+}
+
+export interface TensorOptions extends CreateOptions {
+  /** The shape of flat data (a typed array or a flat list); required for a typed array of rank ≠ 1. */
+  readonly shape?: readonly number[];
+}
+
+export interface RandomOptions extends CreateOptions {
+  /** The generator to draw from; the default one (see `manualSeed`) if absent. */
+  readonly rng?: Rng;
+}
+
+type Data = NestedArray | readonly NestedArray[] | ArrayLike<number>;
+
+/** Infer the shape of nested arrays, checking that they are not ragged. */
+function inferShape(data: Data): number[] {
+  const shape: number[] = [];
+  let cur: unknown = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  return shape;
+}
+
+function fill(op: string, data: unknown, shape: readonly number[], out: FloatArray): void {
+  let pos = 0;
+  const walk = (x: unknown, dim: number, path: number[]): void => {
+    if (dim === shape.length) {
+      if (typeof x !== 'number') {
+        throw new ValueError(
+          op,
+          `expected a number at [${path.join('][')}], got ${Array.isArray(x) ? 'an array (the nested arrays are ragged)' : typeof x}`,
+        );
+      }
+      out[pos++] = x;
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[dim]) {
+      const got = Array.isArray(x) ? `length ${x.length}` : typeof x;
+      throw new ValueError(
+        op,
+        `ragged nested arrays: at [${path.join('][')}] expected an array of length ${shape[dim]} (shape ${fmtShape(shape)}), got ${got}`,
+      );
+    }
+    for (let i = 0; i < x.length; i++) walk(x[i], dim + 1, [...path, i]);
+  };
+  walk(data, 0, []);
+}
+
+/**
+ * A tensor from a number, nested arrays, or a typed array / flat list with `shape`.
+ *
+ * @example
+ * tensor([[1, 2], [3, 4]]);                                  // float32 [2, 2]
+ * tensor(new Float64Array(6), { shape: [2, 3] });            // dtype from the array
+ * tensor(3, { dtype: 'float64', requiresGrad: true });       // a scalar, shape []
+ */
+export function tensor(data: Data, options: TensorOptions = {}): Tensor {
+  const op = 'tensor';
+  const requiresGrad = options.requiresGrad ?? false;
+  if (
+    ArrayBuffer.isView(data) ||
+    (options.shape !== undefined && Array.isArray(data) && !data.some(Array.isArray))
+  ) {
+    const flat = data as ArrayLike<number>;
+    const dtype = options.dtype ?? (flat instanceof Float64Array ? 'float64' : 'float32');
+    checkDtype(op, dtype);
+    const shape = options.shape === undefined ? [flat.length] : checkShape(op, [...options.shape]);
+    if (sizeOf(shape) !== flat.length) {
+      throw new ShapeError(
+        op,
+        `shape ${fmtShape(shape)} needs ${sizeOf(shape)} values but the data has ${flat.length}`,
+        [shape],
+      );
+    }
+    const buf = allocate(dtype, flat.length);
+    for (let i = 0; i < flat.length; i++) buf[i] = flat[i]!;
+    return fromBuffer(buf, shape, requiresGrad);
+  }
+  if (typeof data !== 'number' && !Array.isArray(data)) {
+    throw new ValueError(
+      op,
+      `expected a number, nested arrays or a typed array, got ${data === null ? 'null' : typeof data}`,
+    );
+  }
+  const dtype = checkDtype(op, options.dtype ?? 'float32');
+  const shape = inferShape(data);
+  const buf = allocate(dtype, sizeOf(shape));
+  fill(op, data, shape, buf);
+  if (options.shape !== undefined) {
+    const want = checkShape(op, [...options.shape]);
+    if (sizeOf(want) !== buf.length) {
+      throw new ShapeError(
+        op,
+        `shape ${fmtShape(want)} needs ${sizeOf(want)} values but the data has ${buf.length}`,
+        [want, shape],
+      );
+    }
+    return fromBuffer(buf, want, requiresGrad);
+  }
+  return fromBuffer(buf, shape, requiresGrad);
+}
+
+/** A tensor of `value` everywhere. */
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  const s = checkShape('full', [...shape]);
+  const buf = allocate(checkDtype('full', options.dtype ?? 'float32'), sizeOf(s));
+  if (value !== 0) buf.fill(value);
+  return fromBuffer(buf, s, options.requiresGrad ?? false);
+}
+
+export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Zeros with the shape and dtype of `t`. */
+export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, ...options });
+}
+
+/** Ones with the shape and dtype of `t`. */
+export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, ...options });
+}
+
+/** Standard normal samples, from `options.rng` or the default generator. */
+export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const t = zeros(shape, options);
+  const rng = options.rng ?? getDefaultRng();
+  const d = t.data.data;
+  for (let i = 0; i < d.length; i++) d[i] = rng.normal();
+  return t;
+}
+
+/** Uniform samples in [0, 1). */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const t = zeros(shape, options);
+  const rng = options.rng ?? getDefaultRng();
+  const d = t.data.data;
+  for (let i = 0; i < d.length; i++) d[i] = rng.random();
+  return t;
+}
+
+/** `start, start + step, …` below `end`; `arange(n)` is `0 … n-1`. */
+export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+  if (end === undefined) {
+    end = start;
+    start = 0;
+  }
+  if (step === 0 || !Number.isFinite(step))
+    throw new ValueError('arange', `step must be a finite non-zero number, got ${step}`);
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const buf = allocate(checkDtype('arange', options.dtype ?? 'float32'), n);
+  for (let i = 0; i < n; i++) buf[i] = start + i * step;
+  return fromBuffer(buf, [n], options.requiresGrad ?? false);
+}
+
+/** `n` evenly spaced values from `start` to `end` inclusive. */
+export function linspace(
+  start: number,
+  end: number,
+  n: number,
+  options: CreateOptions = {},
+): Tensor {
+  const buf = allocate(checkDtype('linspace', options.dtype ?? 'float32'), n);
+  for (let i = 0; i < n; i++) buf[i] = n === 1 ? start : start + ((end - start) * i) / (n - 1);
+  return fromBuffer(buf, [n], options.requiresGrad ?? false);
+}
+
+/** The `n × m` identity (m defaults to n). */
+export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  const t = zeros([n, m], options);
+  for (let i = 0; i < Math.min(n, m); i++) t.data.data[i * m + i] = 1;
+  return t;
+}
+
+/** Wrap an existing ndarray (float32 or float64) as a tensor; shares its storage. */
+export function fromNdarray(array: NdArray, options: { requiresGrad?: boolean } = {}): Tensor {
+  const d = array.data as unknown;
+  if (!(d instanceof Float32Array || d instanceof Float64Array)) {
+    throw new DTypeError(
+      'fromNdarray',
+      `expected an ndarray over a Float32Array or Float64Array, got ${(d as object)?.constructor?.name ?? typeof d}`,
+    );
+  }
+  return new Tensor(
+    ndarray(d, array.shape.slice(), array.stride.slice(), array.offset),
+    options.requiresGrad ?? false,
+  );
+}

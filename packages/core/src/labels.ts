@@ -1,0 +1,52 @@
+// Whole-number index data (class labels, gather indices) from the forms users hold them in.
+import { IndexError, ValueError } from './errors.js';
+import { Tensor } from './tensor.js';
+
+export type Labels = Tensor | Int32Array | readonly number[];
+
+export interface IndexArray {
+  readonly data: Int32Array;
+  readonly shape: readonly number[];
+}
+
+/**
+ * Labels or indices as an Int32Array with a shape: an `Int32Array` or `number[]` is 1-D, a
+ * tensor keeps its shape. Non-integers are a ValueError naming `op` and the position.
+ */
+export function toIndexArray(op: string, labels: Labels, argName = 'index'): IndexArray {
+  if (labels instanceof Tensor) {
+    const flat = labels.toTypedArray();
+    return { data: wholeNumbers(op, flat, argName), shape: labels.shape };
+  }
+  if (labels instanceof Int32Array) return { data: labels, shape: [labels.length] };
+  if (Array.isArray(labels))
+    return { data: wholeNumbers(op, labels, argName), shape: [labels.length] };
+  throw new ValueError(
+    op,
+    `${argName} must be a Tensor, an Int32Array or a number[], got ${typeof labels}`,
+  );
+}
+
+function wholeNumbers(op: string, values: ArrayLike<number>, argName: string): Int32Array {
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v))
+      throw new ValueError(op, `${argName} must hold whole numbers, got ${v} at position ${i}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Check every label is in [0, n); an IndexError names the first that is not. */
+export function checkRange(op: string, data: Int32Array, n: number, argName = 'index'): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < 0 || v >= n) {
+      throw new IndexError(
+        op,
+        `${argName} ${v} at position ${i} is out of range for a dim of size ${n} (expected 0 ≤ ${argName} < ${n})`,
+      );
+    }
+  }
+}

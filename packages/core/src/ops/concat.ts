@@ -1,0 +1,76 @@
+// concat and stack: join tensors along a dim. concat's gradient is a slice of dy per input.
+import ndarray from 'ndarray';
+import ndops from 'ndarray-ops';
+import { defineOp } from '../autograd/define-op.js';
+import { allocate } from '../dtype.js';
+import { fmtShape, ShapeError, ValueError } from '../errors.js';
+import { contiguousStrides, normalizeDim, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { promoteAll } from './elementwise.js';
+import { unsqueeze } from './reshape.js';
+import { slice } from './slice.js';
+
+const concatOp = defineOp<{ dim: number }>({
+  name: 'concat',
+  check: (xs, { dim }) => {
+    const first = xs[0]!;
+    xs.forEach((x, i) => {
+      const fits =
+        x.ndim === first.ndim && x.shape.every((d, j) => j === dim || d === first.shape[j]);
+      if (!fits) {
+        throw new ShapeError(
+          'concat',
+          `tensor ${i} has shape ${fmtShape(x.shape)} but tensor 0 has ${fmtShape(first.shape)}; all dims but dim ${dim} must match`,
+          [first.shape, x.shape],
+        );
+      }
+    });
+  },
+  forward: (xs, { dim }) => {
+    const shape = xs[0]!.shape.slice();
+    shape[dim] = xs.reduce((n, x) => n + x.shape[dim]!, 0);
+    const strides = contiguousStrides(shape);
+    const out = allocate(promoteAll(xs), sizeOf(shape));
+    let offset = 0;
+    for (const x of xs) {
+      ndops.assign(ndarray(out, x.shape.slice(), strides, offset * strides[dim]!), x);
+      offset += x.shape[dim]!;
+    }
+    return ndarray(out, shape);
+  },
+  backward: (dy, { inputs, attrs: { dim } }) => {
+    let offset = 0;
+    return inputs.map((x) => {
+      const g = slice(dy, dim, offset, offset + x.shape[dim]!);
+      offset += x.shape[dim]!;
+      return g;
+    });
+  },
+});
+
+/** Join tensors along an existing dim. @example concat([a, b], 0) */
+export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new ValueError('concat', 'expected at least one tensor');
+  const d = normalizeDim('concat', dim, tensors[0]!.ndim, tensors[0]!.shape);
+  return tensors.length === 1 ? tensors[0]! : concatOp.run(tensors, { dim: d });
+}
+
+/** Join tensors of one shape along a new dim. @example stack([a, b], 0) // [2, ...] */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new ValueError('stack', 'expected at least one tensor');
+  const first = tensors[0]!;
+  tensors.forEach((t, i) => {
+    if (t.ndim !== first.ndim || t.shape.some((d, j) => d !== first.shape[j])) {
+      throw new ShapeError(
+        'stack',
+        `tensor ${i} has shape ${fmtShape(t.shape)} but tensor 0 has ${fmtShape(first.shape)}`,
+        [first.shape, t.shape],
+      );
+    }
+  });
+  const d = normalizeDim('stack', dim, first.ndim + 1, first.shape);
+  return concat(
+    tensors.map((t) => unsqueeze(t, d)),
+    d,
+  );
+}

@@ -1,0 +1,83 @@
+// reshape: the same values in a new shape (a view when x is contiguous), with one -1
+// inferred; squeeze and unsqueeze are reshapes.
+import ndarray from 'ndarray';
+import { defineOp } from '../autograd/define-op.js';
+import { allocate, dtypeOf } from '../dtype.js';
+import { fmtShape, ShapeError } from '../errors.js';
+import { contiguousStrides, normalizeDim, sameShape, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { copyKernel } from './cast.js';
+import type { Arr } from './elementwise.js';
+
+function isContiguous(x: Arr): boolean {
+  const c = contiguousStrides(x.shape);
+  return x.shape.every((d, i) => d === 1 || x.stride[i] === c[i]);
+}
+
+/** x's values in row-major order in a contiguous array (x itself when it already is). */
+export function contiguousArray(x: Arr): Arr {
+  if (isContiguous(x)) return x;
+  const out = allocate(dtypeOf(x.data), x.size);
+  copyKernel.into(out, x.shape, [x]);
+  return ndarray(out, x.shape.slice());
+}
+
+function resolveShape(x: Tensor, shape: readonly number[]): number[] {
+  const bad = () =>
+    new ShapeError(
+      'reshape',
+      `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${x.size} elements) to ${fmtShape(shape)}`,
+      [x.shape, shape],
+    );
+  const free = shape.filter((d) => d === -1).length;
+  if (free > 1)
+    throw new ShapeError('reshape', `only one dim can be -1, got ${fmtShape(shape)}`, [shape]);
+  if (!shape.every((d) => d === -1 || (Number.isInteger(d) && d >= 0))) throw bad();
+  const known = sizeOf(shape.filter((d) => d !== -1));
+  if (free === 1) {
+    if (known === 0 || x.size % known !== 0) throw bad();
+    return shape.map((d) => (d === -1 ? x.size / known : d));
+  }
+  if (known !== x.size) throw bad();
+  return shape.slice();
+}
+
+const reshapeOp = defineOp<{ shape: number[] }>({
+  name: 'reshape',
+  arity: 1,
+  forward: ([x], { shape }) => {
+    const c = contiguousArray(x!);
+    return ndarray(c.data, shape, contiguousStrides(shape), c.offset);
+  },
+  backward: (dy, { inputs: [x] }) => [reshape(dy, x!.shape)],
+});
+
+/** The values of x in `shape` (one dim may be -1). @example reshape(x, [-1, 784]) */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const s = resolveShape(x, shape);
+  return sameShape(s, x.shape) ? x : reshapeOp.run([x], { shape: s });
+}
+
+/** Remove a dim of size 1 (every such dim when `dim` is absent). */
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  if (dim === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
+  const d = normalizeDim('squeeze', dim, x.ndim, x.shape);
+  return x.shape[d] === 1
+    ? reshape(
+        x,
+        x.shape.filter((_, i) => i !== d),
+      )
+    : x;
+}
+
+/** Insert a dim of size 1 at `dim` (in [-ndim-1, ndim]). @example unsqueeze(v, 0) // [1, n] */
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim('unsqueeze', dim, x.ndim + 1, x.shape);
+  const shape = x.shape.slice();
+  shape.splice(d, 0, 1);
+  return reshape(x, shape);
+}

@@ -1,0 +1,19 @@
+// sum: the sum over some dims (all by default).
+import { defineOp } from '../autograd/define-op.js';
+import type { Tensor } from '../tensor.js';
+import { type ReduceAttrs, reduceArray, reduceAttrs, spread } from './reduce.js';
+
+const sumOp = defineOp<ReduceAttrs>({
+  name: 'sum',
+  arity: 1,
+  forward: ([x], attrs) => reduceArray(x!, attrs, 'sum'),
+  backward: (dy, { inputs: [x], attrs }) => [spread(dy, x!.shape, attrs)],
+});
+
+/**
+ * The sum over `dim` (a dim, a list, or every dim when absent); `keepdim` keeps the
+ * reduced dims as size 1. @example sum(x, 1, true) // [n, 1]
+ */
+export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return sumOp.run([x], reduceAttrs('sum', x, dim, keepdim));
+}

@@ -1,0 +1,25 @@
+// transpose: swap two dims (a view: no copy; kernels read the strides).
+import ndarray from 'ndarray';
+import { defineOp } from '../autograd/define-op.js';
+import { normalizeDim } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+const transposeOp = defineOp<{ d0: number; d1: number }>({
+  name: 'transpose',
+  arity: 1,
+  forward: ([x], { d0, d1 }) => {
+    const shape = x!.shape.slice();
+    const stride = x!.stride.slice();
+    [shape[d0], shape[d1]] = [shape[d1]!, shape[d0]!];
+    [stride[d0], stride[d1]] = [stride[d1]!, stride[d0]!];
+    return ndarray(x!.data, shape, stride, x!.offset);
+  },
+  backward: (dy, { attrs: { d0, d1 } }) => [transpose(dy, d0, d1)],
+});
+
+/** Swap dims d0 and d1 (the last two by default). @example transpose(w) // Wᵀ */
+export function transpose(x: Tensor, d0 = -2, d1 = -1): Tensor {
+  const a = normalizeDim('transpose', d0, x.ndim, x.shape);
+  const b = normalizeDim('transpose', d1, x.ndim, x.shape);
+  return a === b ? x : transposeOp.run([x], { d0: a, d1: b });
+}

@@ -1,0 +1,91 @@
+// Shape arithmetic: sizes, contiguous strides, NumPy broadcasting, dim normalization.
+import { fmtShape, ShapeError } from './errors.js';
+
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The NumPy broadcast of two shapes, or a ShapeError naming the op and both shapes. */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(
+        op,
+        `shapes ${fmtShape(a)} and ${fmtShape(b)} cannot broadcast (dim ${i - n}: ${da} vs ${db})`,
+        [a, b],
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** A dim in [-ndim, ndim) made non-negative, or a ShapeError naming the op and the shape. */
+export function normalizeDim(op: string, dim: number, ndim: number, shape?: Shape): number {
+  if (!Number.isInteger(dim) || dim < -ndim || dim >= ndim) {
+    const where = shape ? ` of a tensor of shape ${fmtShape(shape)}` : '';
+    const range = ndim === 0 ? 'a scalar has no dims' : `expected a dim in [${-ndim}, ${ndim - 1}]`;
+    throw new ShapeError(op, `dim ${dim} is out of range${where}; ${range}`, shape ? [shape] : []);
+  }
+  return dim < 0 ? dim + ndim : dim;
+}
+
+/** Normalized, sorted, unique dims; `undefined` means every dim. */
+export function normalizeDims(
+  op: string,
+  dims: number | readonly number[] | undefined,
+  shape: Shape,
+): number[] {
+  if (dims === undefined) return shape.map((_, i) => i);
+  const list = typeof dims === 'number' ? [dims] : dims;
+  const out = [...new Set(list.map((d) => normalizeDim(op, d, shape.length, shape)))];
+  if (out.length !== list.length) {
+    throw new ShapeError(op, `dims ${JSON.stringify(list)} repeat a dim`, [shape]);
+  }
+  return out.sort((x, y) => x - y);
+}
+
+/** The shape of a reduction over `dims`. */
+export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (dims.includes(i)) {
+      if (keepdim) out.push(1);
+    } else out.push(shape[i]!);
+  }
+  return out;
+}
+
+export function checkShape(op: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ShapeError(
+      op,
+      `shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`,
+    );
+  }
+  return shape as number[];
+}

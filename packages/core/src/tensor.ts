@@ -1,0 +1,289 @@
+// Tensor: an ndarray plus what the tape needs (requiresGrad, grad, the node that made it).
+// Every method is a one-line call to the op of the same name.
+import ndarray, { type NdArray } from 'ndarray';
+import type { BackwardOptions, backward } from './autograd/engine.js';
+import type { Node } from './autograd/node.js';
+import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
+import { fmtShape, ValueError } from './errors.js';
+import type { Labels } from './labels.js';
+import type * as Ops from './ops/index.js';
+import { contiguousStrides, sizeOf } from './shape.js';
+
+export type NestedArray = number | NestedArray[];
+
+// Methods call the ops through this late binding (set once by the package entry), so that
+// this module imports no op and the ops can import Tensor without an import cycle.
+let ops: typeof Ops;
+let runBackward: typeof backward;
+
+/** Connect Tensor's methods to the op library; called once by the package's index. */
+export function bindTensorMethods(library: typeof Ops, engineBackward: typeof backward): void {
+  ops = library;
+  runBackward = engineBackward;
+}
+
+/**
+ * An n-dimensional array of float32 or float64 values that records the ops applied to it.
+ *
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward(); // x.grad: [[2, 4], [6, 8]]
+ */
+export class Tensor {
+  /** The values. Read freely; write only to tensors outside any graph (e.g. in `noGrad`). */
+  readonly data: NdArray<FloatArray>;
+  /** Whether ops on this tensor are recorded. Leaves set it; op outputs inherit it. */
+  requiresGrad: boolean;
+  /** The accumulated gradient of a leaf after `backward()`; null before. */
+  grad: Tensor | null = null;
+  /** The node that produced this tensor; null for leaves. */
+  gradFn: Node | null = null;
+  /** The shape (do not mutate). */
+  readonly shape: readonly number[];
+
+  constructor(data: NdArray<FloatArray>, requiresGrad = false) {
+    this.data = data;
+    this.requiresGrad = requiresGrad;
+    this.shape = Object.freeze(data.shape.slice());
+  }
+
+  get dtype(): DType {
+    return dtypeOf(this.data.data);
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+  /** A tensor the user created (not the output of a recorded op). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  /** The transpose of a 2-D tensor. */
+  get T(): Tensor {
+    if (this.ndim !== 2) {
+      throw new ValueError(
+        'T',
+        `.T needs a 2-D tensor, got shape ${fmtShape(this.shape)}; use transpose(x, d0, d1)`,
+      );
+    }
+    return ops.transpose(this, 0, 1);
+  }
+
+  /** Whether the values lie in row-major order from the start of their own buffer. */
+  isContiguous(): boolean {
+    const c = contiguousStrides(this.shape);
+    const s = this.data.stride;
+    for (let i = 0; i < c.length; i++) if (this.shape[i] !== 1 && s[i] !== c[i]) return false;
+    return true;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ValueError(
+        'item',
+        `only a tensor with one element can be converted to a number; got shape ${fmtShape(this.shape)}`,
+      );
+    }
+    const d = this.data;
+    return d.data[d.offset]!;
+  }
+
+  /** The values as a new contiguous typed array (row-major). */
+  toTypedArray(): FloatArray {
+    const t = this.contiguous();
+    const d = t.data;
+    const n = this.size;
+    if (t !== this) return d.data.length === n ? d.data : d.data.slice(d.offset, d.offset + n);
+    return d.data.slice(d.offset, d.offset + n);
+  }
+
+  /** The values as nested arrays (a number for a scalar). */
+  toArray(): NestedArray {
+    const flat = this.toTypedArray();
+    const shape = this.shape;
+    if (shape.length === 0) return flat[0]!;
+    let pos = 0;
+    const build = (dim: number): NestedArray[] => {
+      const out: NestedArray[] = new Array(shape[dim]!);
+      for (let i = 0; i < shape[dim]!; i++)
+        out[i] = dim === shape.length - 1 ? flat[pos++]! : build(dim + 1);
+      return out;
+    };
+    return build(0);
+  }
+
+  /** This tensor if contiguous, otherwise a contiguous copy (not recorded). */
+  contiguous(): Tensor {
+    if (this.isContiguous() && this.data.offset === 0 && this.data.data.length === this.size)
+      return this;
+    return ops.clone(this);
+  }
+
+  /** Backpropagate into the `.grad` of every leaf this tensor depends on. */
+  backward(gradOutput?: Tensor, options?: BackwardOptions): void {
+    runBackward(this, gradOutput, options);
+  }
+
+  /** The same values, cut from the graph (shares storage). */
+  detach(): Tensor {
+    return new Tensor(this.data, false);
+  }
+
+  /** Set `requiresGrad` on a leaf; returns this. */
+  requiresGrad_(flag = true): this {
+    if (!flag && !this.isLeaf) {
+      throw new ValueError(
+        'requiresGrad_',
+        'cannot turn off requiresGrad on a non-leaf tensor; use detach()',
+      );
+    }
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  toString(): string {
+    const values = this.size <= 64 ? JSON.stringify(this.toArray()) : `… ${this.size} values`;
+    return `Tensor(${values}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+
+  // Arithmetic
+  add(other: Tensor | number): Tensor {
+    return ops.add(this, other);
+  }
+  sub(other: Tensor | number): Tensor {
+    return ops.sub(this, other);
+  }
+  mul(other: Tensor | number): Tensor {
+    return ops.mul(this, other);
+  }
+  div(other: Tensor | number): Tensor {
+    return ops.div(this, other);
+  }
+  pow(exponent: Tensor | number): Tensor {
+    return ops.pow(this, exponent);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  maximum(other: Tensor | number): Tensor {
+    return ops.maximum(this, other);
+  }
+  minimum(other: Tensor | number): Tensor {
+    return ops.minimum(this, other);
+  }
+  matmul(other: Tensor): Tensor {
+    return ops.matmul(this, other);
+  }
+
+  // Unary math and activations
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  leakyRelu(negativeSlope = 0.01): Tensor {
+    return ops.leakyRelu(this, negativeSlope);
+  }
+
+  // Reductions
+  sum(dim?: number | readonly number[], keepdim = false): Tensor {
+    return ops.sum(this, dim, keepdim);
+  }
+  mean(dim?: number | readonly number[], keepdim = false): Tensor {
+    return ops.mean(this, dim, keepdim);
+  }
+  max(dim?: number | readonly number[], keepdim = false): Tensor {
+    return ops.max(this, dim, keepdim);
+  }
+  logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
+    return ops.logsumexp(this, dim, keepdim);
+  }
+  softmax(dim: number): Tensor {
+    return ops.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return ops.logSoftmax(this, dim);
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return ops.argmax(this, dim, keepdim);
+  }
+
+  // Shape and indexing
+  reshape(shape: readonly number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
+  transpose(d0 = -2, d1 = -1): Tensor {
+    return ops.transpose(this, d0, d1);
+  }
+  squeeze(dim?: number): Tensor {
+    return ops.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return ops.unsqueeze(this, dim);
+  }
+  slice(dim: number, start: number, end?: number): Tensor {
+    return ops.slice(this, dim, start, end);
+  }
+  gather(dim: number, index: Labels): Tensor {
+    return ops.gather(this, dim, index);
+  }
+  clone(): Tensor {
+    return ops.clone(this);
+  }
+  to(dtype: DType): Tensor {
+    return dtype === this.dtype ? this : ops.cast(this, dtype);
+  }
+
+  // Comparisons (0/1 masks, not differentiable)
+  gt(other: Tensor | number): Tensor {
+    return ops.gt(this, other);
+  }
+  ge(other: Tensor | number): Tensor {
+    return ops.ge(this, other);
+  }
+  lt(other: Tensor | number): Tensor {
+    return ops.lt(this, other);
+  }
+  le(other: Tensor | number): Tensor {
+    return ops.le(this, other);
+  }
+  eq(other: Tensor | number): Tensor {
+    return ops.eq(this, other);
+  }
+}
+
+/** A 0-d tensor holding `value` (used for numbers given to ops). */
+export function scalarTensor(value: number, dtype: DType): Tensor {
+  const data = allocate(dtype, 1);
+  data[0] = value;
+  return new Tensor(ndarray(data, []));
+}
+
+/** A tensor over a new contiguous buffer. */
+export function fromBuffer(
+  data: FloatArray,
+  shape: readonly number[],
+  requiresGrad = false,
+): Tensor {
+  return new Tensor(ndarray(data, shape.slice()), requiresGrad);
+}
