@@ -167,6 +167,8 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   }
   if (step === 0 || !Number.isFinite(step))
     throw new ValueError('arange', `step must be a finite non-zero number, got ${step}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end))
+    throw new ValueError('arange', `start and end must be finite numbers, got ${start} and ${end}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const buf = allocate(checkDtype('arange', options.dtype ?? 'float32'), n);
   for (let i = 0; i < n; i++) buf[i] = start + i * step;
@@ -180,6 +182,8 @@ export function linspace(
   n: number,
   options: CreateOptions = {},
 ): Tensor {
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValueError('linspace', `n must be a non-negative integer, got ${n}`);
   const buf = allocate(checkDtype('linspace', options.dtype ?? 'float32'), n);
   for (let i = 0; i < n; i++) buf[i] = n === 1 ? start : start + ((end - start) * i) / (n - 1);
   return fromBuffer(buf, [n], options.requiresGrad ?? false);

@@ -43,7 +43,16 @@ export {
   TapegradError,
   ValueError,
 } from './errors.js';
+export {
+  type GradcheckFn,
+  type GradcheckMismatch,
+  type GradcheckOptions,
+  type GradcheckReport,
+  gradcheck,
+  gradgradcheck,
+} from './gradcheck.js';
 export { type IndexArray, type Labels, toIndexArray } from './labels.js';
 export * from './ops/index.js';
 export { getDefaultRng, manualSeed, Rng } from './random.js';
 export { type NestedArray, Tensor } from './tensor.js';
+export { toDot } from './to-dot.js';

@@ -4,7 +4,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import type { BackwardOptions, backward } from './autograd/engine.js';
 import type { Node } from './autograd/node.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
-import { fmtShape, ValueError } from './errors.js';
+import { fmtShape, ShapeError, ValueError } from './errors.js';
 import type { Labels } from './labels.js';
 import type * as Ops from './ops/index.js';
 import { contiguousStrides, sizeOf } from './shape.js';
@@ -64,9 +64,10 @@ export class Tensor {
   /** The transpose of a 2-D tensor. */
   get T(): Tensor {
     if (this.ndim !== 2) {
-      throw new ValueError(
+      throw new ShapeError(
         'T',
         `.T needs a 2-D tensor, got shape ${fmtShape(this.shape)}; use transpose(x, d0, d1)`,
+        [this.shape],
       );
     }
     return ops.transpose(this, 0, 1);
@@ -146,7 +147,8 @@ export class Tensor {
   }
 
   toString(): string {
-    const values = this.size <= 64 ? JSON.stringify(this.toArray()) : `… ${this.size} values`;
+    const values =
+      this.size <= 64 ? formatValues(this.toArray(), this.dtype) : `… ${this.size} values`;
     return `Tensor(${values}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
 
@@ -270,6 +272,21 @@ export class Tensor {
   eq(other: Tensor | number): Tensor {
     return ops.eq(this, other);
   }
+}
+
+/**
+ * Nested values as `[[1,2],[3,4]]`: NaN and ±Infinity by name (JSON would print null),
+ * float32 values in the fewest digits that read back the same (0.1, not 0.10000000149…).
+ */
+function formatValues(x: NestedArray, dtype: DType): string {
+  if (typeof x !== 'number') return `[${x.map((v) => formatValues(v, dtype)).join(',')}]`;
+  if (dtype === 'float32' && Number.isFinite(x)) {
+    for (let p = 1; p <= 9; p++) {
+      const short = Number(x.toPrecision(p));
+      if (Math.fround(short) === x) return String(short);
+    }
+  }
+  return String(x);
 }
 
 /** A 0-d tensor holding `value` (used for numbers given to ops). */

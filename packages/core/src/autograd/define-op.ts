@@ -2,7 +2,7 @@
 // write for a new op is exactly what the library does for its own.
 import type { NdArray } from 'ndarray';
 import { type DType, promote } from '../dtype.js';
-import { AnomalyError, TapegradError } from '../errors.js';
+import { AnomalyError, ValueError } from '../errors.js';
 import { scalarTensor, Tensor } from '../tensor.js';
 import { isAnomalyEnabled, isGradEnabled } from './mode.js';
 import { type BackwardRule, Node, type OpContext } from './node.js';
@@ -46,7 +46,7 @@ function toTensors(op: string, inputs: readonly TensorLike[]): Tensor[] {
   for (const x of inputs) {
     if (x instanceof Tensor) dtype = dtype === null ? x.dtype : promote(dtype, x.dtype);
     else if (typeof x !== 'number') {
-      throw new TapegradError(op, `expected a Tensor or a number as input, got ${describe(x)}`);
+      throw new ValueError(op, `expected a Tensor or a number as input, got ${describe(x)}`);
     }
   }
   const dt = dtype ?? 'float32';
@@ -79,7 +79,7 @@ export function defineOp<A = undefined>(def: OpDefinition<A>): Op<A> {
   const { name } = def;
   const run = (inputs: readonly TensorLike[], attrs: A): Tensor => {
     if (def.arity !== undefined && inputs.length !== def.arity) {
-      throw new TapegradError(name, `expected ${def.arity} input(s), got ${inputs.length}`);
+      throw new ValueError(name, `expected ${def.arity} input(s), got ${inputs.length}`);
     }
     const ts = toTensors(name, inputs);
     def.check?.(ts, attrs);

@@ -6,8 +6,8 @@ import { AnomalyError, AutogradError, fmtShape, ShapeError } from '../errors.js'
 import { add } from '../ops/add.js';
 import { cast } from '../ops/cast.js';
 import { sameShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { enableGrad, isAnomalyEnabled, noGrad } from './mode.js';
+import { Tensor } from '../tensor.js';
+import { enableGrad, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
 import type { Node } from './node.js';
 import { accumulateInto, sumTo } from './sum-to.js';
 
@@ -64,16 +64,43 @@ function reachable(root: Node): Node[] {
   return out.sort((a, b) => b.seq - a.seq);
 }
 
-function checkFinite(node: Node, i: number, g: Tensor): void {
-  const d = g.data.data;
-  for (let k = 0; k < d.length; k++) {
-    if (!Number.isFinite(d[k]!)) {
-      throw new AnomalyError(
+function hasNonFinite(d: ArrayLike<number>): boolean {
+  for (let k = 0; k < d.length; k++) if (!Number.isFinite(d[k]!)) return true;
+  return false;
+}
+
+/** A backward rule returns one Tensor or null per input (a user's defineOp may not). */
+function checkRuleOutput(node: Node, gs: readonly unknown[]): void {
+  if (!Array.isArray(gs) || gs.length !== node.inputs.length) {
+    const got = Array.isArray(gs) ? `${gs.length} gradient(s)` : describe(gs);
+    throw new AutogradError(
+      node.op,
+      `backward returned ${got} for ${node.inputs.length} input(s); return one Tensor or null per input`,
+    );
+  }
+  gs.forEach((g, i) => {
+    if (g !== null && !(g instanceof Tensor)) {
+      throw new AutogradError(
         node.op,
-        'backward',
-        `backward of '${node.op}' (op #${node.seq}) produced a NaN or Inf in the gradient of input ${i} (shape ${fmtShape(g.shape)})`,
+        `backward returned ${describe(g)} as the gradient of input ${i}; expected a Tensor or null`,
       );
     }
+  });
+}
+
+function describe(x: unknown): string {
+  if (x === undefined || x === null) return String(x);
+  if (Array.isArray(x)) return 'an array';
+  return typeof x === 'object' ? `a ${x.constructor?.name ?? 'object'}` : `a ${typeof x}`;
+}
+
+function checkFinite(node: Node, i: number, g: Tensor): void {
+  if (hasNonFinite(g.data.data)) {
+    throw new AnomalyError(
+      node.op,
+      'backward',
+      `backward of '${node.op}' (op #${node.seq}) produced a NaN or Inf in the gradient of input ${i} (shape ${fmtShape(g.shape)}) from a finite upstream gradient`,
+    );
   }
 }
 
@@ -112,14 +139,17 @@ function run(
       );
     }
     if (wantedSet.has(ctx.output)) result.set(ctx.output, dy);
-    const gs = node.rule(dy, ctx);
+    // like forward, anomaly mode blames the op that makes a NaN or Inf from finite values
+    const dyNonFinite = anomaly && hasNonFinite(dy.data.data);
+    const gs = anomaly ? withoutAnomaly(() => node.rule(dy, ctx)) : node.rule(dy, ctx);
     if (!retain) node.ctx = null;
+    checkRuleOutput(node, gs);
     node.inputs.forEach((input, i) => {
       const raw = gs[i];
       if (raw === null || raw === undefined || !input.requiresGrad) return;
       let g = sumTo(raw, input.shape, node.op, i);
       if (g.dtype !== input.dtype) g = cast(g, input.dtype);
-      if (anomaly) checkFinite(node, i, g);
+      if (anomaly && !dyNonFinite) checkFinite(node, i, g);
       const fn = input.gradFn;
       if (fn !== null) {
         const prev = grads.get(fn);
@@ -153,9 +183,12 @@ export function backward(output: Tensor, gradOutput?: Tensor, options: BackwardO
       seed,
       options,
       (leaf, g) => {
-        if (createGraph) leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
-        else if (leaf.grad === null) leaf.grad = g.clone();
-        else accumulateInto(leaf.grad, g);
+        // .grad is written in place only when it owns its buffer: a first gradient is
+        // copied (g may be the caller's gradOutput), one in a graph (createGraph) replaced
+        const inGraph = createGraph || leaf.grad?.requiresGrad === true;
+        if (leaf.grad === null) leaf.grad = createGraph && g.requiresGrad ? g : g.clone();
+        else if (!inGraph && leaf.grad.contiguous() === leaf.grad) accumulateInto(leaf.grad, g);
+        else leaf.grad = add(leaf.grad, g);
       },
       [],
     );

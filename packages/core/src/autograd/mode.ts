@@ -43,8 +43,21 @@ export function isAnomalyEnabled(): boolean {
  * op the gradient belongs to).
  */
 export function detectAnomaly<T>(fn: () => T): T {
+  return withAnomalyMode(true, fn);
+}
+
+/**
+ * Run `fn` with anomaly checks off. The engine runs backward rules this way and checks
+ * their gradients itself, so that a NaN is blamed on the forward op the rule belongs to
+ * rather than on an op inside the rule.
+ */
+export function withoutAnomaly<T>(fn: () => T): T {
+  return withAnomalyMode(false, fn);
+}
+
+function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
   const prev = anomalyEnabled;
-  anomalyEnabled = true;
+  anomalyEnabled = enabled;
   try {
     return fn();
   } finally {

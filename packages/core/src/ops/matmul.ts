@@ -2,13 +2,13 @@
 // NumPy. Gradients: dA = dy·Bᵀ, dB = Aᵀ·dy; the engine sums broadcast batches back.
 import ndarray from 'ndarray';
 import { defineOp } from '../autograd/define-op.js';
-import { allocate, type FloatArray } from '../dtype.js';
+import { allocate } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { gemm, type Operand } from '../kernels/matmul.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type Arr, promoteAll } from './elementwise.js';
-import { squeeze, unsqueeze } from './reshape.js';
+import { reshape, squeeze, unsqueeze } from './reshape.js';
 import { transpose } from './transpose.js';
 
 /** The batch offset of operand x for the output batch index `b` (broadcast dims stay). */
@@ -24,14 +24,37 @@ function batchOffset(x: Arr, batch: readonly number[], b: number): number {
   return off;
 }
 
-function operand(x: Arr, data: FloatArray, offset: number): Operand {
+function operand(x: Arr, offset: number): Operand {
   const nd = x.shape.length;
-  return { data, offset, rs: x.stride[nd - 2]!, cs: x.stride[nd - 1]! };
+  return { data: x.data, offset, rs: x.stride[nd - 2]!, cs: x.stride[nd - 1]! };
 }
 
-function same(x: Arr, dtype: string): FloatArray {
-  if ((dtype === 'float64') === x.data instanceof Float64Array) return x.data;
-  return dtype === 'float64' ? Float64Array.from(x.data) : Float32Array.from(x.data);
+/**
+ * Whether x's batch dims continue its row stride (a contiguous [..., m, k] stack, or a
+ * row-sliced one), so that x reads as one matrix of (batch · m) rows.
+ */
+function rowsFold(x: Arr): boolean {
+  const nd = x.shape.length;
+  let expected = x.shape[nd - 2]! * x.stride[nd - 2]!;
+  for (let d = nd - 3; d >= 0; d--) {
+    if (x.shape[d] === 1) continue;
+    if (x.stride[d] !== expected) return false;
+    expected *= x.shape[d]!;
+  }
+  return true;
+}
+
+/**
+ * dB = Aᵀ·dy. When one matrix b serves a whole batch of a (a linear layer on a 3-D input),
+ * it is a single product over all the batch's rows rather than a batch of products that
+ * the engine then sums back.
+ */
+function weightGrad(a: Tensor, b: Tensor, dy: Tensor): Tensor {
+  if (b.ndim !== 2 || a.ndim <= 2) return matmul(transpose(a), dy);
+  const rows = sizeOf(a.shape.slice(0, -1));
+  const k = a.shape[a.ndim - 1]!;
+  const n = b.shape[1]!;
+  return matmul(transpose(reshape(a, [rows, k])), reshape(dy, [rows, n]));
 }
 
 const matmulOp = defineOp({
@@ -47,7 +70,15 @@ const matmulOp = defineOp({
         [a!.shape, b!.shape],
       );
     }
-    broadcastShapes('matmul', a!.shape.slice(0, -2), b!.shape.slice(0, -2));
+    try {
+      broadcastShapes('matmul', a!.shape.slice(0, -2), b!.shape.slice(0, -2));
+    } catch {
+      throw new ShapeError(
+        'matmul',
+        `batch dims cannot broadcast: ${fmtShape(a!.shape)} @ ${fmtShape(b!.shape)} (batch ${fmtShape(a!.shape.slice(0, -2))} vs ${fmtShape(b!.shape.slice(0, -2))})`,
+        [a!.shape, b!.shape],
+      );
+    }
   },
   forward: ([a, b]) => {
     const dtype = promoteAll([a!, b!]);
@@ -57,25 +88,22 @@ const matmulOp = defineOp({
     const n = b!.shape[b!.shape.length - 1]!;
     const shape = [...batch, m, n];
     const out = allocate(dtype, sizeOf(shape));
-    const ad = same(a!, dtype);
-    const bd = same(b!, dtype);
     const nb = sizeOf(batch);
-    for (let i = 0; i < nb; i++) {
-      gemm(
-        m,
-        n,
-        k,
-        operand(a!, ad, batchOffset(a!, batch, i)),
-        operand(b!, bd, batchOffset(b!, batch, i)),
-        out,
-        i * m * n,
-      );
+    // The kernel reads float32 and float64 operands as they are (mixed inputs need no copy).
+    if (nb > 1 && sizeOf(b!.shape.slice(0, -2)) === 1 && rowsFold(a!)) {
+      // [..., m, k] @ [k, n]: one product of (nb · m) rows, e.g. a linear layer on a 3-D input
+      gemm(nb * m, n, k, operand(a!, a!.offset), operand(b!, b!.offset), out, 0);
+    } else {
+      for (let i = 0; i < nb; i++) {
+        const ai = operand(a!, batchOffset(a!, batch, i));
+        gemm(m, n, k, ai, operand(b!, batchOffset(b!, batch, i)), out, i * m * n);
+      }
     }
     return ndarray(out, shape);
   },
   backward: (dy, { inputs: [a, b] }) => [
     a!.requiresGrad ? matmul(dy, transpose(b!)) : null,
-    b!.requiresGrad ? matmul(transpose(a!), dy) : null,
+    b!.requiresGrad ? weightGrad(a!, b!, dy) : null,
   ],
 });
 
@@ -91,13 +119,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       [a.shape, b.shape],
     );
   }
-  if (a.ndim === 1 && b.ndim === 1 && a.shape[0] !== b.shape[0]) {
+  // checked here too so that a 1-D operand is reported with its own shape, not unsqueezed
+  const k = a.shape[a.ndim - 1]!;
+  const k2 = b.shape[b.ndim === 1 ? 0 : b.ndim - 2]!;
+  if (k !== k2) {
     throw new ShapeError(
       'matmul',
-      `inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`,
+      `inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} (${k} vs ${k2})`,
       [a.shape, b.shape],
     );
   }
+  // vector · vector is a 0-d dot product, as in NumPy
+  if (a.ndim === 1 && b.ndim === 1) return reshape(matmulOp(unsqueeze(a, 0), unsqueeze(b, 1)), []);
   if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
   return matmulOp(a, b);

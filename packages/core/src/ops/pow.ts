@@ -14,10 +14,11 @@ const powOp = defineOp({
   arity: 2,
   check: checkBroadcast('pow'),
   forward: (xs) => mapArrays('pow', powKernel, xs),
-  // d(xʸ)/dx = y·xʸ⁻¹; d(xʸ)/dy = xʸ·ln x (only when the exponent needs it: ln x is NaN for x < 0)
+  // d(xʸ)/dx = y·xʸ⁻¹; d(xʸ)/dy = xʸ·ln x (only when the exponent needs it: ln x is NaN for x < 0).
+  // ln x in the output's dtype: a float32 base must not cut a float64 exponent's gradient to float32
   backward: (dy, { inputs: [x, y], output }) => [
     x!.requiresGrad ? mul(dy, mul(y!, pow(x!, sub(y!, 1)))) : null,
-    y!.requiresGrad ? mul(dy, mul(output, log(x!))) : null,
+    y!.requiresGrad ? mul(dy, mul(output, log(x!.to(output.dtype)))) : null,
   ],
 });
 

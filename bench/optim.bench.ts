@@ -1,0 +1,177 @@
+// Optimizer steps on the parameters of a 784-100-10 MLP (float32, 79,510 values): µs per
+// step and what a step allocates — typed arrays constructed, and bytes of heap and of array
+// buffers — next to a bare loop (the floor) and an update written with core's tensor ops
+// (a positive control: the allocation columns must see its new tensors).
+
+import { GCProfiler, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { noGrad, Rng, randn, type Tensor } from '@tapegrad/core';
+import { Adam, AdamW, SGD } from '@tapegrad/optim';
+import { type Bench, fmt, time } from './lib/harness.js';
+
+const SHAPES = [[100, 784], [100], [10, 100], [10]] as const;
+
+/** Fresh MLP-shaped parameters with fixed random gradients (a step never changes them). */
+function makeParams(): Tensor[] {
+  const rng = new Rng(0);
+  return SHAPES.map((shape) => {
+    const p = randn(shape, { rng, requiresGrad: true });
+    p.grad = randn(shape, { rng }).mul(0.01);
+    return p;
+  });
+}
+
+/** `gc()`, made available without `--expose-gc` on the command line. */
+function getGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+interface Allocation {
+  /** Bytes allocated on the V8 heap per step (heap growth plus what GCs freed meanwhile). */
+  readonly heapBytes: number;
+  /** Garbage collections during the measured steps (all three windows). */
+  readonly gcs: number;
+  /** Typed arrays constructed per step (counted by wrapping the global constructors). */
+  readonly typedArrays: number;
+  /** Bytes of those typed arrays per step (most live outside the heap, as array buffers). */
+  readonly typedArrayBytes: number;
+}
+
+/** What `steps` calls of `step` allocate, per call (after a warm-up that allocates state). */
+function measureAllocation(step: () => void, steps: number, gc: () => void): Allocation {
+  for (let i = 0; i < 200; i++) step();
+  // Heap: heapUsed after a forced GC, then after the steps; a GC inside the window frees
+  // memory, so what each one collected is added back (GCProfiler reports it). Compiling
+  // (JIT code, feedback) also grows the heap, once: of three windows the smallest counts,
+  // since what a step allocates recurs in every window.
+  let heapBytes = Number.POSITIVE_INFINITY;
+  let gcs = 0;
+  for (let w = 0; w < 3; w++) {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const profiler = new GCProfiler();
+    profiler.start();
+    for (let i = 0; i < steps; i++) step();
+    const after = process.memoryUsage().heapUsed;
+    const events = profiler.stop().statistics;
+    let freed = 0;
+    for (const e of events) {
+      freed += e.beforeGC.heapStatistics.usedHeapSize - e.afterGC.heapStatistics.usedHeapSize;
+    }
+    heapBytes = Math.min(heapBytes, (after - before + freed) / steps);
+    gcs += events.length;
+  }
+  // Typed arrays: count constructions through the globals, which core and optim call. This
+  // comes last: swapping a global deoptimizes code that refers to it.
+  const real32 = globalThis.Float32Array;
+  const real64 = globalThis.Float64Array;
+  let made = 0;
+  let bytes = 0;
+  globalThis.Float32Array = class extends real32 {
+    constructor(...args: ConstructorParameters<typeof real32>) {
+      super(...args);
+      made++;
+      bytes += this.byteLength;
+    }
+  } as typeof real32;
+  globalThis.Float64Array = class extends real64 {
+    constructor(...args: ConstructorParameters<typeof real64>) {
+      super(...args);
+      made++;
+      bytes += this.byteLength;
+    }
+  } as typeof real64;
+  try {
+    for (let i = 0; i < steps; i++) step();
+  } finally {
+    globalThis.Float32Array = real32;
+    globalThis.Float64Array = real64;
+  }
+  return { heapBytes, gcs, typedArrays: made / steps, typedArrayBytes: bytes / steps };
+}
+
+export const bench: Bench = () => {
+  const gc = getGc();
+  const numel = SHAPES.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  const cases: [string, (ps: Tensor[]) => () => void, number][] = [
+    ['SGD', (ps) => stepper(new SGD(ps, { lr: 0.01 })), 1000],
+    ['SGD momentum 0.9', (ps) => stepper(new SGD(ps, { lr: 0.01, momentum: 0.9 })), 1000],
+    ['SGD weightDecay 5e-4', (ps) => stepper(new SGD(ps, { lr: 0.01, weightDecay: 5e-4 })), 1000],
+    [
+      'SGD momentum + Nesterov + weightDecay',
+      (ps) => stepper(new SGD(ps, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 5e-4 })),
+      1000,
+    ],
+    ['Adam', (ps) => stepper(new Adam(ps, { lr: 1e-3 })), 500],
+    ['AdamW', (ps) => stepper(new AdamW(ps, { lr: 1e-3 })), 500],
+    ['Adam amsgrad', (ps) => stepper(new Adam(ps, { lr: 1e-3, amsgrad: true })), 500],
+    // Floor: the plain SGD update as a bare loop over the same arrays, no optimizer around it.
+    [
+      'floor: bare loop x[i] −= lr·g[i]',
+      (ps) => () => {
+        for (const p of ps) {
+          const x = p.data.data;
+          const g = p.grad!.data.data;
+          for (let i = 0; i < x.length; i++) x[i] = x[i]! - 0.01 * g[i]!;
+        }
+      },
+      1000,
+    ],
+    // Positive control: plain SGD written with core ops, p ← p − lr·g, which makes two
+    // new tensors per parameter per step; the allocation columns must show them.
+    [
+      'control: p − lr·g with core ops',
+      (ps) => () =>
+        noGrad(() => {
+          for (const p of ps) p.data.data.set(p.sub(p.grad!.mul(0.01)).data.data);
+        }),
+      50,
+    ],
+  ];
+  const rows: (string | number)[][] = [];
+  for (const [name, make, steps] of cases) {
+    const step = make(makeParams());
+    const us =
+      time(step, { warmup: 50, minRuns: 200, maxRuns: steps, minTimeMs: 300 }).medianMs * 1e3;
+    const a = measureAllocation(step, steps, gc);
+    rows.push([
+      name,
+      fmt(us, 1),
+      fmt((us * 1e3) / numel, 2),
+      fmt(a.heapBytes, 0),
+      a.gcs,
+      fmt(a.typedArrays, 2),
+      fmt(a.typedArrayBytes, 0),
+    ]);
+  }
+  return [
+    {
+      title: `optimizer step on a 784-100-10 MLP's parameters (float32, ${numel} values, 4 tensors)`,
+      columns: [
+        'optimizer',
+        'µs/step',
+        'ns/value',
+        'heap B/step',
+        'GCs',
+        'typed arrays/step',
+        'typed array B/step',
+      ],
+      rows,
+      notes: [
+        'µs/step: median of single step() calls after warm-up; gradients are fixed random tensors.',
+        'heap B/step: process.memoryUsage().heapUsed growth over N steps after a forced gc(), plus what GCs in',
+        '  the window freed (v8.GCProfiler); the smallest of 3 windows (JIT compilation grows the heap once).',
+        'typed arrays/step and their bytes: Float32Array/Float64Array constructions over N more steps, counted',
+        '  by wrapping the global constructors (large typed arrays live outside the heap, so heap B misses them).',
+        'N = 1000 (SGD, floor), 500 (Adam), 50 (control) steps, after 200 warm-up steps.',
+      ],
+    },
+  ];
+};
+
+function stepper(opt: SGD | Adam | AdamW): () => void {
+  return () => {
+    opt.step();
+  };
+}

@@ -1,0 +1,849 @@
+// The op table: one entry per differentiable op (and per variant worth its own entry):
+// how to call it, arbitraries for its inputs and attributes kept inside its domain, a
+// plain-JS reference for its forward values, and whether it is smooth (→ second-order
+// check too). gradients.property.test.ts runs the same checks on every entry, so adding
+// an entry here adds its tests.
+import {
+  abs,
+  add,
+  cast,
+  clone,
+  concat,
+  type DType,
+  div,
+  exp,
+  expand,
+  type GradcheckOptions,
+  gather,
+  leakyRelu,
+  log,
+  logSoftmax,
+  logsumexp,
+  matmul,
+  max,
+  maximum,
+  mean,
+  minimum,
+  mul,
+  neg,
+  pow,
+  relu,
+  reshape,
+  sigmoid,
+  slice,
+  softmax,
+  sqrt,
+  squeeze,
+  stack,
+  sub,
+  sum,
+  type Tensor,
+  tanh,
+  tensor,
+  transpose,
+  unsqueeze,
+  where,
+} from '@tapegrad/core';
+import {
+  broadcastPairArb,
+  broadcastShapesArb,
+  type ShapeArbOptions,
+  shapeArb,
+  tensorArb,
+  type ValueDomain,
+} from '@tapegrad/core/testing';
+import fc from 'fast-check';
+import {
+  alongDim,
+  at,
+  broadcastIndex,
+  broadcastShape,
+  concatRef,
+  expandRef,
+  fromNested,
+  gatherRef,
+  logSumExp,
+  map,
+  matmulRef,
+  type Ref,
+  ravel,
+  reduceRef,
+  reshapeRef,
+  size,
+  sliceRef,
+  softmaxValues,
+  stackRef,
+  transposeRef,
+  unravel,
+} from './reference.js';
+
+/** Float64 inputs (they require grad) and the op's attributes. */
+export interface OpSample<A> {
+  readonly inputs: readonly Tensor[];
+  readonly attrs: A;
+}
+
+/** How large the sampled tensors may be: small for second-order checks. */
+export interface SampleLimits {
+  readonly maxRank: number;
+  readonly maxDim: number;
+}
+
+export interface OpEntry<A = unknown> {
+  /** The op's name, with the variant in parentheses when an op has several entries. */
+  readonly name: string;
+  /** The domain notes: where the values are kept, and why. */
+  readonly notes: string;
+  /** Inputs inside the op's domain and attributes, in tensors no larger than `limits`. */
+  readonly sample: (limits: SampleLimits) => fc.Arbitrary<OpSample<A>>;
+  /** Apply the op. */
+  readonly call: (xs: readonly Tensor[], attrs: A) => Tensor;
+  /** The expected output, from the inputs' values (`toArray()`). */
+  readonly reference: (xs: readonly Ref[], attrs: A) => Ref;
+  /** Smooth on the sampled domain: gets a second-order gradient check too. */
+  readonly smooth: boolean;
+  /** The output's dtype from the inputs' (default: float64 if any input is). */
+  readonly outDtype?: (dtypes: readonly DType[], attrs: A) => DType;
+  /** gradcheck tolerances, when the defaults do not fit the op. */
+  readonly tolerances?: GradcheckOptions;
+  /** Relative tolerance of float32 gradients against float64 ones (default 1e-5). */
+  readonly float32Rtol?: number;
+}
+
+function entry<A>(e: OpEntry<A>): OpEntry<unknown> {
+  return e as unknown as OpEntry<unknown>;
+}
+
+// Arbitraries shared by the entries.
+
+const input = (shape: readonly number[], domain: ValueDomain = {}): fc.Arbitrary<Tensor> =>
+  tensorArb(shape, { ...domain, requiresGrad: true });
+
+const noAttrs = (inputs: fc.Arbitrary<Tensor[]>): fc.Arbitrary<OpSample<undefined>> =>
+  inputs.map((xs) => ({ inputs: xs, attrs: undefined }));
+
+/** A dim of a tensor of rank `rank` (≥ 1), negative half the time. */
+const dimArb = (rank: number): fc.Arbitrary<number> => fc.integer({ min: -rank, max: rank - 1 });
+
+/** What reductions accept: every dim (undefined), one dim, or a list of distinct dims. */
+const dimsArb = (rank: number): fc.Arbitrary<number | number[] | undefined> => {
+  if (rank === 0) return fc.constant(undefined);
+  const list = fc
+    .uniqueArray(fc.nat({ max: rank - 1 }), { minLength: 1, maxLength: rank })
+    .chain((ds) => fc.tuple(...ds.map((d) => fc.constantFrom(d, d - rank))));
+  return fc.oneof(fc.constant(undefined), dimArb(rank), list);
+};
+
+/** Shapes of rank ≥ minRank within the limits. */
+const shapes = (limits: SampleLimits, minRank = 0, extra: ShapeArbOptions = {}) =>
+  shapeArb({
+    minRank,
+    maxRank: Math.max(minRank, limits.maxRank),
+    maxDim: limits.maxDim,
+    ...extra,
+  });
+
+const unarySample = (domain: ValueDomain) => (limits: SampleLimits) =>
+  noAttrs(shapes(limits).chain((s) => fc.tuple(input(s, domain))));
+
+const binarySample =
+  (da: ValueDomain, db: ValueDomain = da) =>
+  (limits: SampleLimits) =>
+    noAttrs(broadcastPairArb(limits).chain(([sa, sb]) => fc.tuple(input(sa, da), input(sb, db))));
+
+/**
+ * Move b's values until each is `margin` away from every value of a it meets under
+ * broadcasting, so maximum/minimum never see a tie (or a near tie) within the step.
+ */
+function separated(a: Tensor, b: Tensor, margin: number): Tensor {
+  const ra = fromNested(a.toArray());
+  const rb = fromNested(b.toArray());
+  const met = rb.data.map((): number[] => []);
+  const shape = broadcastShape([ra.shape, rb.shape]);
+  for (let k = 0; k < size(shape); k++) {
+    const idx = unravel(k, shape);
+    met[ravel(broadcastIndex(idx, rb.shape), rb.shape)]!.push(
+      at(ra, broadcastIndex(idx, ra.shape)),
+    );
+  }
+  const values = rb.data.map((v, i) => {
+    let u = v;
+    while (met[i]!.some((w) => Math.abs(w - u) < margin)) u += margin;
+    return u;
+  });
+  return tensor(values, { shape: b.shape, dtype: 'float64', requiresGrad: true });
+}
+
+const separatedPairSample = (limits: SampleLimits) =>
+  noAttrs(
+    broadcastPairArb(limits).chain(([sa, sb]) =>
+      fc.tuple(input(sa), input(sb)).map(([a, b]) => [a, separated(a, b, 0.01)]),
+    ),
+  );
+
+// Entry builders for the common kinds of op.
+
+function elementwise(
+  name: string,
+  op: (x: Tensor) => Tensor,
+  f: (x: number) => number,
+  { smooth, notes, domain = {} }: { smooth: boolean; notes: string; domain?: ValueDomain },
+): OpEntry<unknown> {
+  return entry<undefined>({
+    name,
+    notes,
+    smooth,
+    sample: unarySample(domain),
+    call: ([x]) => op(x!),
+    reference: ([x]) => map(f, x!),
+  });
+}
+
+function binary(
+  name: string,
+  op: (a: Tensor, b: Tensor) => Tensor,
+  f: (a: number, b: number) => number,
+  {
+    smooth,
+    notes,
+    domains = [{}, {}],
+    sample = binarySample(...domains),
+  }: {
+    smooth: boolean;
+    notes: string;
+    domains?: readonly [ValueDomain, ValueDomain];
+    sample?: (limits: SampleLimits) => fc.Arbitrary<OpSample<undefined>>;
+  },
+): OpEntry<unknown> {
+  return entry<undefined>({
+    name,
+    notes,
+    smooth,
+    sample,
+    call: ([a, b]) => op(a!, b!),
+    reference: ([a, b]) => map(f, a!, b!),
+  });
+}
+
+/** A binary op with a number on one side: the number becomes a constant scalar tensor. */
+function withNumber(
+  name: string,
+  op: (x: Tensor, c: number) => Tensor,
+  f: (x: number, c: number) => number,
+  { notes, domain = {} }: { notes: string; domain?: ValueDomain },
+): OpEntry<unknown> {
+  return entry<{ c: number }>({
+    name,
+    notes,
+    smooth: true,
+    sample: (limits) =>
+      fc.record({
+        inputs: shapes(limits).chain((s) => fc.tuple(input(s, domain))),
+        attrs: fc.record({ c: fc.constantFrom(-1.5, 0.5, 2, 3) }),
+      }),
+    call: ([x], { c }) => op(x!, c),
+    reference: ([x], { c }) => map((v) => f(v, c), x!),
+  });
+}
+
+interface ReduceAttrs {
+  readonly dims: number | number[] | undefined;
+  readonly keepdim: boolean;
+}
+
+function reduction(
+  name: string,
+  op: (x: Tensor, dims: number | number[] | undefined, keepdim: boolean) => Tensor,
+  f: (values: number[]) => number,
+  {
+    smooth,
+    notes,
+    domain = {},
+    needsDims = false,
+    float32Rtol,
+  }: {
+    smooth: boolean;
+    notes: string;
+    domain?: ValueDomain;
+    needsDims?: boolean;
+    float32Rtol?: number;
+  },
+): OpEntry<unknown> {
+  return entry<ReduceAttrs>({
+    name,
+    notes,
+    smooth,
+    ...(float32Rtol === undefined ? {} : { float32Rtol }),
+    sample: (limits) =>
+      shapes(limits, needsDims ? 1 : 0).chain((s) =>
+        fc.record({
+          inputs: fc.tuple(input(s, domain)),
+          attrs: fc.record({
+            dims: needsDims ? dimsArb(s.length).filter((d) => d !== undefined) : dimsArb(s.length),
+            keepdim: fc.boolean(),
+          }),
+        }),
+      ),
+    call: ([x], { dims, keepdim }) => op(x!, dims, keepdim),
+    reference: ([x], { dims, keepdim }) => reduceRef(x!, dims, keepdim, f),
+  });
+}
+
+/** Along one dim of a tensor of rank ≥ 1 (softmax, logSoftmax). */
+function alongOneDim(
+  name: string,
+  op: (x: Tensor, dim: number) => Tensor,
+  f: (values: number[]) => number[],
+  notes: string,
+  domain: ValueDomain = { min: -3, max: 3 },
+  float32Rtol?: number,
+): OpEntry<unknown> {
+  return entry<{ dim: number }>({
+    name,
+    notes,
+    smooth: true,
+    ...(float32Rtol === undefined ? {} : { float32Rtol }),
+    sample: (limits) =>
+      shapes(limits, 1).chain((s) =>
+        fc.record({
+          inputs: fc.tuple(input(s, domain)),
+          attrs: fc.record({ dim: dimArb(s.length) }),
+        }),
+      ),
+    call: ([x], { dim }) => op(x!, dim),
+    reference: ([x], { dim }) => alongDim(x!, dim, f),
+  });
+}
+
+function primeFactors(n: number): number[] {
+  const out: number[] = [];
+  for (let p = 2; n > 1; p++) {
+    while (n % p === 0) {
+      out.push(p);
+      n /= p;
+    }
+  }
+  return out;
+}
+
+/** A new shape of the same size: the prime factors regrouped, some 1s, maybe one -1. */
+function reshapeTargetArb(shape: readonly number[]): fc.Arbitrary<number[]> {
+  const factors = primeFactors(size(shape));
+  const n = factors.length;
+  return fc
+    .record({
+      order: fc.shuffledSubarray(
+        factors.map((_, i) => i),
+        { minLength: n, maxLength: n },
+      ),
+      splits: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+      ones: fc.nat({ max: 2 }),
+      free: fc.option(fc.nat({ max: 7 }), { nil: undefined }),
+    })
+    .map(({ order, splits, ones, free }) => {
+      const dims: number[] = [];
+      order.forEach((i, j) => {
+        if (j === 0 || splits[j]) dims.push(factors[i]!);
+        else dims[dims.length - 1]! *= factors[i]!;
+      });
+      for (let i = 0; i < ones; i++) dims.splice((i * 2) % (dims.length + 1), 0, 1);
+      if (free !== undefined && dims.length > 0) dims[free % dims.length] = -1;
+      return dims;
+    });
+}
+
+/** Matmul operand shapes with batch dims (broadcasting, rank differences) of size ≤ 2. */
+function batchedMatmulShapes(limits: SampleLimits): fc.Arbitrary<[number[], number[]]> {
+  const mkn = fc.tuple(...[0, 1, 2].map(() => fc.integer({ min: 1, max: limits.maxDim })));
+  return fc
+    .tuple(broadcastShapesArb(2, { minRank: 1, maxRank: 2, maxDim: 2 }), mkn)
+    .map(([[ba, bb], [m, k, n]]) => [
+      [...ba!, m!, k!],
+      [...bb!, k!, n!],
+    ]);
+}
+
+/** The cases NumPy treats specially: a 1-D operand on either side or both. */
+function vectorMatmulShapes(limits: SampleLimits): fc.Arbitrary<[number[], number[]]> {
+  const dim = fc.integer({ min: 1, max: limits.maxDim });
+  const batch = shapeArb({ maxRank: 1, maxDim: 2 });
+  return fc.oneof(
+    dim.map((k): [number[], number[]] => [[k], [k]]),
+    fc.tuple(batch, dim, dim).map(([b, k, n]): [number[], number[]] => [[k], [...b, k, n]]),
+    fc.tuple(batch, dim, dim).map(([b, m, k]): [number[], number[]] => [[...b, m, k], [k]]),
+  );
+}
+
+function matmulEntry(
+  name: string,
+  shapesOf: (limits: SampleLimits) => fc.Arbitrary<[number[], number[]]>,
+  notes: string,
+): OpEntry<unknown> {
+  return entry<undefined>({
+    name,
+    notes,
+    smooth: true,
+    sample: (limits) =>
+      noAttrs(shapesOf(limits).chain(([sa, sb]) => fc.tuple(input(sa), input(sb)))),
+    call: ([a, b]) => matmul(a!, b!),
+    reference: ([a, b]) => matmulRef(a!, b!),
+  });
+}
+
+const twoDMatmulShapes = (limits: SampleLimits): fc.Arbitrary<[number[], number[]]> =>
+  fc.tuple(...[0, 1, 2].map(() => fc.integer({ min: 1, max: limits.maxDim }))).map(([m, k, n]) => [
+    [m!, k!],
+    [k!, n!],
+  ]);
+
+const refOf = (t: Tensor): Ref => fromNested(t.toArray());
+
+// float32 holds logits near 800 to ±3e-5, and exp(x - max) turns that into relative errors of
+// the same size in the gradient: a float32 limit, not a bug
+const LARGE_LOGITS_FLOAT32_RTOL = 1e-3;
+
+/** A 0/1 mask of float32 or float64 (its dtype must not leak into where's output). */
+const maskArb = (shape: readonly number[]): fc.Arbitrary<Tensor> =>
+  fc
+    .tuple(
+      fc.array(fc.boolean(), { minLength: size(shape), maxLength: size(shape) }),
+      fc.constantFrom<DType>('float32', 'float64'),
+    )
+    .map(([bs, dtype]) => tensor(bs.map(Number), { shape, dtype }));
+
+// The table.
+
+export const opTable: readonly OpEntry<unknown>[] = [
+  // binary arithmetic, broadcasting
+  binary('add', add, (a, b) => a + b, { smooth: true, notes: 'any values' }),
+  binary('sub', sub, (a, b) => a - b, { smooth: true, notes: 'any values' }),
+  binary('mul', mul, (a, b) => a * b, { smooth: true, notes: 'any values' }),
+  binary('div', div, (a, b) => a / b, {
+    smooth: true,
+    notes: 'keep the denominator away from 0 (|b| ≥ 0.5): the gradient -a/b² blows up there',
+    domains: [{}, { avoid: [0], margin: 0.5 }],
+  }),
+  binary('pow (tensor exponent)', pow, (a, b) => a ** b, {
+    smooth: true,
+    notes: 'pow base > 0 when the exponent is a tensor: d/dy xʸ = xʸ ln x needs ln x',
+    domains: [{ min: 0.5, max: 2 }, {}],
+  }),
+  binary('maximum', maximum, Math.max, {
+    smooth: false,
+    notes:
+      'maximum: keep a and b apart (ties split the gradient): b moved 0.01 away from every a it meets',
+    sample: separatedPairSample,
+  }),
+  binary('minimum', minimum, Math.min, {
+    smooth: false,
+    notes:
+      'minimum: keep a and b apart (ties split the gradient): b moved 0.01 away from every a it meets',
+    sample: separatedPairSample,
+  }),
+  withNumber('add (tensor + number)', add, (x, c) => x + c, { notes: 'any values' }),
+  withNumber(
+    'sub (number - tensor)',
+    (x, c) => sub(c, x),
+    (x, c) => c - x,
+    {
+      notes: 'any values; the number is on the left',
+    },
+  ),
+  withNumber(
+    'mul (number · tensor)',
+    (x, c) => mul(c, x),
+    (x, c) => c * x,
+    {
+      notes: 'any values',
+    },
+  ),
+  withNumber(
+    'div (number / tensor)',
+    (x, c) => div(c, x),
+    (x, c) => c / x,
+    {
+      notes: 'keep the denominator away from 0 (|x| ≥ 0.5)',
+      domain: { avoid: [0], margin: 0.5 },
+    },
+  ),
+  entry<{ exponent: number }>({
+    name: 'pow (number exponent)',
+    notes:
+      'integer exponents take any base; fractional and negative ones keep the base in [0.5, 2] (real, away from the pole at 0)',
+    smooth: true,
+    sample: (limits) =>
+      fc
+        .oneof(
+          fc.record({ exponent: fc.constantFrom(2, 3), domain: fc.constant({}) }),
+          fc.record({
+            exponent: fc.constantFrom(0.5, -1, -1.5, 2.5),
+            domain: fc.constant({ min: 0.5, max: 2 }),
+          }),
+        )
+        .chain(({ exponent, domain }) =>
+          fc.record({
+            inputs: shapes(limits).chain((s) => fc.tuple(input(s, domain))),
+            attrs: fc.constant({ exponent }),
+          }),
+        ),
+    call: ([x], { exponent }) => pow(x!, exponent),
+    reference: ([x], { exponent }) => map((v) => v ** exponent, x!),
+  }),
+
+  // unary math and activations
+  elementwise('neg', neg, (x) => -x, { smooth: true, notes: 'any values' }),
+  elementwise('exp', exp, Math.exp, { smooth: true, notes: 'x in [-2, 2]' }),
+  elementwise('log', log, Math.log, {
+    smooth: true,
+    notes: 'log needs x > 0 (x ≥ 0.1: the gradient 1/x grows near 0)',
+    domain: { min: 0.1, max: 3 },
+  }),
+  elementwise('sqrt', sqrt, Math.sqrt, {
+    smooth: true,
+    notes: 'sqrt needs x > 0 (x ≥ 0.1: the gradient 1/(2√x) blows up at 0)',
+    domain: { min: 0.1, max: 3 },
+  }),
+  elementwise('abs', abs, Math.abs, {
+    smooth: false,
+    notes: "keep away from abs's kink at 0",
+    domain: { avoid: [0] },
+  }),
+  elementwise('tanh', tanh, Math.tanh, {
+    smooth: true,
+    notes: 'x in [-3, 3]',
+    domain: { min: -3, max: 3 },
+  }),
+  elementwise('sigmoid', sigmoid, (x) => 1 / (1 + Math.exp(-x)), {
+    smooth: true,
+    notes: 'x in [-4, 4]',
+    domain: { min: -4, max: 4 },
+  }),
+  elementwise('relu', relu, (x) => Math.max(0, x), {
+    smooth: false,
+    notes: "keep away from relu's kink at 0",
+    domain: { avoid: [0] },
+  }),
+  entry<{ slope: number | undefined }>({
+    name: 'leakyRelu',
+    notes: 'keep away from the kink at 0; the slope is random or left to its default (0.01)',
+    smooth: false,
+    sample: (limits) =>
+      fc.record({
+        inputs: shapes(limits).chain((s) => fc.tuple(input(s, { avoid: [0] }))),
+        attrs: fc.record({
+          slope: fc.option(fc.constantFrom(0.01, 0.2, 0.5, -0.3, 1.5), { nil: undefined }),
+        }),
+      }),
+    call: ([x], { slope }) => (slope === undefined ? leakyRelu(x!) : leakyRelu(x!, slope)),
+    reference: ([x], { slope = 0.01 }) => map((v) => (v > 0 ? v : slope * v), x!),
+  }),
+
+  // matrix products
+  matmulEntry('matmul (2-D)', twoDMatmulShapes, 'any values; [m,k] @ [k,n]'),
+  matmulEntry(
+    'matmul (batched)',
+    batchedMatmulShapes,
+    'any values; batch dims broadcast, with rank differences and size-1 dims',
+  ),
+  matmulEntry(
+    'matmul (1-D operands)',
+    vectorMatmulShapes,
+    'any values; [k]@[k], [k]@[...,k,n], [...,m,k]@[k] as in NumPy',
+  ),
+
+  // reductions
+  reduction('sum', sum, (vs) => vs.reduce((s, v) => s + v, 0), {
+    smooth: true,
+    notes: 'any values; all dims, one dim, or a list, negative dims, keepdim',
+  }),
+  reduction(
+    'mean',
+    (x, d, k) => mean(x, d, k),
+    (vs) => vs.reduce((s, v) => s + v, 0) / vs.length,
+    {
+      smooth: true,
+      notes: 'any values; all dims, one dim, or a list, negative dims, keepdim',
+    },
+  ),
+  reduction('max', max, (vs) => Math.max(...vs), {
+    smooth: false,
+    notes:
+      'values in [-5, 5] pairwise 0.01 apart: ties split the gradient, and a near tie inside the step breaks the finite difference',
+    domain: { min: -5, max: 5, distinct: true },
+  }),
+  reduction('logsumexp', (x, d, k) => logsumexp(x, d!, k), logSumExp, {
+    smooth: true,
+    notes: 'x in [-3, 3]; dims required (one dim or a list)',
+    domain: { min: -3, max: 3 },
+    needsDims: true,
+  }),
+  reduction('logsumexp (large logits)', (x, d, k) => logsumexp(x, d!, k), logSumExp, {
+    smooth: true,
+    notes: 'x in [-805, -800]: exp underflows to 0 unless shifted by the max',
+    domain: { min: -805, max: -800 },
+    needsDims: true,
+    float32Rtol: LARGE_LOGITS_FLOAT32_RTOL,
+  }),
+  alongOneDim('softmax', softmax, softmaxValues, 'x in [-3, 3]; any dim, negative too'),
+  alongOneDim(
+    'softmax (large logits)',
+    softmax,
+    softmaxValues,
+    'x in [800, 805]: exp overflows to Inf unless shifted by the max',
+    { min: 800, max: 805 },
+    LARGE_LOGITS_FLOAT32_RTOL,
+  ),
+  alongOneDim(
+    'logSoftmax',
+    logSoftmax,
+    (vs) => vs.map((v) => v - logSumExp(vs)),
+    'x in [-3, 3]; any dim, negative too',
+  ),
+  alongOneDim(
+    'logSoftmax (large logits)',
+    logSoftmax,
+    (vs) => vs.map((v) => v - logSumExp(vs)),
+    'x in [800, 805]: exp overflows to Inf unless shifted by the max',
+    { min: 800, max: 805 },
+    LARGE_LOGITS_FLOAT32_RTOL,
+  ),
+
+  // shape and indexing
+  entry<{ shape: number[] }>({
+    name: 'reshape',
+    notes: 'any values; the target regroups the prime factors of the size, with 1s and one -1',
+    smooth: true,
+    sample: (limits) =>
+      shapes(limits).chain((s) =>
+        fc.record({
+          inputs: fc.tuple(input(s)),
+          attrs: fc.record({ shape: reshapeTargetArb(s) }),
+        }),
+      ),
+    call: ([x], { shape }) => reshape(x!, shape),
+    reference: ([x], { shape }) => reshapeRef(x!, shape),
+  }),
+  entry<{ d0: number | undefined; d1: number | undefined }>({
+    name: 'transpose',
+    notes: 'any values; rank ≥ 2, dims default to the last two, may be equal or negative',
+    smooth: true,
+    sample: (limits) =>
+      shapes(limits, 2).chain((s) =>
+        fc.record({
+          inputs: fc.tuple(input(s)),
+          attrs: fc.record({
+            d0: fc.option(dimArb(s.length), { nil: undefined }),
+            d1: fc.option(dimArb(s.length), { nil: undefined }),
+          }),
+        }),
+      ),
+    call: ([x], { d0, d1 }) => transpose(x!, d0, d1),
+    reference: ([x], { d0 = -2, d1 = -1 }) => transposeRef(x!, d0, d1),
+  }),
+  entry<{ dim: number | undefined }>({
+    name: 'squeeze',
+    notes: 'any values; shapes with size-1 dims; one dim (size 1 or not) or all',
+    smooth: true,
+    sample: (limits) =>
+      broadcastShapesArb(1, limits).chain(([s]) =>
+        fc.record({
+          inputs: fc.tuple(input(s!)),
+          attrs: fc.record({
+            dim:
+              s!.length === 0
+                ? fc.constant(undefined)
+                : fc.option(dimArb(s!.length), { nil: undefined }),
+          }),
+        }),
+      ),
+    call: ([x], { dim }) => squeeze(x!, dim),
+    reference: ([x], { dim }) => {
+      const r = x!.shape.length;
+      const d = dim === undefined ? undefined : dim < 0 ? dim + r : dim;
+      const shape = x!.shape.filter((n, i) => n !== 1 || (d !== undefined && i !== d));
+      return { shape, data: x!.data };
+    },
+  }),
+  entry<{ dim: number }>({
+    name: 'unsqueeze',
+    notes: 'any values; dim in [-rank-1, rank]',
+    smooth: true,
+    sample: (limits) =>
+      shapes(limits).chain((s) =>
+        fc.record({
+          inputs: fc.tuple(input(s)),
+          attrs: fc.record({ dim: dimArb(s.length + 1) }),
+        }),
+      ),
+    call: ([x], { dim }) => unsqueeze(x!, dim),
+    reference: ([x], { dim }) => {
+      const shape = x!.shape.slice();
+      shape.splice(dim < 0 ? dim + shape.length + 1 : dim, 0, 1);
+      return { shape, data: x!.data };
+    },
+  }),
+  entry<{ dim: number; start: number; end: number | undefined }>({
+    name: 'slice',
+    notes: 'any values; negative and out-of-range bounds (clamped), end optional, empty slices',
+    smooth: true,
+    sample: (limits) =>
+      shapes(limits, 1).chain((s) => {
+        const bound = fc.integer({ min: -limits.maxDim - 1, max: limits.maxDim + 1 });
+        return fc.record({
+          inputs: fc.tuple(input(s)),
+          attrs: fc.record({
+            dim: dimArb(s.length),
+            start: bound,
+            end: fc.option(bound, { nil: undefined }),
+          }),
+        });
+      }),
+    call: ([x], { dim, start, end }) => slice(x!, dim, start, end),
+    reference: ([x], { dim, start, end }) => sliceRef(x!, dim, start, end),
+  }),
+  entry<{ dim: number; index: Tensor | number[] }>({
+    name: 'gather',
+    notes:
+      'any values; index of the same rank, other dims no larger than x, repeated indices (their gradients add up), float32/float64 or number[] indices',
+    smooth: true,
+    sample: (limits) =>
+      shapes(limits, 1).chain((s) =>
+        fc.integer({ min: -s.length, max: s.length - 1 }).chain((dim) => {
+          const d = dim < 0 ? dim + s.length : dim;
+          const indexShape = fc.tuple(
+            ...s.map((n, i) => fc.integer({ min: 1, max: i === d ? limits.maxDim : n })),
+          );
+          const index = indexShape.chain((is) =>
+            fc
+              .tuple(
+                fc.array(fc.nat({ max: s[d]! - 1 }), { minLength: size(is), maxLength: size(is) }),
+                fc.constantFrom<'float32' | 'float64' | 'list'>('float32', 'float64', 'list'),
+              )
+              .map(([values, form]): Tensor | number[] =>
+                form === 'list' && is.length === 1
+                  ? values
+                  : tensor(values, {
+                      shape: is,
+                      dtype: form === 'float64' ? 'float64' : 'float32',
+                    }),
+              ),
+          );
+          return fc.record({
+            inputs: fc.tuple(input(s)),
+            attrs: fc.record({ dim: fc.constant(dim), index }),
+          });
+        }),
+      ),
+    call: ([x], { dim, index }) => gather(x!, dim, index),
+    reference: ([x], { dim, index }) =>
+      gatherRef(
+        x!,
+        dim,
+        Array.isArray(index) ? { shape: [index.length], data: index } : refOf(index),
+      ),
+  }),
+  entry<{ dim: number }>({
+    name: 'concat',
+    notes: 'any values; 1 to 3 tensors differing along dim (negative too)',
+    smooth: true,
+    sample: (limits) =>
+      shapes(limits, 1).chain((s) =>
+        fc.integer({ min: -s.length, max: s.length - 1 }).chain((dim) => {
+          const d = dim < 0 ? dim + s.length : dim;
+          const part = fc
+            .integer({ min: 1, max: limits.maxDim })
+            .chain((n) => input(s.map((m, i) => (i === d ? n : m))));
+          return fc.record({
+            inputs: fc.array(part, { minLength: 1, maxLength: 3 }),
+            attrs: fc.constant({ dim }),
+          });
+        }),
+      ),
+    call: (xs, { dim }) => concat(xs, dim),
+    reference: (xs, { dim }) => concatRef(xs, dim),
+  }),
+  entry<{ dim: number }>({
+    name: 'stack',
+    notes: 'any values; 1 to 3 tensors of one shape, dim in [-rank-1, rank]',
+    smooth: true,
+    sample: (limits) =>
+      shapes(limits, 0, { maxRank: Math.max(0, limits.maxRank - 1) }).chain((s) =>
+        fc.record({
+          inputs: fc.array(input(s), { minLength: 1, maxLength: 3 }),
+          attrs: fc.record({ dim: dimArb(s.length + 1) }),
+        }),
+      ),
+    call: (xs, { dim }) => stack(xs, dim),
+    reference: (xs, { dim }) => stackRef(xs, dim),
+  }),
+  entry<{ shape: number[] }>({
+    name: 'expand',
+    notes: 'any values; new leading dims and size-1 dims stretched (the engine sums them back)',
+    smooth: true,
+    sample: (limits) =>
+      broadcastShapesArb(2, limits).chain(([a, b]) => {
+        const full = broadcastShape([a!, b!]);
+        return fc.record({
+          inputs: fc.tuple(input(a!)),
+          attrs: fc.constant({ shape: full }),
+        });
+      }),
+    call: ([x], { shape }) => expand(x!, shape),
+    reference: ([x], { shape }) => expandRef(x!, shape),
+  }),
+  entry<{ condition: Tensor }>({
+    name: 'where',
+    notes: 'any values; condition, a and b broadcast together; the condition is a 0/1 mask',
+    smooth: true,
+    sample: (limits) =>
+      broadcastShapesArb(3, limits).chain(([sc, sa, sb]) =>
+        fc.record({
+          inputs: fc.tuple(input(sa!), input(sb!)),
+          attrs: fc.record({
+            condition: maskArb(sc!),
+          }),
+        }),
+      ),
+    call: ([a, b], { condition }) => where(condition, a!, b!),
+    reference: ([a, b], { condition }) =>
+      map((c, x, y) => (c !== 0 ? x : y), refOf(condition), a!, b!),
+  }),
+  entry<{ condition: Tensor; c: number; side: 'a' | 'b' }>({
+    name: 'where (number branch)',
+    notes: "any values; the number takes the tensor branch's dtype, never the condition's",
+    smooth: true,
+    sample: (limits) =>
+      broadcastShapesArb(2, limits).chain(([sc, sx]) =>
+        fc.record({
+          inputs: fc.tuple(input(sx!)),
+          attrs: fc.record({
+            condition: maskArb(sc!),
+            c: fc.constantFrom(0, -1.5, 2),
+            side: fc.constantFrom<'a' | 'b'>('a', 'b'),
+          }),
+        }),
+      ),
+    call: ([x], { condition, c, side }) =>
+      side === 'a' ? where(condition, c, x!) : where(condition, x!, c),
+    reference: ([x], { condition, c, side }) =>
+      map((m, v) => ((m !== 0) === (side === 'b') ? v : c), refOf(condition), x!),
+  }),
+  entry<{ dtype: DType }>({
+    name: 'cast',
+    notes:
+      'any values; to float32 the output is rounded, so the finite differences take a step of 1e-2 (cast is linear: the step costs no accuracy)',
+    smooth: true,
+    sample: (limits) =>
+      shapes(limits).chain((s) =>
+        fc.record({
+          inputs: fc.tuple(input(s)),
+          attrs: fc.record({ dtype: fc.constantFrom<DType>('float32', 'float64') }),
+        }),
+      ),
+    call: ([x], { dtype }) => cast(x!, dtype),
+    reference: ([x]) => x!,
+    outDtype: (_, { dtype }) => dtype,
+    tolerances: { eps: 1e-2, atol: 1e-4 },
+  }),
+  elementwise('clone', clone, (x) => x, { smooth: true, notes: 'any values' }),
+];

@@ -1,0 +1,39 @@
+// One-hot encoding of class labels.
+import { type DType, IndexError, type Labels, type Tensor, toIndexArray } from '@tapegrad/core';
+import { checkDtype, checkInt } from './internal/check.js';
+import { allocate, wrap } from './internal/rows.js';
+
+export interface OneHotOptions {
+  /** 'float32' (default) or 'float64'. */
+  readonly dtype?: DType;
+}
+
+/**
+ * One-hot rows for class labels: label c becomes a row of `numClasses` zeros with a 1 at c.
+ * `numClasses` defaults to the largest label + 1. Labels of shape S give a tensor
+ * `[...S, numClasses]`; a label outside [0, numClasses) is an IndexError naming it.
+ *
+ * @example
+ * oneHot(Int32Array.of(0, 2, 1), 3).toArray(); // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
+ */
+export function oneHot(labels: Labels, numClasses?: number, options: OneHotOptions = {}): Tensor {
+  const op = 'oneHot';
+  const { data, shape } = toIndexArray(op, labels, 'labels');
+  let c: number;
+  if (numClasses === undefined) {
+    c = 0;
+    for (let i = 0; i < data.length; i++) if (data[i]! + 1 > c) c = data[i]! + 1;
+  } else c = checkInt(op, 'numClasses', numClasses);
+  const out = allocate(checkDtype(op, options.dtype ?? 'float32'), data.length * c);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < 0 || v >= c) {
+      throw new IndexError(
+        op,
+        `label ${v} at position ${i} is out of range for ${c} classes (expected 0 ≤ label < ${c})`,
+      );
+    }
+    out[i * c + v] = 1;
+  }
+  return wrap(out, [...shape, c]);
+}

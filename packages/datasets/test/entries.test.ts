@@ -1,0 +1,56 @@
+// The package's two entries: '.' stays browser-safe (no node: import anywhere below it) and
+// './node' adds the file loaders to everything '.' exports.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as main from '../src/index.js';
+import * as node from '../src/node.js';
+
+const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+
+/** Every module reachable from `entry` through relative imports, with its bare imports. */
+function importGraph(entry: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  const visit = (file: string) => {
+    if (graph.has(file)) return;
+    const text = readFileSync(file, 'utf8');
+    const specs = [...text.matchAll(/(?:import|export)[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1]!);
+    graph.set(
+      file,
+      specs.filter((s) => !s.startsWith('.')),
+    );
+    for (const s of specs.filter((s) => s.startsWith('.'))) {
+      visit(resolve(dirname(file), s.replace(/\.js$/, '.ts')));
+    }
+  };
+  visit(entry);
+  return graph;
+}
+
+describe('package entries', () => {
+  it("keeps '@tapegrad/datasets' free of node: modules", () => {
+    const graph = importGraph(join(src, 'index.ts'));
+    expect(graph.size).toBeGreaterThan(10);
+    const bare = new Set([...graph.values()].flat());
+    expect([...bare].filter((s) => s.startsWith('node:') || s === 'mnist')).toEqual([]);
+    // …while the node entry does read files
+    const nodeBare = new Set([...importGraph(join(src, 'node.ts')).values()].flat());
+    expect(nodeBare.has('node:fs')).toBe(true);
+  });
+
+  it("re-exports everything of '.' from './node', plus the loaders", () => {
+    const nodeExports: Record<string, unknown> = { ...node };
+    for (const [name, value] of Object.entries(main)) expect(nodeExports[name]).toBe(value);
+    expect(typeof node.loadMnist).toBe('function');
+    expect(typeof node.loadCifar10).toBe('function');
+    expect('loadMnist' in main).toBe(false);
+  });
+
+  it('resolves both subpaths through the package exports', async () => {
+    const viaPackage = await import('@tapegrad/datasets');
+    const viaNode = await import('@tapegrad/datasets/node');
+    expect(viaPackage.spiral).toBe(main.spiral);
+    expect(viaNode.loadMnist).toBe(node.loadMnist);
+  });
+});

@@ -1,0 +1,66 @@
+// Dropout (Srivastava et al. 2014), inverted: in training each unit is kept with
+// probability 1 - p and scaled by 1 / (1 - p), so evaluation needs no rescaling.
+import { getDefaultRng, type Rng, type Tensor, ValueError, zeros } from '@tapegrad/core';
+import { Module } from './module.js';
+
+function checkP(op: string, p: number): number {
+  if (!(p >= 0 && p <= 1)) throw new ValueError(op, `p must be in [0, 1], got ${p}`);
+  return p;
+}
+
+/** Options of `dropout`. @example dropout(h, 0.5, { training: model.training, rng }) */
+export interface DropoutOptions {
+  /** Drop units (default true); false returns x unchanged. */
+  readonly training?: boolean;
+  /** The generator of the mask (default: the one `manualSeed` seeds). */
+  readonly rng?: Rng;
+}
+
+/**
+ * Inverted dropout: zero each value with probability `p` and scale the rest by `1 / (1 - p)`
+ * (so the expected value is unchanged); the identity when not training or `p` is 0.
+ *
+ * @example
+ * dropout(h, 0.5, { rng: new Rng(0) }); // about half of h zeroed, the rest doubled
+ */
+export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
+  checkP('dropout', p);
+  if (options.training === false || p === 0) return x;
+  const keep = 1 - p;
+  const rng = options.rng ?? getDefaultRng();
+  const mask = zeros(x.shape, { dtype: x.dtype });
+  const m = mask.data.data;
+  if (keep > 0) for (let i = 0; i < m.length; i++) m[i] = rng.random() < keep ? 1 / keep : 0;
+  return x.mul(mask);
+}
+
+/**
+ * The dropout layer: inverted dropout with probability `p` in training mode, the identity
+ * in eval mode.
+ *
+ * @example
+ * const drop = new Dropout(0.5);
+ * drop.forward(h);          // training: a random half zeroed, the rest × 2
+ * drop.eval().forward(h);   // h itself
+ */
+export class Dropout extends Module {
+  readonly p: number;
+  #rng: Rng | undefined;
+
+  constructor(p = 0.5, options: { rng?: Rng } = {}) {
+    super();
+    this.p = checkP('Dropout', p);
+    this.#rng = options.rng;
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, {
+      training: this.training,
+      rng: this.#rng ?? getDefaultRng(),
+    });
+  }
+
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}

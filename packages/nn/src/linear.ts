@@ -1,0 +1,62 @@
+// Linear: a fully-connected layer, many neurons in one matrix: y = x Wᵀ + b on a batch of rows.
+import { type DType, getDefaultRng, type Rng, type Tensor, zeros } from '@tapegrad/core';
+import { type Init, initWeight } from './init.js';
+import { checkFeatures, positiveInt } from './internal/check.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+/** Options of `Linear`. @example new Linear(3, 4, { bias: false, init: 'xavier', rng: new Rng(0) }) */
+export interface LinearOptions {
+  /** Learn a bias (default true). */
+  readonly bias?: boolean;
+  readonly dtype?: DType;
+  /** The generator for the initial weights (default: the one `manualSeed` seeds). */
+  readonly rng?: Rng;
+  /** The weight initializer (default `'kaiming'`, the notes' advice for ReLU networks). */
+  readonly init?: Init;
+}
+
+/**
+ * A fully-connected layer: `weight` of shape `[outFeatures, inFeatures]`, `bias` of shape
+ * `[outFeatures]`, and `y = x Wᵀ + b` for `x` of shape `[batch, inFeatures]` (or any
+ * leading dims, or a single `[inFeatures]` vector). Biases start at zero.
+ *
+ * @example
+ * const fc = new Linear(3, 4, { rng: new Rng(0) });
+ * fc.forward(randn([8, 3])).shape; // [8, 4]
+ * fc.numParameters();              // 16
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+  #init: Init;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    this.inFeatures = positiveInt('Linear', 'inFeatures', inFeatures);
+    this.outFeatures = positiveInt('Linear', 'outFeatures', outFeatures);
+    const dtype = options.dtype ?? 'float32';
+    this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype }));
+    this.bias = options.bias === false ? null : new Parameter(zeros([outFeatures], { dtype }));
+    this.#init = options.init ?? 'kaiming';
+    this.resetParameters(options.rng);
+  }
+
+  /** Draw new initial weights (zero biases), from `rng` or the default generator. */
+  resetParameters(rng: Rng = getDefaultRng()): void {
+    initWeight(this.weight, this.#init, rng);
+    this.bias?.data.data.fill(0);
+  }
+
+  forward(x: Tensor): Tensor {
+    checkFeatures('Linear', x, this.inFeatures);
+    const y = x.matmul(this.weight.T);
+    return this.bias === null ? y : y.add(this.bias);
+  }
+
+  override extraRepr(): string {
+    return `${this.inFeatures} → ${this.outFeatures}${this.bias === null ? ', bias=false' : ''}`;
+  }
+}

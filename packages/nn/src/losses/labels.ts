@@ -1,0 +1,42 @@
+// Class labels for the multiclass losses: any form core accepts, checked against the scores.
+import { IndexError, type Labels, ShapeError, type Tensor, toIndexArray } from '@tapegrad/core';
+import { fmtShape } from '../internal/values.js';
+
+/** The labels of `scores` (`[N, C]`; called `scoresName` in errors) as an Int32Array of N values in [0, C). */
+export function classLabels(
+  op: string,
+  scores: Tensor,
+  labels: Labels,
+  scoresName = 'scores',
+): Int32Array {
+  if (scores.ndim !== 2) {
+    throw new ShapeError(
+      op,
+      `expected ${scoresName} of shape [batch, classes], got ${fmtShape(scores.shape)}`,
+      [scores.shape],
+    );
+  }
+  const [n, c] = scores.shape as [number, number];
+  const idx = toIndexArray(op, labels, 'labels');
+  if (
+    idx.data.length !== n ||
+    idx.shape.length > 2 ||
+    (idx.shape.length === 2 && idx.shape[1] !== 1)
+  ) {
+    throw new ShapeError(
+      op,
+      `labels of shape ${fmtShape(idx.shape)} do not match ${scoresName} of shape ${fmtShape(scores.shape)} (expected ${n} labels)`,
+      [scores.shape, idx.shape],
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    const y = idx.data[i]!;
+    if (y < 0 || y >= c) {
+      throw new IndexError(
+        op,
+        `label ${y} at position ${i} is out of range for ${c} classes (expected 0 ≤ label < ${c})`,
+      );
+    }
+  }
+  return idx.data;
+}

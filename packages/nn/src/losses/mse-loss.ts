@@ -1,0 +1,47 @@
+// mseLoss: the squared error (p - t)² of regression, averaged.
+import { defineOp, type Tensor } from '@tapegrad/core';
+import { dtypeOfArray, lossOutput, scaleOf } from './fused.js';
+import {
+  type LossOptions,
+  type Reduction,
+  reductionOf,
+  type Targets,
+  targetsLike,
+} from './reduction.js';
+
+const mseOp = defineOp<{ readonly reduction: Reduction }>({
+  name: 'mseLoss',
+  arity: 2,
+  forward: ([p, t], { reduction }) => {
+    const pd = p!.data;
+    const td = t!.data;
+    const losses = new Float64Array(pd.length);
+    for (let i = 0; i < pd.length; i++) {
+      const e = pd[i]! - td[i]!;
+      losses[i] = e * e;
+    }
+    return lossOutput(losses, p!.shape, reduction, dtypeOfArray(pd));
+  },
+  // dp = 2(p - t), dt = -2(p - t)
+  backward: (dy, { inputs: [p, t], attrs: { reduction } }) => {
+    const g = p!
+      .sub(t!)
+      .mul(scaleOf(dy, reduction, p!.shape, p!.size))
+      .mul(2);
+    return [g, t!.requiresGrad ? g.neg() : null];
+  },
+});
+
+/**
+ * The mean squared error between `pred` and `target` (of the same shape; `[N]` and `[N, 1]`
+ * are accepted for each other), averaged over every element.
+ *
+ * @example
+ * mseLoss(tensor([1, 2]), [0, 4]).item(); // (1 + 4) / 2 = 2.5
+ */
+export function mseLoss(pred: Tensor, target: Targets, options: LossOptions = {}): Tensor {
+  const op = 'mseLoss';
+  const reduction = reductionOf(op, options);
+  const t = targetsLike(op, pred, target, 'target');
+  return mseOp.run([pred.contiguous(), t.contiguous()], { reduction });
+}

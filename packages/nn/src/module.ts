@@ -1,0 +1,357 @@
+// Module: the base class of layers and networks. A field holding a Module, a Parameter, or
+// an array of them registers itself: parameters(), stateDict(), train()/eval() and to() find
+// them by walking the object's own fields, so a layer only assigns its fields.
+import { type DType, noGrad, ShapeError, Tensor, ValueError } from '@tapegrad/core';
+import { type ShapeMismatch, StateDictError } from './errors.js';
+import type { ActivationStats } from './health.js';
+import { fmtShape, sameShape } from './internal/values.js';
+import { Parameter } from './parameter.js';
+import { summary } from './summary.js';
+
+/** Parameter values by dotted name, in the module's order. */
+export type StateDict = Map<string, Tensor>;
+
+/** What `loadStateDict` accepts: a `Map` (as `stateDict()` returns) or a plain object. */
+export type StateDictLike = ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
+
+/** Options of `loadStateDict`. @example model.loadStateDict(sd, { strict: false }) */
+export interface LoadStateDictOptions {
+  /**
+   * true (default): every parameter of the module must be in the state dict and every
+   * name of the state dict must be a parameter. false: both may be absent (they are
+   * reported in the result). Shapes must match either way.
+   */
+  readonly strict?: boolean;
+}
+
+/** What `loadStateDict` skipped. @example const { missing } = model.loadStateDict(sd, { strict: false }); */
+export interface LoadStateDictResult {
+  /** The module's parameters the state dict did not have (only with `strict: false`). */
+  readonly missing: string[];
+  /** Names in the state dict the module does not have (only with `strict: false`). */
+  readonly unexpected: string[];
+}
+
+/** A registered field: where a child module or a parameter sits, so that `to()` can replace it. */
+interface Slot {
+  readonly name: string;
+  readonly holder: Record<string, unknown>;
+  readonly key: string;
+  readonly value: Module | Parameter;
+}
+
+/** The registered fields of one module, in field order (arrays give `name.0`, `name.1`, …). */
+function ownSlots(m: Module): Slot[] {
+  const fields = m as unknown as Record<string, unknown>;
+  const out: Slot[] = [];
+  for (const key of Object.keys(fields)) {
+    const v = fields[key];
+    if (v instanceof Module || v instanceof Parameter) {
+      out.push({ name: key, holder: fields, key, value: v });
+    } else if (Array.isArray(v)) {
+      const list = v as unknown[];
+      list.forEach((e, i) => {
+        if (e instanceof Module || e instanceof Parameter) {
+          out.push({
+            name: `${key}.${i}`,
+            holder: list as unknown as Record<string, unknown>,
+            key: String(i),
+            value: e,
+          });
+        }
+      });
+    }
+  }
+  return out;
+}
+
+/** The parameters held by `m`'s own fields (not its sub-modules'), in field order. */
+export function ownParameters(m: Module): Parameter[] {
+  return ownSlots(m)
+    .map((s) => s.value)
+    .filter((v): v is Parameter => v instanceof Parameter);
+}
+
+/** A module of the tree, its dotted name and its depth (the root is '' at depth 0). */
+export interface ModuleEntry {
+  readonly name: string;
+  readonly module: Module;
+  readonly depth: number;
+}
+
+/** Every module under `root` once (a shared module under its first name), in pre-order. */
+export function walkModules(root: Module): ModuleEntry[] {
+  const seen = new Set<Module>();
+  const out: ModuleEntry[] = [];
+  const stack: ModuleEntry[] = [{ name: '', module: root, depth: 0 }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    if (seen.has(entry.module)) continue;
+    seen.add(entry.module);
+    out.push(entry);
+    const children = ownSlots(entry.module).filter((s) => s.value instanceof Module);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const s = children[i]!;
+      const name = entry.name === '' ? s.name : `${entry.name}.${s.name}`;
+      stack.push({ name, module: s.value as Module, depth: entry.depth + 1 });
+    }
+  }
+  return out;
+}
+
+/**
+ * Run `module.forward(...inputs)` with some parameters replaced by the given tensors (by
+ * dotted name), then put the module's own parameters back. Gradients then flow to the given
+ * tensors: this is how a module's gradients are checked with `gradcheck`, or how one
+ * evaluates a network at other weights without touching it.
+ *
+ * @example
+ * const names = model.namedParameters().map(([name]) => name);
+ * gradcheck(
+ *   (x, ...ps) => functionalCall(model, new Map(names.map((n, i) => [n, ps[i]!])), x),
+ *   [x, ...model.parameters()],
+ * );
+ */
+export function functionalCall(
+  module: Module,
+  parameters: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
+  ...inputs: Tensor[]
+): Tensor {
+  const given = parameters instanceof Map ? parameters : new Map(Object.entries(parameters));
+  const byParameter = new Map<Parameter, Tensor>();
+  const own = new Map(module.namedParameters());
+  for (const [name, t] of given) {
+    const p = own.get(name);
+    if (p === undefined) {
+      throw new ValueError(
+        'functionalCall',
+        `the module has no parameter '${name}' (it has ${[...own.keys()].map((n) => `'${n}'`).join(', ') || 'none'})`,
+      );
+    }
+    if (!(t instanceof Tensor) || !sameShape(t.shape, p.shape)) {
+      const got = t instanceof Tensor ? fmtShape(t.shape) : typeof t;
+      throw new ShapeError(
+        'functionalCall',
+        `'${name}' must be a tensor of shape ${fmtShape(p.shape)}, got ${got}`,
+        t instanceof Tensor ? [p.shape, t.shape] : [p.shape],
+      );
+    }
+    byParameter.set(p, t);
+  }
+  const restore: (() => void)[] = [];
+  try {
+    for (const m of module.modules()) {
+      for (const s of ownSlots(m)) {
+        const t = s.value instanceof Parameter ? byParameter.get(s.value) : undefined;
+        if (t === undefined) continue;
+        s.holder[s.key] = t;
+        restore.push(() => {
+          s.holder[s.key] = s.value;
+        });
+      }
+    }
+    return module.forward(...inputs);
+  } finally {
+    for (const undo of restore) undo();
+  }
+}
+
+/**
+ * The base class of every layer and network. Subclasses assign their parameters and
+ * sub-modules to fields and implement `forward`; everything else comes from here. A field
+ * starting with `#` (a private class field) is not registered.
+ *
+ * @example
+ * class TwoLayer extends Module {
+ *   fc1 = new Linear(3, 4);
+ *   act = new ReLU();
+ *   fc2 = new Linear(4, 2);
+ *   forward(x: Tensor) { return this.fc2.forward(this.act.forward(this.fc1.forward(x))); }
+ * }
+ * const net = new TwoLayer();
+ * net.numParameters();                         // 26
+ * net.namedParameters().map(([name]) => name); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ */
+export abstract class Module {
+  /** Training mode (the default) or evaluation mode; see `train()` and `eval()`. */
+  training = true;
+
+  /** The computation of the module. */
+  abstract forward(...inputs: Tensor[]): Tensor;
+
+  /** Every module of the tree (this one first, as ''), each once, with its dotted name. */
+  namedModules(): [string, Module][] {
+    return walkModules(this).map((e) => [e.name, e.module]);
+  }
+
+  /** Every module of the tree, this one first, each once. */
+  modules(): Module[] {
+    return walkModules(this).map((e) => e.module);
+  }
+
+  /** The direct sub-modules with their field names. */
+  namedChildren(): [string, Module][] {
+    return ownSlots(this)
+      .filter((s) => s.value instanceof Module)
+      .map((s) => [s.name, s.value as Module]);
+  }
+
+  /**
+   * Every parameter with its dotted name (`layers.0.weight`), in module order; a parameter
+   * shared by several modules appears once, under its first name.
+   */
+  namedParameters(): [string, Parameter][] {
+    const seen = new Set<Parameter>();
+    const out: [string, Parameter][] = [];
+    for (const { name, module } of walkModules(this)) {
+      for (const s of ownSlots(module)) {
+        if (!(s.value instanceof Parameter) || seen.has(s.value)) continue;
+        seen.add(s.value);
+        out.push([name === '' ? s.name : `${name}.${s.name}`, s.value]);
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter, each once. */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** The number of learnable values (a shared parameter counts once). */
+  numParameters(): number {
+    let n = 0;
+    for (const p of this.parameters()) n += p.size;
+    return n;
+  }
+
+  /** Set training mode (`true`) or evaluation mode on this module and all below it. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: dropout is the identity. Same as `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Forget the accumulated gradients (sets every parameter's `.grad` to null). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Convert every parameter to `dtype` (new parameter objects; sharing is kept). */
+  to(dtype: DType): this {
+    const converted = new Map<Parameter, Parameter>();
+    for (const module of this.modules()) {
+      for (const s of ownSlots(module)) {
+        if (!(s.value instanceof Parameter)) continue;
+        const p = s.value;
+        let q = converted.get(p);
+        if (q === undefined) {
+          q = p.dtype === dtype ? p : new Parameter(p, { dtype, requiresGrad: p.requiresGrad });
+          converted.set(p, q);
+        }
+        s.holder[s.key] = q;
+      }
+    }
+    return this;
+  }
+
+  /** A snapshot of every parameter's values by dotted name (copies, not tied to the module). */
+  stateDict(): StateDict {
+    return noGrad(() => new Map(this.namedParameters().map(([name, p]) => [name, p.clone()])));
+  }
+
+  /**
+   * Copy values from a state dict into the parameters (converting the dtype if needed).
+   * Every name and shape is checked first: on any mismatch a `StateDictError` names each
+   * parameter (and both shapes) and the module is left exactly as it was.
+   *
+   * @example
+   * const copy = new MLP([3, 4, 2]);
+   * copy.loadStateDict(model.stateDict());
+   */
+  loadStateDict(sd: StateDictLike, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    const op = 'loadStateDict';
+    const strict = options.strict ?? true;
+    const entries = sd instanceof Map ? new Map(sd) : new Map(Object.entries(sd));
+    const own = this.namedParameters();
+    const names = new Set(own.map(([name]) => name));
+    const missing: string[] = [];
+    const mismatched: ShapeMismatch[] = [];
+    const bad: string[] = [];
+    for (const [name, p] of own) {
+      const v = entries.get(name);
+      if (v === undefined) missing.push(name);
+      else if (!(v instanceof Tensor)) bad.push(`'${name}' is not a Tensor`);
+      else if (!sameShape(v.shape, p.shape))
+        mismatched.push({ name, expected: p.shape, got: v.shape });
+    }
+    const unexpected = [...entries.keys()].filter((name) => !names.has(name));
+    if (
+      mismatched.length > 0 ||
+      bad.length > 0 ||
+      (strict && missing.length + unexpected.length > 0)
+    ) {
+      throw new StateDictError(op, {
+        missing: strict ? missing : [],
+        unexpected: strict ? unexpected : [],
+        mismatched,
+        ...(bad.length > 0 ? { message: bad.join('; ') } : {}),
+      });
+    }
+    // Every check passed: copying can no longer fail half-way.
+    for (const [name, p] of own) {
+      const v = entries.get(name);
+      if (v !== undefined) p.data.data.set(v.toTypedArray());
+    }
+    return { missing, unexpected };
+  }
+
+  /**
+   * A table of the layers: dotted name, type, output shape (when a sample input is given)
+   * and parameter count, with the total. The sample pass runs in eval mode without
+   * recording, and leaves modes, gradients and activation statistics as they were.
+   *
+   * @example
+   * console.log(new MLP([3, 4, 2]).summary(randn([8, 3])));
+   */
+  summary(...sampleInputs: Tensor[]): string {
+    return summary(this, ...sampleInputs);
+  }
+
+  /**
+   * The training-health statistics of every activation layer below (and including) this
+   * module, from its last forward pass, by dotted name.
+   *
+   * @example
+   * model.forward(x);
+   * for (const [name, s] of model.activationStats()) console.log(name, s.dead ?? s.saturated);
+   */
+  activationStats(): Map<string, ActivationStats> {
+    const out = new Map<string, ActivationStats>();
+    for (const { name, module } of walkModules(this)) {
+      const s = module.ownActivationStats();
+      if (s !== null) out.set(name, s);
+    }
+    return out;
+  }
+
+  /** This module's own statistics (activation layers override it); null for others. */
+  ownActivationStats(): ActivationStats | null {
+    return null;
+  }
+
+  /** The hyperparameters shown next to the class name in `summary()`, e.g. `3 → 4`. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** The class name with `extraRepr()`, e.g. `Linear(3 → 4)`. */
+  toString(): string {
+    const extra = this.extraRepr();
+    return extra === '' ? this.constructor.name : `${this.constructor.name}(${extra})`;
+  }
+}

@@ -1,0 +1,37 @@
+// Sequential: layers applied in order, each to the output of the one before.
+import type { Tensor } from '@tapegrad/core';
+import { Module } from './module.js';
+
+/**
+ * A chain of modules; its parameters are named `layers.<i>.<name>`.
+ *
+ * @example
+ * const net = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
+ * net.forward(randn([8, 3])).shape;      // [8, 2]
+ * net.namedParameters()[0]![0];          // 'layers.0.weight'
+ */
+export class Sequential extends Module {
+  layers: Module[];
+
+  constructor(...layers: Module[]) {
+    super();
+    this.layers = layers;
+  }
+
+  /** Add a layer at the end; returns this. */
+  append(layer: Module): this {
+    this.layers.push(layer);
+    return this;
+  }
+
+  /** The number of layers. */
+  get length(): number {
+    return this.layers.length;
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = x;
+    for (const layer of this.layers) h = layer.forward(h);
+    return h;
+  }
+}

@@ -1,0 +1,127 @@
+// Training health: dead ReLU units and saturated sigmoid/tanh units, per layer by name.
+import { Rng, randn, tensor } from '@tapegrad/core';
+import { describe, expect, it } from 'vitest';
+import {
+  healthReport,
+  LeakyReLU,
+  Linear,
+  MLP,
+  measureActivation,
+  Neuron,
+  PReLU,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Tanh,
+} from '../src/index.js';
+
+describe('activation statistics', () => {
+  it('ReLU: the fraction of units never active over the batch', () => {
+    const relu = new ReLU();
+    expect(relu.stats).toBeNull();
+    // unit 0 and unit 2 are ≤ 0 on every sample: half the units are dead
+    relu.forward(
+      tensor([
+        [-1, 2, 0, -3],
+        [-2, -1, -5, 0.5],
+        [-0.1, -1, -1, -1],
+      ]),
+    );
+    expect(relu.stats).toEqual({
+      activation: 'relu',
+      samples: 3,
+      units: 4,
+      dead: 0.5,
+      saturated: null,
+      saturatedOutputs: null,
+    });
+  });
+
+  it('sigmoid: units saturated (< 0.01 or > 0.99) on every sample, and saturated outputs', () => {
+    const s = new Sigmoid();
+    // unit 0 sits on the low rail, unit 2 flips between rails, unit 1 stays in the middle
+    s.forward(
+      tensor([
+        [-10, 0, 10],
+        [-10, 0, -10],
+      ]),
+    );
+    expect(s.stats!.saturated).toBeCloseTo(2 / 3, 12);
+    expect(s.stats!.saturatedOutputs).toBeCloseTo(4 / 6, 12);
+    expect(s.stats!.dead).toBeNull();
+    // the thresholds: σ(4.5) = 0.989 is not saturated, σ(4.7) = 0.991 is
+    expect(measureActivation('sigmoid', tensor([4.5]), tensor([4.5]).sigmoid()).saturated).toBe(0);
+    expect(measureActivation('sigmoid', tensor([4.7]), tensor([4.7]).sigmoid()).saturated).toBe(1);
+  });
+
+  it('tanh: |output| > 0.99 is saturated', () => {
+    const t = new Tanh();
+    t.forward(tensor([[2.6, -2.7, 0, 30]])); // tanh(2.6) = 0.989, tanh(2.7) = 0.991
+    expect(t.stats).toMatchObject({ samples: 1, units: 4, saturated: 0.5, saturatedOutputs: 0.5 });
+  });
+
+  it('leaky ReLU and PReLU report the units never in their positive regime', () => {
+    const x = tensor([
+      [-1, 1],
+      [-2, -1],
+    ]);
+    const leaky = new LeakyReLU();
+    leaky.forward(x);
+    expect(leaky.stats!.dead).toBe(0.5);
+    const p = new PReLU();
+    p.weight.data.data[0] = -1; // a negative slope makes outputs positive; x still decides
+    p.forward(x);
+    expect(p.stats!.dead).toBe(0.5);
+  });
+
+  it('a module lists every activation layer by dotted name, in train and eval mode', () => {
+    const net = new MLP([4, 8, 8, 2], { rng: new Rng(0) });
+    expect(net.activationStats().size).toBe(0);
+    net.eval().forward(randn([16, 4], { rng: new Rng(1) }));
+    expect([...net.activationStats().keys()]).toEqual(['layers.1', 'layers.3']);
+    const neuron = new Neuron(3);
+    neuron.forward(randn([5, 3]));
+    expect([...neuron.activationStats().keys()]).toEqual(['activation']);
+  });
+
+  it('a network pushed into the dead zone reports it; summary() does not overwrite the stats', () => {
+    const fc = new Linear(3, 10, { rng: new Rng(2) });
+    const net = new Sequential(fc, new ReLU());
+    fc.bias!.data.data.fill(-100); // a large negative bias, as after a too-large update
+    net.forward(randn([64, 3], { rng: new Rng(3) }));
+    expect(net.activationStats().get('layers.1')!.dead).toBe(1);
+    fc.bias!.data.data.fill(100);
+    net.summary(randn([4, 3]));
+    expect(net.activationStats().get('layers.1')!.dead).toBe(1);
+    net.forward(randn([64, 3], { rng: new Rng(3) }));
+    expect(net.activationStats().get('layers.1')!.dead).toBe(0);
+  });
+
+  it('large initial weights saturate a sigmoid network; Xavier does not', () => {
+    const x = randn([64, 50], { rng: new Rng(4) });
+    const big = new MLP([50, 100, 1], { activation: 'sigmoid', init: 'kaiming', rng: new Rng(5) });
+    big.parameters()[0]!.data.data.forEach((v, i, a) => {
+      a[i] = v * 10;
+    });
+    big.forward(x);
+    const xavier = new MLP([50, 100, 1], { activation: 'sigmoid', rng: new Rng(5) });
+    xavier.forward(x);
+    expect(big.activationStats().get('layers.1')!.saturatedOutputs).toBeGreaterThan(0.5);
+    expect(xavier.activationStats().get('layers.1')!.saturatedOutputs).toBeLessThan(0.05);
+  });
+
+  it('healthReport tables the layers', () => {
+    const net = new Sequential(
+      new Linear(2, 4, { rng: new Rng(6) }),
+      new ReLU(),
+      new Linear(4, 4),
+      new Tanh(),
+    );
+    expect(healthReport(net)).toMatch(/run a forward pass first/);
+    net.forward(tensor([[1, 2]]));
+    const lines = healthReport(net).split('\n');
+    expect(lines[0]).toMatch(/^layer\s+activation\s+units\s+dead\s+saturated\s+saturated outputs$/);
+    expect(lines[1]).toMatch(/^layers\.1\s+relu\s+4\s+\d+\.\d%\s+—\s+—$/);
+    expect(lines[2]).toMatch(/^layers\.3\s+tanh\s+4\s+—\s+\d+\.\d%\s+\d+\.\d%$/);
+  });
+});

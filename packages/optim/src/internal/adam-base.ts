@@ -1,0 +1,159 @@
+// The update Adam and AdamW share: bias-corrected moment estimates, eps outside the sqrt,
+// optional AMSGrad; L2 weight decay in the gradient (Adam) or decoupled (AdamW).
+import { type FloatArray, type Tensor, ValueError } from '@tapegrad/core';
+import { Optimizer, type Params } from '../optimizer.js';
+import {
+  checkBoolean,
+  checkInteger,
+  checkKnownKeys,
+  checkNonNegative,
+  checkRange,
+  show,
+} from './check.js';
+import { gradOffset, numel } from './dense.js';
+import { adamStep } from './kernels.js';
+
+/** The options of Adam and AdamW, as each parameter group holds them. */
+export interface AdamHyperparams {
+  /** Learning rate γ (≥ 0). */
+  lr: number;
+  /** Decay rates (β₁, β₂) of the first and second moment estimates, each in [0, 1). */
+  betas: readonly [number, number];
+  /** ε (≥ 0), added to √v̂ (outside the square root, as in PyTorch). */
+  eps: number;
+  /** Weight decay λ (≥ 0): L2 in the gradient for Adam, decoupled for AdamW. */
+  weightDecay: number;
+  /** AMSGrad: normalize by the running maximum of the second moment. */
+  amsgrad: boolean;
+}
+
+/** What `new Adam(params, options)` and `new AdamW(params, options)` take; all optional. */
+export type AdamOptions = { readonly [K in keyof AdamHyperparams]?: AdamHyperparams[K] };
+
+/** The state Adam and AdamW keep per parameter. */
+export interface AdamState {
+  /** Steps taken on this parameter (the t of the bias corrections). */
+  step: number;
+  /** First moment estimate m. */
+  expAvg: FloatArray;
+  /** Second moment estimate v. */
+  expAvgSq: FloatArray;
+  /** Running maximum of v (AMSGrad only). */
+  maxExpAvgSq?: FloatArray;
+}
+
+/** Adam's update; `decoupled` makes it AdamW's. Subclassed by `Adam` and `AdamW`. */
+export abstract class AdamBase extends Optimizer<AdamHyperparams, AdamState> {
+  private readonly decoupled: boolean;
+
+  protected constructor(
+    op: string,
+    params: Params<AdamHyperparams>,
+    options: AdamOptions,
+    weightDecay: number,
+    decoupled: boolean,
+  ) {
+    super(op, params, options, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay,
+      amsgrad: false,
+    });
+    this.decoupled = decoupled;
+  }
+
+  protected override checkOptions(h: AdamHyperparams, where: string, op: string): void {
+    checkNonNegative(op, `${where}lr`, h.lr);
+    if (!Array.isArray(h.betas) || h.betas.length !== 2) {
+      throw new ValueError(op, `${where}betas must be a pair [beta1, beta2], got ${show(h.betas)}`);
+    }
+    checkRange(op, `${where}betas[0]`, h.betas[0], { lo: 0, hi: 1, hiOpen: true });
+    checkRange(op, `${where}betas[1]`, h.betas[1], { lo: 0, hi: 1, hiOpen: true });
+    checkNonNegative(op, `${where}eps`, h.eps);
+    checkNonNegative(op, `${where}weightDecay`, h.weightDecay);
+    checkBoolean(op, `${where}amsgrad`, h.amsgrad);
+  }
+
+  protected override update(): void {
+    const groups = this.paramGroups;
+    const decoupled = this.decoupled;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const group = groups[gi]!;
+      const lr = group.lr;
+      const beta1 = group.betas[0];
+      const beta2 = group.betas[1];
+      const eps = group.eps;
+      const wd = group.weightDecay;
+      const amsgrad = group.amsgrad;
+      // AdamW shrinks the parameter before the Adam step: p ← (1 − γλ)·p.
+      const decay = decoupled ? 1 - lr * wd : 1;
+      const l2 = decoupled ? 0 : wd;
+      const params = group.params;
+      for (let pi = 0; pi < params.length; pi++) {
+        const p = params[pi]!;
+        const grad = p.grad;
+        if (grad === null) continue; // no gradient: no update and no step counted
+        const x = p.data.data;
+        const xo = p.data.offset;
+        const g = grad.data.data;
+        const go = gradOffset(this.op, p, grad);
+        let state = this.state.get(p);
+        if (state === undefined) {
+          state = { step: 0, expAvg: this.newBuffer(p), expAvgSq: this.newBuffer(p) };
+          if (amsgrad) state.maxExpAvgSq = this.newBuffer(p);
+          this.state.set(p, state);
+        } else if (amsgrad && state.maxExpAvgSq === undefined) {
+          state.maxExpAvgSq = this.newBuffer(p);
+        }
+        const t = ++state.step;
+        // Bias corrections: m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), folded into the step:
+        // p ← p − (γ / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε), as PyTorch computes it.
+        const stepSize = lr / (1 - beta1 ** t);
+        const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+        const v = state.expAvgSq;
+        const vmax = amsgrad ? state.maxExpAvgSq! : v;
+        adamStep(
+          x,
+          xo,
+          g,
+          go,
+          state.expAvg,
+          v,
+          vmax,
+          numel(p),
+          decay,
+          l2,
+          1 - beta1,
+          beta2,
+          1 - beta2,
+          stepSize,
+          bc2Sqrt,
+          eps,
+          amsgrad,
+        );
+      }
+    }
+  }
+
+  protected override restoreState(
+    saved: Readonly<Record<string, unknown>>,
+    param: Tensor,
+    group: AdamHyperparams,
+    where: string,
+  ): AdamState {
+    const op = `${this.op}.loadStateDict`;
+    checkKnownKeys(op, where, saved, ['step', 'expAvg', 'expAvgSq', 'maxExpAvgSq']);
+    const state: AdamState = {
+      step: checkInteger(op, `${where}.step`, saved.step, 0),
+      expAvg: this.loadBuffer(saved, 'expAvg', param, where),
+      expAvgSq: this.loadBuffer(saved, 'expAvgSq', param, where),
+    };
+    if (saved.maxExpAvgSq !== undefined) {
+      state.maxExpAvgSq = this.loadBuffer(saved, 'maxExpAvgSq', param, where);
+    } else if (group.amsgrad && state.step > 0) {
+      throw new ValueError(op, `${where}.maxExpAvgSq is missing, and amsgrad needs it`);
+    }
+    return state;
+  }
+}
