@@ -9,6 +9,8 @@ import { noGrad, Rng, randn, type Tensor } from '@tapegrad/core';
 import { Adam, AdamW, SGD } from '@tapegrad/optim';
 import { type Bench, fmt, time } from './lib/harness.js';
 
+const BATCH = 10;
+
 const SHAPES = [[100, 784], [100], [10, 100], [10]] as const;
 
 /** Fresh MLP-shaped parameters with fixed random gradients (a step never changes them). */
@@ -27,25 +29,15 @@ function getGc(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-interface Allocation {
-  /** Bytes allocated on the V8 heap per step (heap growth plus what GCs freed meanwhile). */
-  readonly heapBytes: number;
-  /** Garbage collections during the measured steps (all three windows). */
-  readonly gcs: number;
-  /** Typed arrays constructed per step (counted by wrapping the global constructors). */
-  readonly typedArrays: number;
-  /** Bytes of those typed arrays per step (most live outside the heap, as array buffers). */
-  readonly typedArrayBytes: number;
-}
-
-/** What `steps` calls of `step` allocate, per call (after a warm-up that allocates state). */
-function measureAllocation(step: () => void, steps: number, gc: () => void): Allocation {
+/**
+ * Bytes allocated on the V8 heap per call of `step` (after a warm-up that allocates state):
+ * heapUsed after a forced GC, then after `steps` calls, plus what any GC in between freed
+ * (GCProfiler reports it). Compiling (JIT code, feedback) also grows the heap, once: of
+ * three windows the smallest counts, since what a step allocates recurs in every window.
+ */
+function heapBytesPerStep(step: () => void, steps: number, gc: () => void): [number, number] {
   for (let i = 0; i < 200; i++) step();
-  // Heap: heapUsed after a forced GC, then after the steps; a GC inside the window frees
-  // memory, so what each one collected is added back (GCProfiler reports it). Compiling
-  // (JIT code, feedback) also grows the heap, once: of three windows the smallest counts,
-  // since what a step allocates recurs in every window.
-  let heapBytes = Number.POSITIVE_INFINITY;
+  let bytes = Number.POSITIVE_INFINITY;
   let gcs = 0;
   for (let w = 0; w < 3; w++) {
     gc();
@@ -59,11 +51,19 @@ function measureAllocation(step: () => void, steps: number, gc: () => void): All
     for (const e of events) {
       freed += e.beforeGC.heapStatistics.usedHeapSize - e.afterGC.heapStatistics.usedHeapSize;
     }
-    heapBytes = Math.min(heapBytes, (after - before + freed) / steps);
+    bytes = Math.min(bytes, (after - before + freed) / steps);
     gcs += events.length;
   }
-  // Typed arrays: count constructions through the globals, which core and optim call. This
-  // comes last: swapping a global deoptimizes code that refers to it.
+  return [bytes, gcs];
+}
+
+/**
+ * Typed arrays constructed per call of `step`, and their bytes, counted by wrapping the
+ * global constructors (which core and optim call). Swapping a global deoptimizes the code
+ * that refers to it, and V8 was seen to keep the re-optimized code slower and allocating,
+ * so this runs after every timing and heap measurement.
+ */
+function typedArraysPerStep(step: () => void, steps: number): [number, number] {
   const real32 = globalThis.Float32Array;
   const real64 = globalThis.Float64Array;
   let made = 0;
@@ -88,7 +88,7 @@ function measureAllocation(step: () => void, steps: number, gc: () => void): All
     globalThis.Float32Array = real32;
     globalThis.Float64Array = real64;
   }
-  return { heapBytes, gcs, typedArrays: made / steps, typedArrayBytes: bytes / steps };
+  return [made / steps, bytes / steps];
 }
 
 export const bench: Bench = () => {
@@ -129,22 +129,24 @@ export const bench: Bench = () => {
       50,
     ],
   ];
-  const rows: (string | number)[][] = [];
-  for (const [name, make, steps] of cases) {
-    const step = make(makeParams());
+  const steppers = cases.map(([, make]) => make(makeParams()));
+  const rows: (string | number)[][] = cases.map(([name, , steps], i) => {
+    const step = steppers[i]!;
+    // Batches of BATCH steps: one step is short enough that the scheduler's time slices show.
+    const batch = () => {
+      for (let k = 0; k < BATCH; k++) step();
+    };
+    const runs = Math.ceil(steps / BATCH);
     const us =
-      time(step, { warmup: 50, minRuns: 200, maxRuns: steps, minTimeMs: 300 }).medianMs * 1e3;
-    const a = measureAllocation(step, steps, gc);
-    rows.push([
-      name,
-      fmt(us, 1),
-      fmt((us * 1e3) / numel, 2),
-      fmt(a.heapBytes, 0),
-      a.gcs,
-      fmt(a.typedArrays, 2),
-      fmt(a.typedArrayBytes, 0),
-    ]);
-  }
+      (time(batch, { warmup: 5, minRuns: runs, maxRuns: runs, minTimeMs: 0 }).medianMs * 1e3) /
+      BATCH;
+    const [heap, gcs] = heapBytesPerStep(step, steps, gc);
+    return [name, fmt(us, 1), fmt((us * 1e3) / numel, 2), fmt(heap, 0), gcs];
+  });
+  cases.forEach(([, , steps], i) => {
+    const [count, bytes] = typedArraysPerStep(steppers[i]!, steps);
+    rows[i]!.push(fmt(count, 2), fmt(bytes, 0));
+  });
   return [
     {
       title: `optimizer step on a 784-100-10 MLP's parameters (float32, ${numel} values, 4 tensors)`,
@@ -159,11 +161,13 @@ export const bench: Bench = () => {
       ],
       rows,
       notes: [
-        'µs/step: median of single step() calls after warm-up; gradients are fixed random tensors.',
+        `µs/step: median over N/${BATCH} timed batches of ${BATCH} step() calls, after warm-up; the gradients are`,
+        '  fixed random tensors (a step does not change them).',
         'heap B/step: process.memoryUsage().heapUsed growth over N steps after a forced gc(), plus what GCs in',
         '  the window freed (v8.GCProfiler); the smallest of 3 windows (JIT compilation grows the heap once).',
         'typed arrays/step and their bytes: Float32Array/Float64Array constructions over N more steps, counted',
-        '  by wrapping the global constructors (large typed arrays live outside the heap, so heap B misses them).',
+        '  by wrapping the global constructors (large typed arrays live outside the heap, so heap B misses them);',
+        '  measured after all timings, as swapping the globals perturbs the JIT.',
         'N = 1000 (SGD, floor), 500 (Adam), 50 (control) steps, after 200 warm-up steps.',
       ],
     },

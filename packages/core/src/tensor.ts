@@ -40,11 +40,13 @@ export class Tensor {
   gradFn: Node | null = null;
   /** The shape (do not mutate). */
   readonly shape: readonly number[];
+  private readonly numel: number;
 
   constructor(data: NdArray<FloatArray>, requiresGrad = false) {
     this.data = data;
     this.requiresGrad = requiresGrad;
     this.shape = Object.freeze(data.shape.slice());
+    this.numel = sizeOf(this.shape);
   }
 
   get dtype(): DType {
@@ -55,7 +57,7 @@ export class Tensor {
   }
   /** Number of elements. */
   get size(): number {
-    return sizeOf(this.shape);
+    return this.numel;
   }
   /** A tensor the user created (not the output of a recorded op). */
   get isLeaf(): boolean {

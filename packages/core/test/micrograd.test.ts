@@ -1,6 +1,7 @@
 // micrograd's two test programs, with the values PyTorch computes for them.
-import { describe, expect, it } from 'vitest';
+
 import { type Tensor, tensor } from '@tapegrad/core';
+import { describe, expect, it } from 'vitest';
 
 const scalar = (v: number): Tensor => tensor(v, { dtype: 'float64', requiresGrad: true });
 
