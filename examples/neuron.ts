@@ -1,39 +1,60 @@
-// The notes' single neuron as a binary classifier: a dot product, a bias and a sigmoid,
-// trained by gradient descent on the logistic loss over a linearly separable 2-D set.
-import { manualSeed, noGrad, randn, Rng, tensor, zeros } from '@tapegrad/core';
+// The notes' single neuron as a linear classifier: its score w·x + b, trained with the
+// logistic loss (the binary softmax classifier) and with the hinge loss (the binary SVM),
+// on two Gaussian blobs. Prints each one's training accuracy and draws both boundaries.
+import { join } from 'node:path';
+import { Rng } from '@tapegrad/core';
+import { blobs } from '@tapegrad/datasets';
+import { type NeuronLoss, neuronClassifier, trainNeuron } from './core/neuron.js';
+import { parseOptions } from './lib/cli.js';
+import { decisionRegions, panels, writePng } from './lib/plot.js';
 
-manualSeed(0);
-const rng = new Rng(1);
+const opts = parseOptions({
+  name: 'neuron',
+  description: 'a single neuron as a binary softmax classifier and as a binary SVM',
+  defaults: { iterations: 300, lambda: 1e-3, lr: 0.5 },
+});
 
-// Two Gaussian blobs: class 1 around (1, 1), class 0 around (-1, -1).
-const n = 100;
-const xs: number[][] = [];
-const ys: number[] = [];
-for (let i = 0; i < n; i++) {
-  const label = i % 2;
-  const c = label === 1 ? 1 : -1;
-  xs.push([c + 0.6 * rng.normal(), c + 0.6 * rng.normal()]);
-  ys.push(label);
-}
-const x = tensor(xs);
-const y = tensor(ys).reshape([n, 1]);
+// One generator for everything, so a seed fixes the data and both initial weights.
+const rng = new Rng(opts.seed);
+const data = blobs({
+  centers: [
+    [-1, -1],
+    [1, 1],
+  ],
+  std: 0.8,
+  pointsPerClass: 100,
+  rng,
+});
+console.log(`data: 2 Gaussian blobs of 100 points around (-1, -1) and (1, 1), std 0.8`);
 
-const w = randn([2, 1], { rng }).mul(0.01).detach().requiresGrad_();
-const b = zeros([1], { requiresGrad: true });
-
-for (let step = 0; step <= 200; step++) {
-  const p = x.matmul(w).add(b).sigmoid();
-  // binary cross-entropy: -[y log p + (1 - y) log(1 - p)]
-  const loss = y.mul(p.log()).add(y.neg().add(1).mul(p.neg().add(1).log())).mean().neg();
-  w.grad = null;
-  b.grad = null;
-  loss.backward();
-  noGrad(() => {
-    w.data.data.set(w.sub(w.grad!.mul(0.5)).toTypedArray());
-    b.data.data.set(b.sub(b.grad!.mul(0.5)).toTypedArray());
+const classifiers: [NeuronLoss, string][] = [
+  ['logistic', 'logistic loss (binary softmax)'],
+  ['hinge', 'hinge loss (binary SVM)'],
+];
+const points = data.x.toTypedArray();
+const pictures = classifiers.map(([loss, name]) => {
+  const { neuron, losses, accuracy } = trainNeuron(data, loss, {
+    iterations: opts.iterations,
+    lr: opts.lr,
+    lambda: opts.lambda,
+    rng,
   });
-  if (step % 50 === 0) {
-    const acc = noGrad(() => p.gt(0.5).eq(y).mean().item());
-    console.log(`step ${step}: loss ${loss.item().toFixed(4)}, accuracy ${(acc * 100).toFixed(1)}%`);
-  }
-}
+  const [w0, w1] = neuron.weight.toTypedArray();
+  console.log(
+    `${name}: loss ${losses[0]!.toFixed(4)} → ${losses[losses.length - 1]!.toFixed(4)}, ` +
+      `training accuracy ${(100 * accuracy).toFixed(1)}%, ` +
+      `w = [${w0!.toFixed(3)}, ${w1!.toFixed(3)}], b = ${neuron.bias.item().toFixed(3)}`,
+  );
+  const canvas = decisionRegions(neuronClassifier(neuron), points, data.y, {
+    classNames: ['class 0', 'class 1'],
+    xLabel: 'x1',
+    yLabel: 'x2',
+  });
+  return { canvas, title: `${name}: ${(100 * accuracy).toFixed(1)}%` };
+});
+
+const file = writePng(
+  join(opts.out, 'neuron.png'),
+  panels(pictures, { cols: 2, title: 'one neuron, two linear classifiers: w.x + b = 0' }),
+);
+console.log(`decision boundaries: ${file}`);

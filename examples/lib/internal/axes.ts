@@ -151,7 +151,8 @@ export function startPlot(
   // The y labels decide the left margin, so they are computed from a first guess.
   const yAxis = axisSpec(y.min, y.max, y.log, height - top - bottom, s, true);
   const yLabelWidth = Math.max(0, ...yAxis.labels.map((l) => textWidth(l, s)));
-  const left = pad + (options.yLabel ? cap + 4 * s : 0) + yLabelWidth + tickLen + 3 * s;
+  // A vertical y label reads upwards, so its descenders (the tail of a "y") hang toward the plot.
+  const left = pad + (options.yLabel ? textHeight(s) + 4 * s : 0) + yLabelWidth + tickLen + 3 * s;
   const provisional = width - left - pad;
   const xAxis = axisSpec(x.min, x.max, false, provisional, s, false);
   const lastLabel = xAxis.labels[xAxis.labels.length - 1] ?? '';
