@@ -7,7 +7,6 @@ import { spiral } from '@tapegrad/datasets';
 import {
   ACTIVATIONS,
   type ActivationChoice,
-  formatTable,
   healthTable,
   type TrainResult,
   trainWithActivation,
@@ -15,6 +14,7 @@ import {
 import { parseOptions } from './lib/cli.js';
 import { decisionRegions, linePlot, panels, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
+import { formatTable, indent } from './lib/table.js';
 
 const opts = parseOptions({
   name: 'activations',
@@ -62,7 +62,7 @@ for (const [name, r] of results) {
     `${(r.accuracy * 100).toFixed(1)}%`,
   ]);
 }
-printTable(rows);
+console.log(indent(formatTable(rows)));
 console.log(`(chance: loss ln 3 = ${Math.log(3).toFixed(3)}, accuracy 33.3%)`);
 
 console.log('\ngradient norm of each layer’s weights at the first step (input layer first):');
@@ -71,7 +71,7 @@ const gradRows = [['activation', ...Array.from({ length: layerCount }, (_, i) =>
 for (const [name, r] of results) {
   gradRows.push([name, ...r.firstGradNorms.map((g) => g.toExponential(1))]);
 }
-printTable(gradRows);
+console.log(indent(formatTable(gradRows)));
 console.log(
   '  sigmoid passes back at most 1/4 of the gradient per layer (σ′ ≤ 1/4): W1 hears little.',
 );
@@ -121,11 +121,3 @@ const regionsFile = writePng(
   panels(regions, { cols: 3, title: `decision regions after ${opts.iterations} steps` }),
 );
 console.log(`wrote ${regionsFile}`);
-
-function indent(text: string): string {
-  return text.replace(/^/gm, '  ');
-}
-
-function printTable(rows: readonly (readonly string[])[]): void {
-  console.log(indent(formatTable(rows)));
-}

@@ -5,6 +5,7 @@ import { type Fit, fitOneHiddenLayer } from './core/approximation.js';
 import { parseOptions } from './lib/cli.js';
 import { classColor, linePlot, panels, type Series, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
+import { formatTable, indent } from './lib/table.js';
 
 const opts = parseOptions({
   name: 'approximation',
@@ -64,7 +65,7 @@ for (const fn of functions) {
     ]);
   }
 }
-printTable(rows);
+console.log(indent(formatTable(rows)));
 console.log(
   'sin: the error falls as N grows — more units, more bumps (sigmoid) or kinks (ReLU) to follow the curve.',
 );
@@ -99,11 +100,3 @@ const file = writePng(
   panels(pictures, { cols: 2, title: 'one hidden layer of N units: target vs fit' }),
 );
 console.log(`wrote ${file}`);
-
-/** Prints rows of cells with columns padded to their widest cell, indented. */
-function printTable(rows: readonly (readonly string[])[]): void {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) {
-    console.log(`  ${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}`.trimEnd());
-  }
-}

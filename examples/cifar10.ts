@@ -9,7 +9,7 @@ import {
   trainCifar10,
 } from './core/cifar10.js';
 import { parseOptions } from './lib/cli.js';
-import { linePlot, panels, writePng } from './lib/plot.js';
+import { trainingCurves, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
 
 const opts = parseOptions({
@@ -77,29 +77,8 @@ CIFAR10_CLASSES.forEach((name, k) => {
   console.log(`  ${name.padEnd(10)} ${pct(result.perClass[k]!)}`);
 });
 
-// Loss per minibatch (light) with its mean over each epoch, and accuracy per epoch.
-const epochMeans = Array.from({ length: opts.epochs }, (_, e) => {
-  const part = result.losses.slice(e * batches, (e + 1) * batches);
-  return part.reduce((s, v) => s + v, 0) / part.length;
-});
-const epochs = result.testAccuracy.map((_, e) => e + 1);
-const pictures = [
-  linePlot(
-    [
-      { name: 'minibatch', y: result.losses, color: [170, 200, 230], lineWidth: 1 },
-      { name: 'epoch mean', x: epochs.map((e) => e * batches), y: epochMeans, style: 'both' },
-    ],
-    { title: 'training loss', xLabel: 'iteration', yLabel: 'loss', logY: true },
-  ),
-  linePlot(
-    [
-      { name: 'train', x: epochs, y: result.trainAccuracy.map((a) => 100 * a), style: 'both' },
-      { name: 'test', x: epochs, y: result.testAccuracy.map((a) => 100 * a), style: 'both' },
-    ],
-    { title: 'accuracy', xLabel: 'epoch', yLabel: 'accuracy (%)', legend: 'lower right' },
-  ),
-];
-const file = writePng(join(opts.out, 'training.png'), panels(pictures, { cols: 2 }));
+// Loss per minibatch with its mean over each epoch, and accuracy per epoch.
+const file = writePng(join(opts.out, 'training.png'), trainingCurves(result, batches));
 console.log(`wrote ${file}`);
 
 /** Says what is missing and how to get it, on stderr, and exits with status 1. */

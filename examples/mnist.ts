@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadMnist } from '@tapegrad/datasets/node';
 import { evaluate, saveAndReload, trainClassifier } from './core/mnist.js';
 import { parseOptions } from './lib/cli.js';
-import { Canvas, linePlot, panels, writePng } from './lib/plot.js';
+import { Canvas, panels, trainingCurves, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
 
 const opts = parseOptions({
@@ -65,31 +65,8 @@ if (
 }
 console.log('same predictions on every test digit');
 
-// Loss per minibatch (light) with its mean over each epoch, and accuracy per epoch.
-const epochMeans = Array.from({ length: opts.epochs }, (_, e) => {
-  const part = result.losses.slice(e * batches, (e + 1) * batches);
-  return part.reduce((s, v) => s + v, 0) / part.length;
-});
-const epochEnds = epochMeans.map((_, e) => (e + 1) * batches);
-const lossPlot = linePlot(
-  [
-    { name: 'minibatch', y: result.losses, color: [170, 200, 230], lineWidth: 1 },
-    { name: 'epoch mean', x: epochEnds, y: epochMeans, style: 'both' },
-  ],
-  { title: 'training loss', xLabel: 'iteration', yLabel: 'loss', logY: true },
-);
-const epochs = result.testAccuracy.map((_, e) => e + 1);
-const accuracyPlot = linePlot(
-  [
-    { name: 'train', x: epochs, y: result.trainAccuracy.map((a) => 100 * a), style: 'both' },
-    { name: 'test', x: epochs, y: result.testAccuracy.map((a) => 100 * a), style: 'both' },
-  ],
-  { title: 'accuracy', xLabel: 'epoch', yLabel: 'accuracy (%)', legend: 'lower right' },
-);
-const curves = writePng(
-  join(opts.out, 'training.png'),
-  panels([lossPlot, accuracyPlot], { cols: 2 }),
-);
+// Loss per minibatch with its mean over each epoch, and accuracy per epoch.
+const curves = writePng(join(opts.out, 'training.png'), trainingCurves(result, batches));
 console.log(`wrote ${curves}`);
 
 // The first test digits the network gets wrong, titled "true -> predicted".

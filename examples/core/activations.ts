@@ -12,6 +12,7 @@ import {
   softmaxCrossEntropy,
 } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
+import { formatTable } from '../lib/table.js';
 
 /** The activations compared, in the notes' order. */
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'prelu', 'maxout'] as const;
@@ -174,22 +175,4 @@ export function healthTable(results: ReadonlyMap<string, Map<string, ActivationS
     ]);
   }
   return formatTable(rows);
-}
-
-/**
- * Rows of cells as text: columns padded to their widest cell, two spaces apart.
- *
- * @example
- * formatTable([['layer', 'relu'], ['hidden 1', '4.0% dead']]); // 'layer     relu\nhidden 1  4.0% dead'
- */
-export function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, c) => cell.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }

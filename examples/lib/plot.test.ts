@@ -1,8 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pngjs from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { countPixels, readPng, tempDir } from '../test/helpers.js';
 import { Canvas, type Color } from './canvas.js';
 import {
   classColor,
@@ -15,21 +14,7 @@ import {
   writePng,
 } from './plot.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tapegrad-plot-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function decode(path: string) {
-  return pngjs.PNG.sync.read(readFileSync(path));
-}
-
-/** How many pixels of RGBA `data` have exactly `color`. */
-function count(data: Uint8Array, color: Color): number {
-  let n = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (data[i] === color[0] && data[i + 1] === color[1] && data[i + 2] === color[2]) n++;
-  }
-  return n;
-}
+const dir = tempDir('plot');
 
 /** Class 0 left of x = -1/3, class 1 in the middle, class 2 right of x = 1/3. */
 function thirds(grid: Float64Array): Int32Array {
@@ -60,15 +45,15 @@ describe('decisionRegions', () => {
       width: 300,
       height: 240,
     });
-    const png = decode(writePng(join(dir, 'regions.png'), pic));
+    const png = readPng(writePng(join(dir, 'regions.png'), pic));
     expect([png.width, png.height]).toEqual([300, 240]);
     const data = new Uint8Array(png.data);
     for (let k = 0; k < 3; k++) {
-      expect(count(data, classColor(k)), `class ${k} points`).toBeGreaterThan(10);
-      expect(count(data, regionColor(k)), `class ${k} region`).toBeGreaterThan(1000);
+      expect(countPixels(data, classColor(k)), `class ${k} points`).toBeGreaterThan(10);
+      expect(countPixels(data, regionColor(k)), `class ${k} region`).toBeGreaterThan(1000);
     }
-    expect(count(data, classColor(3))).toBe(0);
-    expect(count(data, regionColor(3))).toBe(0);
+    expect(countPixels(data, classColor(3))).toBe(0);
+    expect(countPixels(data, regionColor(3))).toBe(0);
   });
 
   it('calls the classifier once on the whole grid and colours regions where it says', () => {
@@ -153,8 +138,8 @@ describe('linePlot', () => {
     expect(pic.axes.xMax).toBe(3);
     expect(pic.axes.yMin).toBeLessThan(1.2);
     expect(pic.axes.yMax).toBeGreaterThan(3.1);
-    expect(count(pic.data, classColor(0))).toBeGreaterThan(50);
-    expect(count(pic.data, classColor(1))).toBeGreaterThan(50);
+    expect(countPixels(pic.data, classColor(0))).toBeGreaterThan(50);
+    expect(countPixels(pic.data, classColor(1))).toBeGreaterThan(50);
     expect(() => linePlot([{ name: 'a', x: [1], y: [1, 2] }])).toThrow(
       /"a" has 1 x values and 2 y values/,
     );
@@ -189,9 +174,9 @@ describe('panels', () => {
       title: 'three',
     });
     expect(grid.width).toBe(2 * 40 + 3 * 5);
-    expect(count(grid.data, [255, 0, 0])).toBe(40 * 30);
-    expect(count(grid.data, [0, 255, 0])).toBe(20 * 30);
-    expect(count(grid.data, [0, 0, 255])).toBe(40 * 30);
+    expect(countPixels(grid.data, [255, 0, 0])).toBe(40 * 30);
+    expect(countPixels(grid.data, [0, 255, 0])).toBe(20 * 30);
+    expect(countPixels(grid.data, [0, 0, 255])).toBe(40 * 30);
     // blue starts the second row, below red, at the left edge.
     const redTop = grid.data.findIndex(
       (_, i) => i % 4 === 0 && grid.data[i] === 255 && grid.data[i + 1] === 0,
@@ -216,7 +201,7 @@ describe('writePng', () => {
     expect(writePng(path, new Canvas(3, 2))).toBe(path);
     writeFileSync(path, 'not a png');
     writePng(path, new Canvas(5, 4, [1, 2, 3]));
-    const png = decode(path);
+    const png = readPng(path);
     expect([png.width, png.height]).toEqual([5, 4]);
     expect([...png.data.subarray(0, 4)]).toEqual([1, 2, 3, 255]);
     expect(readdirSync(folder)).toEqual(['pic.png']);

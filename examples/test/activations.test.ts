@@ -1,17 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@tapegrad/core';
 import { spiral } from '@tapegrad/datasets';
 import { Maxout } from '@tapegrad/nn';
-import pngjs from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildNetwork, healthTable, trainWithActivation } from '../core/activations.js';
+import { readPng, spawnScript, tempDir } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const out = mkdtempSync(join(tmpdir(), 'tapegrad-activations-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const out = tempDir('activations');
 
 const data = spiral({ seed: 0, pointsPerClass: 50 });
 const small = { width: 16, depth: 3, lr: 0.05, momentum: 0.9, seed: 0 };
@@ -92,33 +87,25 @@ describe('trainWithActivation', () => {
 
 describe('examples/activations.ts', () => {
   it('prints the tables and writes the loss curves and decision regions', () => {
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--conditions=tapegrad-source',
-        '--import',
-        'tsx',
-        'examples/activations.ts',
-        '--iterations',
-        '10',
-        '--hidden',
-        '8',
-        '--depth',
-        '2',
-        '--out',
-        out,
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
+    const run = spawnScript('activations.ts', [
+      '--iterations',
+      '10',
+      '--hidden',
+      '8',
+      '--depth',
+      '2',
+      '--out',
+      out,
+    ]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     for (const name of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'prelu', 'maxout']) {
       expect(run.stdout).toContain(`  ${name}`);
     }
     expect(run.stdout).toMatch(/hidden 2\s+\d/);
-    const loss = pngjs.PNG.sync.read(readFileSync(join(out, 'loss.png')));
+    const loss = readPng(join(out, 'loss.png'));
     expect([loss.width, loss.height]).toEqual([640, 480]);
-    const regions = pngjs.PNG.sync.read(readFileSync(join(out, 'regions.png')));
+    const regions = readPng(join(out, 'regions.png'));
     expect(regions.width).toBe(3 * 300 + 4 * 8);
     expect(regions.height).toBeGreaterThan(2 * 300);
   });

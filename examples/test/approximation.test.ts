@@ -1,14 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pngjs from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fitOneHiddenLayer } from '../core/approximation.js';
+import { readPng, spawnScript, tempDir } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const out = mkdtempSync(join(tmpdir(), 'tapegrad-approximation-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const out = tempDir('approximation');
 
 describe('fitOneHiddenLayer', () => {
   it('learns sin: the error falls well below the variance of the target', () => {
@@ -71,29 +66,21 @@ describe('fitOneHiddenLayer', () => {
 
 describe('examples/approximation.ts', () => {
   it('prints the error table and writes a 2×2 grid of fits', () => {
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--conditions=tapegrad-source',
-        '--import',
-        'tsx',
-        'examples/approximation.ts',
-        '--iterations',
-        '30',
-        '--hidden',
-        '1,4',
-        '--points',
-        '50',
-        '--out',
-        out,
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
+    const run = spawnScript('approximation.ts', [
+      '--iterations',
+      '30',
+      '--hidden',
+      '1,4',
+      '--points',
+      '50',
+      '--out',
+      out,
+    ]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/sin\s+4\s+\S+e-?\d+\s+\S+e-?\d+/);
     expect(run.stdout).toContain(`wrote ${join(out, 'fits.png')}`);
-    const png = pngjs.PNG.sync.read(readFileSync(join(out, 'fits.png')));
+    const png = readPng(join(out, 'fits.png'));
     // two 480-pixel panels side by side with 8-pixel gaps; two 340-pixel rows plus titles
     expect(png.width).toBe(2 * 480 + 3 * 8);
     expect(png.height).toBeGreaterThan(2 * 340);

@@ -1,37 +1,13 @@
 // Capacity and regularization: the settings of the figure, nets that learn, the overfitting
 // story at the script's defaults, and a script that prints the same numbers on every run and
 // draws a PNG with one panel per setting and both classes.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Rng } from '@tapegrad/core';
-import pngjs from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { capacityData, settings, trainSetting } from '../core/capacity.js';
-import { Canvas, classColor, PALETTE, panels, regionColor } from '../lib/plot.js';
+import { expectDecisionPanels, runScript, tempDir } from './helpers.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'tapegrad-capacity-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs an example script with tsx on the sources; returns its standard output. */
-function runScript(script: string, args: string[]): string {
-  return execFileSync(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=tapegrad-source', join('examples', script), ...args],
-    { cwd: root, encoding: 'utf8' },
-  );
-}
-
-/** How many pixels of RGBA `data` have exactly the colour `c`. */
-function count(data: Uint8Array, c: readonly number[]): number {
-  let n = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (data[i] === c[0] && data[i + 1] === c[1] && data[i + 2] === c[2]) n++;
-  }
-  return n;
-}
+const dir = tempDir('capacity');
 
 describe('settings', () => {
   it('a capacity row at the base λ, then the largest net at each λ', () => {
@@ -104,15 +80,12 @@ describe('examples/capacity.ts', () => {
     );
     expect(lines[5]).toMatch(/^20 hidden, λ = 0.1 /);
 
-    const png = pngjs.PNG.sync.read(readFileSync(join(out, 'capacity.png')));
-    const blank = { canvas: new Canvas(480, 480), title: 't' };
-    const expected = panels(Array(6).fill(blank), { cols: 3, title: 't' });
-    expect([png.width, png.height]).toEqual([expected.width, expected.height]);
-    const pixels = new Uint8Array(png.data);
-    for (const k of [0, 1]) {
-      expect(count(pixels, classColor(k)), `class ${k} points`).toBeGreaterThan(300);
-      expect(count(pixels, regionColor(k)), `class ${k} region`).toBeGreaterThan(30_000);
-    }
-    expect(count(pixels, PALETTE[2]!)).toBe(0);
+    expectDecisionPanels(join(out, 'capacity.png'), {
+      panels: 6,
+      cols: 3,
+      classes: 2,
+      points: 300,
+      regions: 30_000,
+    });
   }, 60_000);
 });

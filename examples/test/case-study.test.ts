@@ -1,15 +1,11 @@
 // The case study: the linear classifier and the 2-layer net learn the spiral, at full length
 // they reach the notes' accuracies, weight decay is the notes' ½·λ·Σ W², and the script
 // prints the same numbers on every run and draws a PNG with the three classes.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { noGrad, Rng, tensor } from '@tapegrad/core';
 import { spiral } from '@tapegrad/datasets';
 import { softmaxCrossEntropy } from '@tapegrad/nn';
-import pngjs from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accuracy,
   classifier,
@@ -19,29 +15,9 @@ import {
   twoLayerNet,
   weightsAndBiases,
 } from '../core/case-study.js';
-import { Canvas, classColor, PALETTE, panels, regionColor } from '../lib/plot.js';
+import { expectDecisionPanels, runScript, tempDir } from './helpers.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'tapegrad-case-study-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs an example script with tsx on the sources; returns its standard output. */
-function runScript(script: string, args: string[]): string {
-  return execFileSync(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=tapegrad-source', join('examples', script), ...args],
-    { cwd: root, encoding: 'utf8' },
-  );
-}
-
-/** How many pixels of RGBA `data` have exactly the colour `c`. */
-function count(data: Uint8Array, c: readonly number[]): number {
-  let n = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (data[i] === c[0] && data[i + 1] === c[1] && data[i + 2] === c[2]) n++;
-  }
-  return n;
-}
+const dir = tempDir('case-study');
 
 /** Elementwise closeness to 6 decimals. */
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>): void {
@@ -165,16 +141,13 @@ describe('examples/case-study.ts', () => {
     expect(first).toMatch(/linear classifier: training accuracy [\d.]+%/);
     expect(first).toMatch(/2-layer net \(100 hidden\): training accuracy [\d.]+%/);
 
-    const png = pngjs.PNG.sync.read(readFileSync(join(out, 'case-study.png')));
-    const blank = { canvas: new Canvas(480, 480), title: 't' };
-    const expected = panels([blank, blank], { cols: 2, title: 't' });
-    expect([png.width, png.height]).toEqual([expected.width, expected.height]);
-    const pixels = new Uint8Array(png.data);
-    for (const k of [0, 1, 2]) {
-      expect(count(pixels, classColor(k)), `class ${k} points`).toBeGreaterThan(100);
-      expect(count(pixels, regionColor(k)), `class ${k} region`).toBeGreaterThan(10_000);
-    }
-    expect(count(pixels, PALETTE[3]!)).toBe(0);
+    expectDecisionPanels(join(out, 'case-study.png'), {
+      panels: 2,
+      cols: 2,
+      classes: 3,
+      points: 100,
+      regions: 10_000,
+    });
   }, 60_000);
 
   it('classifies grid points as the model does: on the data, as often right as its accuracy', () => {

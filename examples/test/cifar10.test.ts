@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@tapegrad/core';
 import { DataFileError } from '@tapegrad/datasets/node';
-import pngjs from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CIFAR10_FILES,
   CIFAR10_URL,
@@ -14,10 +11,9 @@ import {
   loadCifar10Splits,
   trainCifar10,
 } from '../core/cifar10.js';
+import { readPng, spawnScript, tempDir } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const tmp = mkdtempSync(join(tmpdir(), 'tapegrad-cifar10-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('cifar10');
 
 /**
  * Writes the six batch files in the official binary format (records of 1 label byte + 3072
@@ -41,14 +37,6 @@ function writeCifarLike(folder: string, records: number, seed = 7): void {
     }
     writeFileSync(join(folder, name), bytes);
   }
-}
-
-function runScript(...args: string[]) {
-  return spawnSync(
-    process.execPath,
-    ['--conditions=tapegrad-source', '--import', 'tsx', 'examples/cifar10.ts', ...args],
-    { cwd: root, encoding: 'utf8' },
-  );
 }
 
 const data = join(tmp, 'cifar-10-batches-bin');
@@ -127,7 +115,7 @@ describe('CIFAR-10 core on generated files in the official format', () => {
 
 describe('examples/cifar10.ts', () => {
   it('without --data: the message on stderr, exit code 1, no stack trace', () => {
-    const run = runScript();
+    const run = spawnScript('cifar10.ts');
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(`${howToGetCifar10('no folder given (--data <folder>)')}\n`);
@@ -138,7 +126,7 @@ describe('examples/cifar10.ts', () => {
     const partial = join(tmp, 'no-test');
     writeCifarLike(partial, 1);
     rmSync(join(partial, 'test_batch.bin'));
-    const run = runScript('--data', partial);
+    const run = spawnScript('cifar10.ts', ['--data', partial]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`cifar10: ${partial} lacks test_batch.bin`);
     expect(run.stderr).toContain(CIFAR10_URL);
@@ -147,13 +135,22 @@ describe('examples/cifar10.ts', () => {
 
   it('on generated files: trains, prints the accuracy per class, writes the curves', () => {
     const out = join(tmp, 'out');
-    const run = runScript('--data', data, '--epochs', '2', '--hidden', '8', '--out', out);
+    const run = spawnScript('cifar10.ts', [
+      '--data',
+      data,
+      '--epochs',
+      '2',
+      '--hidden',
+      '8',
+      '--out',
+      out,
+    ]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('300 training and 60 test images');
     expect(run.stdout).toMatch(/test accuracy: \d+\.\d+%/);
     expect(run.stdout).toMatch(/ {2}truck {6}\d+\.\d+%/);
-    const png = pngjs.PNG.sync.read(readFileSync(join(out, 'training.png')));
+    const png = readPng(join(out, 'training.png'));
     expect([png.width, png.height]).toEqual([2 * 560 + 3 * 8, 400 + 2 * 8]);
   });
 });

@@ -1,16 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnist } from '@tapegrad/datasets/node';
 import { loadFile } from '@tapegrad/nn/node';
-import pngjs from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluate, saveAndReload, trainClassifier } from '../core/mnist.js';
+import { readPng, spawnScript, tempDir } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const out = mkdtempSync(join(tmpdir(), 'tapegrad-mnist-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const out = tempDir('mnist');
 
 // A short run: 1 epoch over 2000 digits, tested on 500 others.
 const { train: all, test: allTest } = loadMnist({ seed: 0 });
@@ -66,22 +62,7 @@ describe('trainClassifier on MNIST digits', () => {
 
 describe('examples/mnist.ts', () => {
   it('trains, reloads, and writes the training curves and the mistakes', () => {
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--conditions=tapegrad-source',
-        '--import',
-        'tsx',
-        'examples/mnist.ts',
-        '--epochs',
-        '1',
-        '--hidden',
-        '16',
-        '--out',
-        out,
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
+    const run = spawnScript('mnist.ts', ['--epochs', '1', '--hidden', '16', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const acc = /test accuracy: (\d+\.\d+)%/.exec(run.stdout);
@@ -90,10 +71,10 @@ describe('examples/mnist.ts', () => {
     expect(reloaded?.[1]).toBe(acc?.[1]);
     expect(run.stdout).toContain('same predictions on every test digit');
     expect(existsSync(join(out, 'mlp.safetensors'))).toBe(true);
-    const curves = pngjs.PNG.sync.read(readFileSync(join(out, 'training.png')));
+    const curves = readPng(join(out, 'training.png'));
     expect(curves.width).toBe(2 * 560 + 3 * 8);
     expect(curves.height).toBe(400 + 2 * 8);
-    const mistakes = pngjs.PNG.sync.read(readFileSync(join(out, 'mistakes.png')));
+    const mistakes = readPng(join(out, 'mistakes.png'));
     expect(mistakes.width).toBe(8 * 84 + 9 * 8);
   });
 });

@@ -1,37 +1,13 @@
 // The single neuron example: both losses train a linear classifier, and the script prints
 // the same numbers on every run and draws a PNG with both classes.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Rng } from '@tapegrad/core';
 import { blobs } from '@tapegrad/datasets';
-import pngjs from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { neuronAccuracy, neuronClassifier, targetsFor, trainNeuron } from '../core/neuron.js';
-import { Canvas, classColor, PALETTE, panels, regionColor } from '../lib/plot.js';
+import { expectDecisionPanels, runScript, tempDir } from './helpers.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'tapegrad-neuron-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs an example script with tsx on the sources; returns its standard output. */
-function runScript(script: string, args: string[]): string {
-  return execFileSync(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=tapegrad-source', join('examples', script), ...args],
-    { cwd: root, encoding: 'utf8' },
-  );
-}
-
-/** How many pixels of RGBA `data` have exactly the colour `c`. */
-function count(data: Uint8Array, c: readonly number[]): number {
-  let n = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (data[i] === c[0] && data[i + 1] === c[1] && data[i + 2] === c[2]) n++;
-  }
-  return n;
-}
+const dir = tempDir('neuron');
 
 const data = blobs({
   centers: [
@@ -92,15 +68,12 @@ describe('examples/neuron.ts', () => {
     expect(accuracies).toHaveLength(2);
     for (const a of accuracies) expect(a).toBeGreaterThan(90);
 
-    const png = pngjs.PNG.sync.read(readFileSync(join(out, 'neuron.png')));
-    const blank = { canvas: new Canvas(480, 480), title: 't' };
-    const expected = panels([blank, blank], { cols: 2, title: 't' });
-    expect([png.width, png.height]).toEqual([expected.width, expected.height]);
-    const pixels = new Uint8Array(png.data);
-    for (const k of [0, 1]) {
-      expect(count(pixels, classColor(k)), `class ${k} points`).toBeGreaterThan(100);
-      expect(count(pixels, regionColor(k)), `class ${k} region`).toBeGreaterThan(10_000);
-    }
-    expect(count(pixels, PALETTE[2]!)).toBe(0);
+    expectDecisionPanels(join(out, 'neuron.png'), {
+      panels: 2,
+      cols: 2,
+      classes: 2,
+      points: 100,
+      regions: 10_000,
+    });
   });
 });

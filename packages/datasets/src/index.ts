@@ -1,5 +1,6 @@
-// @tapegrad/datasets: synthetic 2-D sets, batching and preprocessing. Browser-safe; the
-// loaders that read files (MNIST, CIFAR-10) are in '@tapegrad/datasets/node'.
+// @tapegrad/datasets for every runtime: synthetic 2-D sets, batching and preprocessing (no
+// node: import). In Node, '@tapegrad/datasets' resolves to node.ts, which adds the file
+// loaders (MNIST, CIFAR-10); bundlers get this file through the 'browser' condition.
 export { type BlobsOptions, blobs } from './blobs.js';
 export { CIFAR10_CLASSES } from './cifar10-classes.js';
 export { type CirclesOptions, circles } from './circles.js';

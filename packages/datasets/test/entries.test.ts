@@ -1,5 +1,6 @@
-// The package's two entries: '.' stays browser-safe (no node: import anywhere below it) and
-// './node' adds the file loaders to everything '.' exports.
+// The package's entries: './browser' (src/index.ts) stays free of node: imports and is what
+// '.' gives bundlers under the 'browser' condition; in Node, '.' and './node' (src/node.ts)
+// add the file loaders that DESIGN.md promises from '@tapegrad/datasets'.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,10 +48,13 @@ describe('package entries', () => {
     expect('loadMnist' in main).toBe(false);
   });
 
-  it('resolves both subpaths through the package exports', async () => {
+  it('resolves the entries through the package exports', async () => {
     const viaPackage = await import('@tapegrad/datasets');
     const viaNode = await import('@tapegrad/datasets/node');
+    const viaBrowser = await import('@tapegrad/datasets/browser');
     expect(viaPackage.spiral).toBe(main.spiral);
+    expect(viaPackage.loadMnist).toBe(node.loadMnist);
     expect(viaNode.loadMnist).toBe(node.loadMnist);
+    expect('loadMnist' in viaBrowser).toBe(false);
   });
 });

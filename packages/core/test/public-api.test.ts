@@ -1,0 +1,132 @@
+// The names DESIGN.md promises users: each is exported, and each op is also a method.
+import * as core from '@tapegrad/core';
+import { describe, expect, it } from 'vitest';
+
+const functions = [
+  'tensor',
+  'zeros',
+  'ones',
+  'full',
+  'randn',
+  'rand',
+  'arange',
+  'eye',
+  'fromNdarray',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'neg',
+  'pow',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'leakyRelu',
+  'maximum',
+  'minimum',
+  'matmul',
+  'sum',
+  'mean',
+  'max',
+  'logsumexp',
+  'softmax',
+  'logSoftmax',
+  'reshape',
+  'transpose',
+  'gather',
+  'concat',
+  'stack',
+  'slice',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'eq',
+  'argmax',
+  'clone',
+  'noGrad',
+  'grad',
+  'defineOp',
+  'gradcheck',
+  'manualSeed',
+  'toDot',
+  'detectAnomaly',
+] as const;
+
+const methods = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'neg',
+  'pow',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'leakyRelu',
+  'maximum',
+  'minimum',
+  'matmul',
+  'sum',
+  'mean',
+  'max',
+  'logsumexp',
+  'softmax',
+  'logSoftmax',
+  'reshape',
+  'transpose',
+  'gather',
+  'slice',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'eq',
+  'argmax',
+  'clone',
+  'detach',
+  'item',
+  'toArray',
+  'toTypedArray',
+  'backward',
+] as const;
+
+describe('the public API of DESIGN.md', () => {
+  it.each(functions)('exports %s as a function', (name) => {
+    expect(typeof (core as Record<string, unknown>)[name]).toBe('function');
+  });
+
+  it('exports the Rng and Tensor classes', () => {
+    expect(new core.Rng(1)).toBeInstanceOf(core.Rng);
+    expect(core.tensor(1)).toBeInstanceOf(core.Tensor);
+  });
+
+  it.each(methods)('Tensor has the method %s', (name) => {
+    expect(typeof (core.Tensor.prototype as unknown as Record<string, unknown>)[name]).toBe(
+      'function',
+    );
+  });
+
+  it('the free function and the method agree', () => {
+    const x = core.tensor(
+      [
+        [1, -2],
+        [3, 4],
+      ],
+      { dtype: 'float64' },
+    );
+    expect(core.relu(x).toArray()).toEqual(x.relu().toArray());
+    expect(core.sum(x, 1, true).toArray()).toEqual(x.sum(1, true).toArray());
+    expect(x.T.toArray()).toEqual(core.transpose(x).toArray());
+    expect(x.shape).toEqual([2, 2]);
+    expect(x.dtype).toBe('float64');
+  });
+});
