@@ -87,8 +87,18 @@ export function tensor(data: Data, options: TensorOptions = {}): Tensor {
         [shape],
       );
     }
-    const buf = allocate(dtype, flat.length);
-    for (let i = 0; i < flat.length; i++) buf[i] = flat[i]!;
+    const buf = allocateFor(op, dtype, shape);
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i]!;
+      // a typed array holds numbers; a plain list may hold anything
+      if (typeof v !== 'number') {
+        throw new ValueError(
+          op,
+          `expected a number at [${i}], got ${v === null ? 'null' : typeof v}`,
+        );
+      }
+      buf[i] = v;
+    }
     return fromBuffer(buf, shape, requiresGrad);
   }
   if (typeof data !== 'number' && !Array.isArray(data)) {
@@ -99,7 +109,7 @@ export function tensor(data: Data, options: TensorOptions = {}): Tensor {
   }
   const dtype = checkDtype(op, options.dtype ?? 'float32');
   const shape = inferShape(data);
-  const buf = allocate(dtype, sizeOf(shape));
+  const buf = allocateFor(op, dtype, shape);
   fill(op, data, shape, buf);
   if (options.shape !== undefined) {
     const want = checkShape(op, [...options.shape]);
@@ -115,35 +125,62 @@ export function tensor(data: Data, options: TensorOptions = {}): Tensor {
   return fromBuffer(buf, shape, requiresGrad);
 }
 
-/** A tensor of `value` everywhere. */
-export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const s = checkShape('full', [...shape]);
-  const buf = allocate(checkDtype('full', options.dtype ?? 'float32'), sizeOf(s));
+/**
+ * A new buffer for a tensor of `shape` made by `op`; a ValueError naming the op and the count
+ * (not the engine's RangeError) when it is too large to allocate.
+ */
+function allocateFor(op: string, dtype: DType, shape: readonly number[]): FloatArray {
+  const n = sizeOf(shape);
+  try {
+    return allocate(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ValueError(op, `cannot allocate ${n} ${dtype} values (shape ${fmtShape(shape)})`);
+  }
+}
+
+/** `value` everywhere, for the creation function `op`: its errors name `op`. */
+function filled(
+  op: string,
+  shape: readonly number[],
+  value: number,
+  options: CreateOptions,
+): Tensor {
+  const s = checkShape(op, Array.isArray(shape) ? [...shape] : shape);
+  if (typeof value !== 'number') {
+    throw new ValueError(op, `value must be a number, got ${typeof value}`);
+  }
+  const buf = allocateFor(op, checkDtype(op, options.dtype ?? 'float32'), s);
   if (value !== 0) buf.fill(value);
   return fromBuffer(buf, s, options.requiresGrad ?? false);
 }
 
+/** A tensor of `value` everywhere. */
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  return filled('full', shape, value, options);
+}
+
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** Zeros with the shape and dtype of `t`. */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  return filled('zerosLike', t.shape, 0, { dtype: t.dtype, ...options });
 }
 
 /** Ones with the shape and dtype of `t`. */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...options });
+  return filled('onesLike', t.shape, 1, { dtype: t.dtype, ...options });
 }
 
 /** Standard normal samples, from `options.rng` or the default generator. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const t = zeros(shape, options);
+  const t = filled('randn', shape, 0, options);
   const rng = options.rng ?? getDefaultRng();
   const d = t.data.data;
   for (let i = 0; i < d.length; i++) d[i] = rng.normal();
@@ -152,7 +189,7 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const t = zeros(shape, options);
+  const t = filled('rand', shape, 0, options);
   const rng = options.rng ?? getDefaultRng();
   const d = t.data.data;
   for (let i = 0; i < d.length; i++) d[i] = rng.random();
@@ -170,7 +207,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (!Number.isFinite(start) || !Number.isFinite(end))
     throw new ValueError('arange', `start and end must be finite numbers, got ${start} and ${end}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const buf = allocate(checkDtype('arange', options.dtype ?? 'float32'), n);
+  const buf = allocateFor('arange', checkDtype('arange', options.dtype ?? 'float32'), [n]);
   for (let i = 0; i < n; i++) buf[i] = start + i * step;
   return fromBuffer(buf, [n], options.requiresGrad ?? false);
 }
@@ -184,14 +221,14 @@ export function linspace(
 ): Tensor {
   if (!Number.isInteger(n) || n < 0)
     throw new ValueError('linspace', `n must be a non-negative integer, got ${n}`);
-  const buf = allocate(checkDtype('linspace', options.dtype ?? 'float32'), n);
+  const buf = allocateFor('linspace', checkDtype('linspace', options.dtype ?? 'float32'), [n]);
   for (let i = 0; i < n; i++) buf[i] = n === 1 ? start : start + ((end - start) * i) / (n - 1);
   return fromBuffer(buf, [n], options.requiresGrad ?? false);
 }
 
 /** The `n × m` identity (m defaults to n). */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
-  const t = zeros([n, m], options);
+  const t = filled('eye', [n, m], 0, options);
   for (let i = 0; i < Math.min(n, m); i++) t.data.data[i * m + i] = 1;
   return t;
 }

@@ -10,7 +10,7 @@ export interface IndexArray {
 }
 
 /**
- * Labels or indices as an Int32Array with a shape: an `Int32Array` or `number[]` is 1-D, a
+ * Labels or indices as a new Int32Array with a shape: an `Int32Array` or `number[]` is 1-D, a
  * tensor keeps its shape. Non-integers are a ValueError naming `op` and the position.
  */
 export function toIndexArray(op: string, labels: Labels, argName = 'index'): IndexArray {
@@ -18,7 +18,8 @@ export function toIndexArray(op: string, labels: Labels, argName = 'index'): Ind
     const flat = labels.toTypedArray();
     return { data: wholeNumbers(op, flat, argName), shape: labels.shape };
   }
-  if (labels instanceof Int32Array) return { data: labels, shape: [labels.length] };
+  // a copy: ops keep the indices for backward, and callers reuse their label buffers
+  if (labels instanceof Int32Array) return { data: labels.slice(), shape: [labels.length] };
   if (Array.isArray(labels))
     return { data: wholeNumbers(op, labels, argName), shape: [labels.length] };
   throw new ValueError(

@@ -61,7 +61,14 @@ export function normalizeDims(
   shape: Shape,
 ): number[] {
   if (dims === undefined) return shape.map((_, i) => i);
-  const list = typeof dims === 'number' ? [dims] : dims;
+  if (typeof dims !== 'number' && !Array.isArray(dims)) {
+    throw new ShapeError(
+      op,
+      `dim must be a number or a list of numbers, got ${JSON.stringify(dims)}`,
+      [shape],
+    );
+  }
+  const list: readonly number[] = typeof dims === 'number' ? [dims] : dims;
   const out = [...new Set(list.map((d) => normalizeDim(op, d, shape.length, shape)))];
   if (out.length !== list.length) {
     throw new ShapeError(op, `dims ${JSON.stringify(list)} repeat a dim`, [shape]);
@@ -82,10 +89,11 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boo
 
 export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new ShapeError(
-      op,
-      `shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`,
-    );
+    // NaN and Infinity print as themselves (JSON.stringify would print null)
+    const got = Array.isArray(shape)
+      ? `[${shape.map((d) => (typeof d === 'number' ? String(d) : JSON.stringify(d))).join(',')}]`
+      : JSON.stringify(shape);
+    throw new ShapeError(op, `shape must be a list of non-negative integers, got ${got}`);
   }
   return shape as number[];
 }

@@ -75,7 +75,10 @@ export class Tensor {
     return ops.transpose(this, 0, 1);
   }
 
-  /** Whether the values lie in row-major order from the start of their own buffer. */
+  /**
+   * Whether the strides are row-major, as in PyTorch: the values lie in order from
+   * `data.offset`, which a view (a slice) may put past the start of a shared buffer.
+   */
   isContiguous(): boolean {
     const c = contiguousStrides(this.shape);
     const s = this.data.stride;
@@ -119,7 +122,10 @@ export class Tensor {
     return build(0);
   }
 
-  /** This tensor if contiguous, otherwise a contiguous copy (not recorded). */
+  /**
+   * This tensor if it is contiguous and owns its whole buffer (from offset 0), otherwise a
+   * contiguous copy (recorded like `clone`, so gradients flow through it).
+   */
   contiguous(): Tensor {
     if (this.isContiguous() && this.data.offset === 0 && this.data.data.length === this.size)
       return this;

@@ -178,6 +178,25 @@ describe('accumulation and retainGraph', () => {
     expect(flat(w.grad)).toEqual([3, 5]);
   });
 
+  it('gives each leaf its own .grad under createGraph, never a tensor of the graph or the seed', () => {
+    // add's rule returns dy for both inputs, and dy (from pow) is part of the graph here
+    const a = f64([1, 2]);
+    const b = f64([3, 4]);
+    a.add(b).pow(2).sum().backward(undefined, { createGraph: true });
+    expect(a.grad).not.toBe(b.grad);
+    expect(a.grad!.data.data).not.toBe(b.grad!.data.data);
+    expect(a.grad!.requiresGrad).toBe(true); // still differentiable
+    a.grad!.data.data.fill(0); // e.g. gradient clipping writes in place
+    expect(flat(b.grad)).toEqual([8, 12]);
+
+    const x = f64([1, 2]);
+    const v = f64([1, 1]); // a gradOutput that requires grad (double backward)
+    x.add(0).backward(v, { createGraph: true });
+    expect(x.grad).not.toBe(v);
+    x.grad!.data.data.fill(5);
+    expect(flat(v)).toEqual([1, 1]);
+  });
+
   it('seeds a leaf output with ones', () => {
     const x = tensor(3, { requiresGrad: true });
     x.backward();
@@ -390,6 +409,18 @@ describe('dtypes', () => {
     y.sum().backward();
     expect(a.grad!.dtype).toBe('float32');
     expect(flat(a.grad)).toEqual([2.5, 2.5]);
+  });
+
+  it('gives a gradient in its tensor dtype when the seed has another one, at the root too', () => {
+    const seed = tensor([1, 2], { dtype: 'float64' });
+    const x = tensor([1, 2], { requiresGrad: true });
+    x.backward(seed); // the output is the leaf itself
+    expect(x.grad!.dtype).toBe('float32');
+    const y = x.mul(2);
+    const [gy, gx] = grad(y, [y, x], { gradOutput: seed });
+    expect(gy!.dtype).toBe('float32');
+    expect(gx!.dtype).toBe('float32');
+    expect(flat(gx!)).toEqual([2, 4]);
   });
 
   it('casts a float64 seed to float32 leaves', () => {

@@ -25,6 +25,7 @@ import {
   mul,
   ones,
   pow,
+  rand,
   randn,
   reshape,
   ShapeError,
@@ -204,6 +205,19 @@ describe('ShapeError: reshape', () => {
       /cannot reshape a tensor of shape \[2,3\]/,
     );
     expectError(() => reshape(z(2, 3), [1.5, 4]), ShapeError, /to \[1\.5,4\]$/);
+  });
+
+  it('with a shape or dims that are not lists (from JavaScript)', () => {
+    expectError(
+      () => reshape(z(2, 3), 6 as unknown as number[]),
+      ShapeError,
+      'reshape: shape must be a list of integers (one may be -1), got 6',
+    );
+    expectError(
+      () => sum(z(2, 3), '1' as unknown as number),
+      ShapeError,
+      'sum: dim must be a number or a list of numbers, got "1"',
+    );
   });
 });
 
@@ -393,11 +407,43 @@ describe('ValueError, ShapeError and DTypeError: creating tensors', () => {
     expectError(
       () => zeros([2, -1]),
       ShapeError,
-      'full: shape must be a list of non-negative integers, got [2,-1]',
+      'zeros: shape must be a list of non-negative integers, got [2,-1]',
     );
-    expectError(() => randn([2.5]), ShapeError, /got \[2\.5\]/);
+    // each creation function names itself, not the helper it is built on
+    expectError(() => randn([2.5]), ShapeError, /^randn: .*got \[2\.5\]/);
+    expectError(() => rand([-1]), ShapeError, /^rand: /);
+    expectError(() => ones([1, -2]), ShapeError, /^ones: /);
     expectError(() => tensor([1, 2], { shape: [2, 0.5] }), ShapeError, /got \[2,0\.5\]/);
-    expectError(() => eye(-1), ShapeError, /got \[-1,-1\]/);
+    expectError(() => eye(-1), ShapeError, /^eye: .*got \[-1,-1\]/);
+    // NaN and Infinity print as themselves (JSON would print null)
+    expectError(
+      () => zeros([Number.NaN, Number.POSITIVE_INFINITY]),
+      ShapeError,
+      'zeros: shape must be a list of non-negative integers, got [NaN,Infinity]',
+    );
+  });
+
+  it('a tensor too large to allocate', () => {
+    expectError(
+      () => arange(1e12),
+      ValueError,
+      'arange: cannot allocate 1000000000000 float32 values (shape [1000000000000])',
+    );
+    expectError(() => zeros([1e6, 1e6]), ValueError, /^zeros: cannot allocate 1000000000000 /);
+    expectError(() => arange(0, 1e300), ValueError, /^arange: cannot allocate /);
+  });
+
+  it('a flat list with a shape that holds something other than numbers', () => {
+    expectError(
+      () => tensor([1, 'a', 3] as unknown as number[], { shape: [3] }),
+      ValueError,
+      'tensor: expected a number at [1], got string',
+    );
+    expectError(
+      () => tensor([1, null] as unknown as number[], { shape: [2, 1] }),
+      ValueError,
+      'tensor: expected a number at [1], got null',
+    );
   });
 
   it('a bad dtype', () => {
@@ -409,7 +455,7 @@ describe('ValueError, ShapeError and DTypeError: creating tensors', () => {
     expectError(
       () => ones([2], { dtype: 'float16' as 'float32' }),
       DTypeError,
-      `full: unknown dtype "float16"; expected 'float32' or 'float64'`,
+      `ones: unknown dtype "float16"; expected 'float32' or 'float64'`,
     );
     expectError(
       () => z(2).to('int8' as 'float32'),
@@ -472,6 +518,19 @@ describe('ValueError: misc arguments', () => {
   it('concat and stack of nothing', () => {
     expectError(() => concat([]), ValueError, 'concat: expected at least one tensor');
     expectError(() => stack([]), ValueError, 'stack: expected at least one tensor');
+  });
+
+  it('a where branch or a fill value that is not a number', () => {
+    expectError(
+      () => where(z(2), null as unknown as number, 0),
+      ValueError,
+      'where: expected a Tensor or a number as input, got null',
+    );
+    expectError(
+      () => full([2], '1' as unknown as number),
+      ValueError,
+      'full: value must be a number, got string',
+    );
   });
 
   it('a non-finite leakyRelu slope', () => {
@@ -597,6 +656,45 @@ describe('AutogradError and engine shape checks', () => {
       () => notTensor(leaf(2)).sum().backward(),
       AutogradError,
       'notTensor: backward returned a number as the gradient of input 0; expected a Tensor or null',
+    );
+  });
+
+  it('a .grad of the wrong shape set by the user, whether it owns its buffer or is a view', () => {
+    const message = 'backward: cannot accumulate a gradient of shape [3] into .grad of shape [1,3]';
+    const x = leaf(3);
+    x.grad = z(1, 3);
+    expectError(() => x.mul(2).sum().backward(), ShapeError, message);
+    const y = leaf(3);
+    y.grad = z(3, 1).T; // a view: not written in place, and never broadcast either
+    expectError(() => y.mul(2).sum().backward(), ShapeError, message);
+    expect(y.grad.shape).toEqual([1, 3]);
+  });
+
+  it('arguments of backward, grad and matmul that are not tensors', () => {
+    const x = leaf(2);
+    expectError(
+      () =>
+        x
+          .mul(2)
+          .sum()
+          .backward(2 as unknown as Tensor),
+      ValueError,
+      'backward: gradOutput must be a Tensor, got a number',
+    );
+    expectError(
+      () => grad(x.sum(), [x, 3 as unknown as Tensor]),
+      ValueError,
+      'grad: input 1 must be a Tensor, got a number',
+    );
+    expectError(
+      () => grad(x.sum(), x as unknown as Tensor[]),
+      ValueError,
+      'grad: inputs must be a list of tensors, got a Tensor',
+    );
+    expectError(
+      () => matmul(z(2, 3), 2 as unknown as Tensor),
+      ValueError,
+      'matmul: operand b must be a Tensor, got a number',
     );
   });
 

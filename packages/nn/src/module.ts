@@ -1,11 +1,19 @@
 // Module: the base class of layers and networks. A field holding a Module, a Parameter, or
 // an array of them registers itself: parameters(), stateDict(), train()/eval() and to() find
 // them by walking the object's own fields, so a layer only assigns its fields.
-import { type DType, noGrad, ShapeError, Tensor, ValueError } from '@tapegrad/core';
+import {
+  type DType,
+  type FloatArray,
+  noGrad,
+  ShapeError,
+  Tensor,
+  ValueError,
+} from '@tapegrad/core';
 import { type ShapeMismatch, StateDictError } from './errors.js';
 import type { ActivationStats } from './health.js';
+import { checkDtype } from './internal/check.js';
 import { fmtShape, sameShape } from './internal/values.js';
-import { Parameter } from './parameter.js';
+import { castInPlace, Parameter } from './parameter.js';
 import { summary } from './summary.js';
 
 /** Parameter values by dotted name, in the module's order. */
@@ -32,7 +40,7 @@ export interface LoadStateDictResult {
   readonly unexpected: string[];
 }
 
-/** A registered field: where a child module or a parameter sits, so that `to()` can replace it. */
+/** A registered field: where a child module or a parameter sits, so that `functionalCall` can swap it. */
 interface Slot {
   readonly name: string;
   readonly holder: Record<string, unknown>;
@@ -241,21 +249,14 @@ export abstract class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Convert every parameter to `dtype` (new parameter objects; sharing is kept). */
+  /**
+   * Convert every parameter (and its gradient) to `dtype` in place, as PyTorch's
+   * `module.to(dtype)`: the parameters stay the same objects, so sharing is kept and an
+   * optimizer made before the conversion still updates the module.
+   */
   to(dtype: DType): this {
-    const converted = new Map<Parameter, Parameter>();
-    for (const module of this.modules()) {
-      for (const s of ownSlots(module)) {
-        if (!(s.value instanceof Parameter)) continue;
-        const p = s.value;
-        let q = converted.get(p);
-        if (q === undefined) {
-          q = p.dtype === dtype ? p : new Parameter(p, { dtype, requiresGrad: p.requiresGrad });
-          converted.set(p, q);
-        }
-        s.holder[s.key] = q;
-      }
-    }
+    const checked = checkDtype('to', dtype);
+    for (const p of this.parameters()) castInPlace(p, checked);
     return this;
   }
 
@@ -302,11 +303,14 @@ export abstract class Module {
         ...(bad.length > 0 ? { message: bad.join('; ') } : {}),
       });
     }
-    // Every check passed: copying can no longer fail half-way.
+    // Every check passed: copying can no longer fail half-way. All values are read before
+    // any is written, so a state dict holding the module's own parameters (permuted) loads.
+    const copies: [Parameter, FloatArray][] = [];
     for (const [name, p] of own) {
       const v = entries.get(name);
-      if (v !== undefined) p.data.data.set(v.toTypedArray());
+      if (v !== undefined) copies.push([p, v.toTypedArray()]);
     }
+    for (const [p, values] of copies) p.data.data.set(values);
     return { missing, unexpected };
   }
 

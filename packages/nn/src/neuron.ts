@@ -60,7 +60,11 @@ export class Neuron extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.activation.forward(this.preActivation(x));
+    const z = this.preActivation(x);
+    if (z.ndim === 0) return this.activation.forward(z);
+    // One unit: the activation sees the samples as a [samples, 1] batch, so that its health
+    // statistics count one unit over the batch rather than one unit per sample.
+    return this.activation.forward(z.reshape([z.size, 1])).reshape(z.shape);
   }
 
   override extraRepr(): string {

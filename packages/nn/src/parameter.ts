@@ -20,3 +20,16 @@ export class Parameter extends Tensor {
     super(copy.data, options.requiresGrad ?? true);
   }
 }
+
+/**
+ * Convert `p`'s values, and its gradient, to `dtype` in place: `p` stays the same object
+ * (what `Module.to` needs so that optimizers and tied layers keep holding it).
+ */
+export function castInPlace(p: Parameter, dtype: DType): void {
+  if (p.dtype === dtype) return;
+  noGrad(() => {
+    const values = tensor(p.toTypedArray(), { shape: p.shape, dtype });
+    (p as unknown as { data: Tensor['data'] }).data = values.data;
+    if (p.grad !== null) p.grad = tensor(p.grad.toTypedArray(), { shape: p.grad.shape, dtype });
+  });
+}

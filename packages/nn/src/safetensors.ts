@@ -22,6 +22,14 @@ export interface SaveSafetensorsOptions {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
+/**
+ * `obj[key] = value` as an own property whatever the key: a plain assignment of `__proto__`
+ * would set the prototype instead, and the name would vanish from the JSON.
+ */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function entriesOf(source: Module | StateDictLike): [string, Tensor][] {
   if (source instanceof Module) return [...source.stateDict()];
   return source instanceof Map ? [...source] : Object.entries(source);
@@ -55,19 +63,21 @@ export function saveSafetensors(
   ];
   const header: Record<string, unknown> = {};
   if (options.metadata !== undefined) {
+    const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.metadata)) {
       if (typeof v !== 'string') throw new SafetensorsError(op, `metadata '${k}' must be a string`);
+      setOwn(metadata, k, v);
     }
-    header.__metadata__ = options.metadata;
+    header.__metadata__ = metadata;
   }
   let offset = 0;
   for (const [name, t] of ordered) {
     const bytes = t.size * (t.dtype === 'float64' ? 8 : 4);
-    header[name] = {
+    setOwn(header, name, {
       dtype: t.dtype === 'float64' ? 'F64' : 'F32',
       shape: [...t.shape],
       data_offsets: [offset, offset + bytes],
-    };
+    });
     offset += bytes;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
@@ -214,7 +224,7 @@ export function loadSafetensorsWithMetadata(bytes: Uint8Array): SafetensorsConte
       if (!isPlainObject(v)) fail('__metadata__ must be an object of strings');
       for (const [k, s] of Object.entries(v as Record<string, unknown>)) {
         if (typeof s !== 'string') fail(`__metadata__ '${k}' must be a string, got ${typeof s}`);
-        metadata[k] = s as string;
+        setOwn(metadata, k, s);
       }
     } else entries.push(parseEntry(fail, name, v, dataLength));
   }

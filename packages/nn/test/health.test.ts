@@ -84,6 +84,33 @@ describe('activation statistics', () => {
     expect([...neuron.activationStats().keys()]).toEqual(['activation']);
   });
 
+  it("a Neuron is one unit: a batch is its samples, whatever the input's leading dims", () => {
+    const neuron = new Neuron(1, { activation: 'relu' });
+    neuron.weight.data.data.fill(1);
+    // the unit fires on 2 of the 4 samples: alive
+    neuron.forward(tensor([[-1], [2], [-3], [4]]));
+    expect(neuron.activationStats().get('activation')).toMatchObject({
+      samples: 4,
+      units: 1,
+      dead: 0,
+    });
+    neuron.forward(
+      tensor([
+        [[-1], [-2]],
+        [[-3], [-4]],
+      ]),
+    );
+    expect(neuron.activationStats().get('activation')).toMatchObject({
+      samples: 4,
+      units: 1,
+      dead: 1,
+    });
+    // one input vector: one sample; the outputs keep their shapes
+    expect(neuron.forward(tensor([5])).shape).toEqual([]);
+    expect(neuron.activationStats().get('activation')).toMatchObject({ samples: 1, units: 1 });
+    expect(neuron.forward(tensor([[[-1], [-2]]])).shape).toEqual([1, 2]);
+  });
+
   it('a network pushed into the dead zone reports it; summary() does not overwrite the stats', () => {
     const fc = new Linear(3, 10, { rng: new Rng(2) });
     const net = new Sequential(fc, new ReLU());

@@ -93,6 +93,26 @@ describe('softmaxCrossEntropy', () => {
     expectGradcheck(gradgradcheck((x) => softmaxCrossEntropy(x!, [0, 2, 1, 2]), [x]));
   });
 
+  it('keeps its own copy of Int32Array labels: refilling the buffer before backward changes nothing', () => {
+    // a training loop that reuses one label buffer per micro-batch and backpropagates once
+    for (const loss of [softmaxCrossEntropy, multiclassHingeLoss]) {
+      const z = leaf([
+        [1, 2, 3],
+        [3, 2, 1],
+      ]);
+      const expected = leaf([
+        [1, 2, 3],
+        [3, 2, 1],
+      ]);
+      const labels = Int32Array.of(0, 0);
+      const l = loss(z, labels);
+      loss(expected, Int32Array.of(0, 0)).backward();
+      labels.set([2, 2]);
+      l.backward();
+      expect(z.grad!.toArray(), loss.name).toEqual(expected.grad!.toArray());
+    }
+  });
+
   it('names the loss, the label and the classes for a bad label; the shapes for a bad shape', () => {
     const z = randn([3, 3]);
     expect(() => softmaxCrossEntropy(z, [0, 3, 1])).toThrow(IndexError);

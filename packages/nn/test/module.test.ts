@@ -152,6 +152,28 @@ describe('modes, gradients and dtype', () => {
     expect(m.forward(randn([3, 2], { dtype: 'float64' })).dtype).toBe('float64');
   });
 
+  it('to() converts in place: the same parameter objects (so an optimizer made before still holds them), gradients too', () => {
+    const net = new MLP([3, 4, 2], { rng: new Rng(1) });
+    net
+      .forward(randn([5, 3], { rng: new Rng(2) }))
+      .sum()
+      .backward();
+    const params = net.parameters();
+    const grads = params.map((p) => Array.from(p.grad!.toTypedArray()));
+    net.to('float64');
+    expect(net.parameters()).toHaveLength(params.length);
+    net.parameters().forEach((p, i) => {
+      expect(p).toBe(params[i]);
+      expect(p.dtype).toBe('float64');
+      expect(p.grad!.dtype).toBe('float64');
+      expect(Array.from(p.grad!.toTypedArray())).toEqual(grads[i]);
+    });
+    // what an optimizer does with the parameters it was given: write into p.data.data
+    const w = params[0]!;
+    w.data.data[0] = 0.5;
+    expect(net.layers[0]!.parameters()[0]!.toTypedArray()[0]).toBe(0.5);
+  });
+
   it('modules can be built in float64', () => {
     const net = new MLP([2, 3, 1], { dtype: 'float64', activation: 'tanh' });
     expect(net.parameters().every((p) => p.dtype === 'float64')).toBe(true);
@@ -247,6 +269,21 @@ describe('stateDict and loadStateDict', () => {
     const result = m.loadStateDict(sd, { strict: false });
     expect(result).toEqual({ missing: ['layers.0.bias'], unexpected: ['layers.9.weight'] });
     expect(m.parameters()[0]!.toArray()).toEqual(sd.get('layers.0.weight')!.toArray());
+  });
+
+  it("reads every value before writing any: a state dict of the module's own parameters, permuted", () => {
+    const m = new Sequential(
+      new Linear(1, 1, { bias: false, init: (w) => w.data.data.fill(1) }),
+      new Linear(1, 1, { bias: false, init: (w) => w.data.data.fill(2) }),
+    );
+    const [[a, pa], [b, pb]] = m.namedParameters() as [[string, Parameter], [string, Parameter]];
+    m.loadStateDict(
+      new Map([
+        [a, pb as Tensor],
+        [b, pa as Tensor],
+      ]),
+    ); // swap the two weights
+    expect(m.parameters().map((p) => p.item())).toEqual([2, 1]);
   });
 
   it('a value that is not a tensor is an error', () => {

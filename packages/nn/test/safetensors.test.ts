@@ -262,6 +262,17 @@ describe('damaged files are clear errors, never a partial load', () => {
     expect(({} as Record<string, unknown>).dtype).toBeUndefined();
   });
 
+  it('names are data when writing too: __proto__ as a tensor name or a metadata key round-trips', () => {
+    const tensors = new Map([
+      ['__proto__', tensor([1, 2])],
+      ['w', tensor([3])],
+    ]);
+    const metadata = JSON.parse('{"__proto__": "p", "epoch": "3"}') as Record<string, string>;
+    const back = loadSafetensorsWithMetadata(saveSafetensors(tensors, { metadata }));
+    same(tensors, back.tensors);
+    expect(Object.entries(back.metadata)).toEqual(Object.entries(metadata));
+  });
+
   it('a file of another model is a StateDictError and the module stays as it was', () => {
     const model = new MLP([3, 4, 2], { rng: new Rng(3) });
     const before = model.stateDict();

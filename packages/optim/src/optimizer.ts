@@ -243,7 +243,8 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
    * parameters as when saved. On an error nothing is changed.
    *
    * @example
-   * opt.loadStateDict(JSON.parse(json)); // typed arrays may come back as number[]
+   * const json = JSON.stringify(opt.stateDict()); // typed arrays become {"0": …} objects
+   * opt.loadStateDict(JSON.parse(json));           // which load back as buffers
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
     const op = `${this.op}.loadStateDict`;
@@ -330,8 +331,9 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
   }
 
   /**
-   * The buffer `saved[key]` copied into a new array of `param`'s dtype (typed arrays or
-   * plain number lists are accepted); an error naming `where` and the sizes otherwise.
+   * The buffer `saved[key]` copied into a new array of `param`'s dtype (typed arrays, plain
+   * number lists, or the `{"0": …, "1": …}` object a plain `JSON.stringify` makes of a typed
+   * array are accepted); an error naming `where` and the sizes otherwise.
    */
   protected loadBuffer(
     saved: Readonly<Record<string, unknown>>,
@@ -341,10 +343,13 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
   ): FloatArray {
     const op = `${this.op}.loadStateDict`;
     const value = saved[key];
-    if (!(ArrayBuffer.isView(value) || Array.isArray(value))) {
+    const values =
+      ArrayBuffer.isView(value) || Array.isArray(value)
+        ? (value as unknown as ArrayLike<unknown>)
+        : numberedValues(value);
+    if (values === null) {
       throw new ValueError(op, `${where}.${key} must be a typed array, got ${show(value)}`);
     }
-    const values = value as unknown as ArrayLike<unknown>;
     if (values.length !== numel(param)) {
       throw new ShapeError(
         op,
@@ -431,12 +436,7 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
       if (!(p instanceof Tensor)) {
         throw new ValueError(op, `${at} is ${show(p)}, not a Tensor`);
       }
-      if (!p.requiresGrad) {
-        throw new ValueError(
-          op,
-          `${at} (shape ${fmtShape(p.shape)}) does not require grad; create it with { requiresGrad: true } or call p.requiresGrad_()`,
-        );
-      }
+      // a frozen parameter (requiresGrad false) is accepted and skipped: its grad stays null
       if (!p.isLeaf) {
         throw new ValueError(
           op,
@@ -457,6 +457,27 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
     const resolved = Object.assign(options, { params: params as Tensor[] }) as ParamGroup<H>;
     this.paramGroups.push(resolved);
   }
+}
+
+/**
+ * The values of an object keyed "0" … "n-1" (what `JSON.stringify` writes for a typed
+ * array), in index order; null for anything else.
+ */
+function numberedValues(value: unknown): unknown[] | null {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    Object.getPrototypeOf(value) !== Object.prototype
+  )
+    return null;
+  const record = value as Record<string, unknown>;
+  const n = Object.keys(record).length;
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    if (!Object.hasOwn(record, String(i))) return null;
+    out[i] = record[String(i)];
+  }
+  return out;
 }
 
 /** An iterable as an array; a ValueError naming `where` if it isn't one. */

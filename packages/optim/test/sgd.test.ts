@@ -414,11 +414,18 @@ describe('SGD errors name the option and the value', () => {
     expect(() => new SGD([], { lr: 0.1 })).toThrow(/empty parameter list/);
   });
 
-  it('rejects a parameter that does not require grad, or is not a leaf', () => {
-    expect(() => new SGD([tensor([1, 2])], { lr: 0.1 })).toThrow(
-      /params\[0\] \(shape \[2\]\) does not require grad/,
-    );
+  it('rejects a parameter that is not a leaf', () => {
     expect(() => new SGD([p().mul(2)], { lr: 0.1 })).toThrow(/params\[0\] .* not a leaf/);
+  });
+
+  it('accepts a frozen parameter (requiresGrad false) and leaves it alone, as PyTorch does', () => {
+    const frozen = tensor([1, 2]);
+    const live = tensor([3, 4], { requiresGrad: true });
+    const opt = new SGD([frozen, live], { lr: 0.5 });
+    live.mul(live).sum().backward();
+    opt.step();
+    expect(frozen.toArray()).toEqual([1, 2]);
+    expect(live.toArray()).toEqual([0, 0]);
   });
 
   it('rejects a non-contiguous parameter or gradient, and a gradient of the wrong shape', () => {

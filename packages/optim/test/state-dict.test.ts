@@ -80,9 +80,20 @@ function throughJson<T>(x: T): T {
   );
 }
 
+/** The same through a plain `JSON.stringify`, which writes a typed array as `{"0": …, "1": …}`. */
+function throughPlainJson<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x));
+}
+
+const checkpointVia = {
+  structuredClone,
+  JSON: throughJson,
+  'plain JSON.stringify': throughPlainJson,
+} as const;
+
 describe('stateDict / loadStateDict resume training exactly', () => {
   for (const [name, make] of setups) {
-    for (const via of ['structuredClone', 'JSON'] as const) {
+    for (const via of Object.keys(checkpointVia) as (keyof typeof checkpointVia)[]) {
       it(`${name} (saved through ${via})`, () => {
         const ps = makeParams();
         const { opt, sched } = make(ps);
@@ -97,7 +108,7 @@ describe('stateDict / loadStateDict resume training exactly', () => {
           optim: first.opt.stateDict(),
           sched: first.sched?.stateDict() ?? null,
         };
-        const checkpoint = via === 'JSON' ? throughJson(saved) : structuredClone(saved);
+        const checkpoint = checkpointVia[via](saved);
 
         // A new process: new parameters, optimizer and scheduler, then the checkpoint.
         const rs = makeParams(checkpoint.params);

@@ -54,9 +54,26 @@ function toTensors(op: string, inputs: readonly TensorLike[]): Tensor[] {
 }
 
 function describe(x: unknown): string {
-  if (x === null) return 'null';
+  if (x === null || x === undefined) return String(x);
   if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
   return typeof x === 'object' ? (x.constructor?.name ?? 'an object') : typeof x;
+}
+
+/** A user's forward may return anything; a Tensor needs an ndarray over float storage. */
+function checkForwardResult(op: string, data: unknown): void {
+  const storage = (data as { data?: unknown } | null | undefined)?.data;
+  const isNdarray = Array.isArray((data as { shape?: unknown } | null | undefined)?.shape);
+  if (isNdarray && (storage instanceof Float32Array || storage instanceof Float64Array)) return;
+  const got =
+    data instanceof Tensor
+      ? 'a Tensor'
+      : isNdarray
+        ? `an ndarray over ${(storage as object | null)?.constructor?.name ?? String(storage)}`
+        : describe(data);
+  throw new ValueError(
+    op,
+    `forward must return an ndarray over a Float32Array or Float64Array, got ${got}`,
+  );
 }
 
 function hasNonFinite(a: ArrayLike<number>): boolean {
@@ -87,6 +104,7 @@ export function defineOp<A = undefined>(def: OpDefinition<A>): Op<A> {
       ts.map((t) => t.data),
       attrs,
     );
+    checkForwardResult(name, data);
     if (
       isAnomalyEnabled() &&
       hasNonFinite(data.data) &&

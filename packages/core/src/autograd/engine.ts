@@ -2,14 +2,14 @@
 // decreasing creation order, a seed gradient, broadcast sum-back and accumulation.
 
 import { ones } from '../creation.js';
-import { AnomalyError, AutogradError, fmtShape, ShapeError } from '../errors.js';
+import { AnomalyError, AutogradError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { add } from '../ops/add.js';
 import { cast } from '../ops/cast.js';
 import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
 import type { Node } from './node.js';
-import { accumulateInto, sumTo } from './sum-to.js';
+import { accumulateInto, checkGradShape, sumTo } from './sum-to.js';
 
 export interface BackwardOptions {
   /** Keep the graph so that a second backward can run through it (default false). */
@@ -26,6 +26,9 @@ export interface GradOptions extends BackwardOptions {
 }
 
 function seedGradient(op: string, output: Tensor, gradOutput: Tensor | undefined): Tensor {
+  if (gradOutput !== undefined && !(gradOutput instanceof Tensor)) {
+    throw new ValueError(op, `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
+  }
   if (gradOutput === undefined) {
     if (output.size !== 1) {
       throw new AutogradError(
@@ -42,7 +45,8 @@ function seedGradient(op: string, output: Tensor, gradOutput: Tensor | undefined
       [gradOutput.shape, output.shape],
     );
   }
-  return gradOutput;
+  // every gradient has its tensor's dtype, the output's too (as inputs' are cast in run)
+  return gradOutput.dtype === output.dtype ? gradOutput : cast(gradOutput, output.dtype);
 }
 
 /** Every node reachable from `root`, in decreasing creation order. */
@@ -183,12 +187,17 @@ export function backward(output: Tensor, gradOutput?: Tensor, options: BackwardO
       seed,
       options,
       (leaf, g) => {
-        // .grad is written in place only when it owns its buffer: a first gradient is
-        // copied (g may be the caller's gradOutput), one in a graph (createGraph) replaced
-        const inGraph = createGraph || leaf.grad?.requiresGrad === true;
-        if (leaf.grad === null) leaf.grad = createGraph && g.requiresGrad ? g : g.clone();
-        else if (!inGraph && leaf.grad.contiguous() === leaf.grad) accumulateInto(leaf.grad, g);
-        else leaf.grad = add(leaf.grad, g);
+        // A first gradient is always copied, recorded under createGraph as PyTorch does: g
+        // may be the caller's gradOutput, or the very tensor a rule gave to several inputs
+        // (add), and .grad is written in place later (accumulation, clipping, zeroGrad).
+        // .grad is written in place only when it owns its buffer and is not in a graph.
+        if (leaf.grad === null) {
+          leaf.grad = g.clone();
+          return;
+        }
+        const inGraph = createGraph || leaf.grad.requiresGrad;
+        if (!inGraph && leaf.grad.contiguous() === leaf.grad) accumulateInto(leaf.grad, g);
+        else leaf.grad = add(checkGradShape(leaf.grad, g), g);
       },
       [],
     );
@@ -208,7 +217,13 @@ export function grad(
   inputs: readonly Tensor[],
   options: GradOptions = {},
 ): (Tensor | null)[] {
+  if (!Array.isArray(inputs)) {
+    throw new ValueError('grad', `inputs must be a list of tensors, got ${describe(inputs)}`);
+  }
   inputs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) {
+      throw new ValueError('grad', `input ${i} must be a Tensor, got ${describe(t)}`);
+    }
     if (!t.requiresGrad) {
       throw new AutogradError(
         'grad',

@@ -28,8 +28,8 @@ export function sumTo(g: Tensor, shape: readonly number[], op: string, input: nu
   return reshape(s, shape);
 }
 
-/** `dst += g` in place on dst's buffer (dst is contiguous: the engine made it). */
-export function accumulateInto(dst: Tensor, g: Tensor): void {
+/** `dst`, after checking that a gradient `g` fits it (a user may have set `.grad`). */
+export function checkGradShape(dst: Tensor, g: Tensor): Tensor {
   if (!sameShape(dst.shape, g.shape)) {
     throw new ShapeError(
       'backward',
@@ -37,5 +37,11 @@ export function accumulateInto(dst: Tensor, g: Tensor): void {
       [dst.shape, g.shape],
     );
   }
+  return dst;
+}
+
+/** `dst += g` in place on dst's buffer (dst is contiguous and owns its whole buffer). */
+export function accumulateInto(dst: Tensor, g: Tensor): void {
+  checkGradShape(dst, g);
   addKernel.into(dst.data.data, dst.shape, [dst.data, g.data]);
 }

@@ -3,11 +3,14 @@ import ndarray from 'ndarray';
 import { defineOp } from '../autograd/define-op.js';
 import { normalizeDim, reducedShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkNonEmptyDims } from './reduce.js';
 import { contiguousArray } from './reshape.js';
 
 const argmaxOp = defineOp<{ dim: number | null; keepdim: boolean }>({
   name: 'argmax',
   arity: 1,
+  check: ([x], { dim }) =>
+    checkNonEmptyDims('argmax', x!.shape, dim === null ? x!.shape.map((_, i) => i) : [dim]),
   forward: ([input], { dim, keepdim }) => {
     const x = contiguousArray(input!);
     const d = x.data;

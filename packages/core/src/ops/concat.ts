@@ -52,7 +52,8 @@ const concatOp = defineOp<{ dim: number }>({
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ValueError('concat', 'expected at least one tensor');
   const d = normalizeDim('concat', dim, tensors[0]!.ndim, tensors[0]!.shape);
-  return tensors.length === 1 ? tensors[0]! : concatOp.run(tensors, { dim: d });
+  // one tensor too goes through the op: the result is a copy, never the input itself
+  return concatOp.run(tensors, { dim: d });
 }
 
 /** Join tensors of one shape along a new dim. @example stack([a, b], 0) // [2, ...] */

@@ -3,10 +3,10 @@
 import ndarray from 'ndarray';
 import { defineOp } from '../autograd/define-op.js';
 import { allocate } from '../dtype.js';
-import { fmtShape, ShapeError } from '../errors.js';
+import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { gemm, type Operand } from '../kernels/matmul.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { type Arr, promoteAll } from './elementwise.js';
 import { reshape, squeeze, unsqueeze } from './reshape.js';
 import { transpose } from './transpose.js';
@@ -112,6 +112,12 @@ const matmulOp = defineOp({
  * dims, and 1-D operands as vectors. @example matmul(x, w.T)
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  for (const [name, x] of [['a', a] as const, ['b', b] as const]) {
+    if (!(x instanceof Tensor)) {
+      const got = x === null || x === undefined ? String(x) : `a ${typeof x}`;
+      throw new ValueError('matmul', `operand ${name} must be a Tensor, got ${got}`);
+    }
+  }
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
       'matmul',

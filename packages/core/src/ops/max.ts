@@ -5,12 +5,19 @@ import type { Tensor } from '../tensor.js';
 import { eq } from './compare.js';
 import { div } from './div.js';
 import { mul } from './mul.js';
-import { keepDims, type ReduceAttrs, reduceArray, reduceAttrs } from './reduce.js';
+import {
+  checkNonEmptyDims,
+  keepDims,
+  type ReduceAttrs,
+  reduceArray,
+  reduceAttrs,
+} from './reduce.js';
 import { sum } from './sum.js';
 
 const maxOp = defineOp<ReduceAttrs>({
   name: 'max',
   arity: 1,
+  check: ([x], { dims }) => checkNonEmptyDims('max', x!.shape, dims),
   forward: ([x], attrs) => reduceArray(x!, attrs, 'max'),
   backward: (dy, { inputs: [x], output, attrs }) => {
     const mask = eq(x!, keepDims(output, x!.shape, attrs));

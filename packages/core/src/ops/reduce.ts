@@ -1,6 +1,7 @@
 // Shared plumbing of reductions: dims normalization, output shapes, the kernels.
 import ndarray from 'ndarray';
 import { dtypeOf } from '../dtype.js';
+import { fmtShape, ShapeError } from '../errors.js';
 import { maxKernel, sumKernel } from '../kernels/reduce.js';
 import { normalizeDims, reducedShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -20,6 +21,25 @@ export function reduceAttrs(
   keepdim: boolean,
 ): ReduceAttrs {
   return { dims: normalizeDims(op, dim, x.shape), keepdim };
+}
+
+/**
+ * A max-like reduction (max, argmax) over a dim of size 0 has no answer: a ShapeError, as
+ * in PyTorch. (sum gives 0 and mean NaN, and logsumexp -Inf, so they need no check.)
+ */
+export function checkNonEmptyDims(
+  op: string,
+  shape: readonly number[],
+  dims: readonly number[],
+): void {
+  const d = dims.find((i) => shape[i] === 0);
+  if (d !== undefined) {
+    throw new ShapeError(
+      op,
+      `cannot reduce over dim ${d} of size 0 (shape ${fmtShape(shape)}); the maximum of no values is undefined`,
+      [shape],
+    );
+  }
 }
 
 /** sum or max of an ndarray over dims, shaped as the reduction's output. */

@@ -23,6 +23,12 @@ export function contiguousArray(x: Arr): Arr {
 }
 
 function resolveShape(x: Tensor, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(
+      'reshape',
+      `shape must be a list of integers (one may be -1), got ${JSON.stringify(shape)}`,
+    );
+  }
   const bad = () =>
     new ShapeError(
       'reshape',

@@ -2,7 +2,11 @@
 import { IndexError, type Labels, ShapeError, type Tensor, toIndexArray } from '@tapegrad/core';
 import { fmtShape } from '../internal/values.js';
 
-/** The labels of `scores` (`[N, C]`; called `scoresName` in errors) as an Int32Array of N values in [0, C). */
+/**
+ * The labels of `scores` (`[N, C]`; called `scoresName` in errors) as an Int32Array of N values
+ * in [0, C), always a new array: the loss's backward reads it later, and a caller's buffer
+ * may be refilled with the next batch's labels by then.
+ */
 export function classLabels(
   op: string,
   scores: Tensor,
@@ -38,5 +42,5 @@ export function classLabels(
       );
     }
   }
-  return idx.data;
+  return idx.data === labels ? idx.data.slice() : idx.data;
 }
