@@ -34,6 +34,13 @@ function wholeNumbers(op: string, values: ArrayLike<number>, argName: string): I
     const v = values[i]!;
     if (!Number.isInteger(v))
       throw new ValueError(op, `${argName} must hold whole numbers, got ${v} at position ${i}`);
+    // an Int32Array would wrap 2³² to 0: a label that large is out of range for any dim
+    if (v !== (v | 0)) {
+      throw new IndexError(
+        op,
+        `${argName} ${v} at position ${i} is out of range (beyond 32-bit integers)`,
+      );
+    }
     out[i] = v;
   }
   return out;

@@ -7,6 +7,7 @@ import {
   concat,
   defineOp,
   gather,
+  IndexError,
   max,
   pow,
   ShapeError,
@@ -107,5 +108,15 @@ describe('defineOp forward results', () => {
     expect(() => plain(leaf)).toThrow(/plain: forward must return .*, got an ndarray over Array$/);
     const nothing = defineOp({ name: 'nothing', forward: () => undefined as never });
     expect(() => nothing(leaf)).toThrow(/nothing: forward must return .*, got undefined/);
+  });
+});
+
+describe('labels beyond 32-bit integers', () => {
+  it('are an IndexError, not wrapped to a small label', () => {
+    const x = tensor([[1, 2]]);
+    expect(() => gather(x, 1, tensor([[2 ** 32]], { dtype: 'float64' }))).toThrow(
+      /gather: index 4294967296 at position 0 is out of range \(beyond 32-bit integers\)/,
+    );
+    expect(() => gather(x, 1, [2 ** 32 + 1] as number[])).toThrow(IndexError);
   });
 });
