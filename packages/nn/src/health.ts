@@ -59,12 +59,21 @@ export function measureActivation(kind: ActivationKind, x: Tensor, y: Tensor): A
   // per unit: was it ever active (rectifiers) / ever unsaturated (sigmoid, tanh)?
   const ever = new Uint8Array(units);
   let saturatedOutputs = 0;
-  for (let s = 0, k = offset; s < samples; s++) {
-    for (let u = 0; u < units; u++, k++) {
-      const v = values[k]!;
-      if (rectifier) {
-        if (v > 0) ever[u] = 1;
-      } else {
+  if (rectifier) {
+    // unit by unit, stopping at the first sample where it fires: this runs on every
+    // training step, and most units fire early in the batch
+    for (let u = 0; u < units; u++) {
+      for (let s = 0, k = offset + u; s < samples; s++, k += units) {
+        if (values[k]! > 0) {
+          ever[u] = 1;
+          break;
+        }
+      }
+    }
+  } else {
+    for (let s = 0, k = offset; s < samples; s++) {
+      for (let u = 0; u < units; u++, k++) {
+        const v = values[k]!;
         const sat =
           kind === 'sigmoid'
             ? v < SIGMOID_SATURATION || v > 1 - SIGMOID_SATURATION

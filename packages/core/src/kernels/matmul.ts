@@ -4,7 +4,7 @@
 // panels of NR columns / MR rows, and a 4×4 register-tiled micro-kernel runs over a B panel
 // (8 KB, in L1) with 16 local accumulators. Packing reads any strides, so a transposed
 // operand (`x Wᵀ`, `dyᵀ x`) costs one O(mk + kn) copy and nothing in the O(mnk) loop.
-// Small products skip the packing and loop directly, along whichever stride of B is unit.
+// Small and skinny products skip the packing: register tiles read A and B in place.
 //
 // The kernels are generated once per (A, B, C) dtype combination, like the elementwise
 // ones, so every typed-array access site in a copy sees one array type (monomorphic).
@@ -38,8 +38,6 @@ interface Workspace {
    * micro-kernel then checks and addresses a single typed array (measured ~10% faster).
    */
   pack: Float64Array;
-  /** One row of C, summed in float64 by the small kernel's i-k-j loop. */
-  row: Float64Array;
   /** A fringe tile (fewer than MR rows or NR columns valid) before it is copied into C. */
   readonly tile: Float64Array;
 }
@@ -197,35 +195,62 @@ const packedSource = `
   };`;
 
 /**
- * The direct kernel for small or skinny products. The inner loop runs along a unit stride
- * of B when there is one: along B's rows (i-k-j) for a row-major B, as dot products along
- * k for a transposed one (and for a single column).
+ * One R×C block of C computed straight from A and B (no packing): R·C local accumulators,
+ * one pass over k. Each cell is summed in k order from 0, as in the packed micro-kernel,
+ * so both paths give the same bits (up to KC deep: past it, the packed path rounds a
+ * float32 C between k-blocks).
+ */
+function tileSource(R: number, C: number): string {
+  const rows = range(R);
+  const cols = range(C);
+  const all = (f: (i: number, j: number) => string, sep = ' '): string =>
+    rows.flatMap((i) => cols.map((j) => f(i, j))).join(sep);
+  return `
+  function tile${R}x${C}(k, ad, sa, ars, acs, bd, sb, brs, bcs, c, ci, n) {
+    ${rows.map((i) => `const ar${i} = ${i} * ars;`).join(' ')}
+    ${cols.map((j) => `const bc${j} = ${j} * bcs;`).join(' ')}
+    ${all((i, j) => `let c${i}${j} = 0;`)}
+    for (let p = 0; p < k; p++, sa += acs, sb += brs) {
+      ${rows.map((i) => `const a${i} = ad[sa + ar${i}];`).join(' ')}
+      ${cols.map((j) => `const b${j} = bd[sb + bc${j}];`).join(' ')}
+      ${all((i, j) => `c${i}${j} += a${i} * b${j};`, '\n      ')}
+    }
+    ${all((i, j) => `c[ci + ${i} * n + ${j}] = c${i}${j};`, '\n    ')}
+  }`;
+}
+
+/**
+ * The direct kernel for small or skinny products, where packing costs more than it saves:
+ * MR×NR tiles read straight from A and B along any strides, and fringe tiles of the exact
+ * leftover size (a 300×3 product is 4×3 tiles, not 4×4 ones with a wasted column).
  */
 const smallSource = `
-  return function gemmSmall(m, n, k, ad, ao, ars, acs, bd, bo, brs, bcs, c, co, ws) {
-    if (bcs < brs && n > 1) {
-      if (ws.row.length < n) ws.row = new Float64Array(n);
-      const row = ws.row;
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < n; j++) row[j] = 0;
-        for (let p = 0; p < k; p++) {
-          const x = ad[ao + i * ars + p * acs];
-          let s = bo + p * brs;
-          for (let j = 0; j < n; j++, s += bcs) row[j] += x * bd[s];
+  ${range(MR)
+    .flatMap((i) => range(NR).map((j) => tileSource(i + 1, j + 1)))
+    .join('\n')}
+  // tiles[R - 1][C - 1] computes an R×C block
+  const tiles = [${range(MR)
+    .map((i) => `[${range(NR).map((j) => `tile${i + 1}x${j + 1}`)}]`)
+    .join(', ')}];
+
+  return function gemmSmall(m, n, k, ad, ao, ars, acs, bd, bo, brs, bcs, c, co) {
+    const nFull = n - (n % ${NR});
+    const w = n - nFull;
+    for (let i = 0; i < m; i += ${MR}) {
+      const h = Math.min(${MR}, m - i);
+      const sa = ao + i * ars;
+      const ci = co + i * n;
+      if (h === ${MR}) {
+        for (let j = 0; j < nFull; j += ${NR}) {
+          tile${MR}x${NR}(k, ad, sa, ars, acs, bd, bo + j * bcs, brs, bcs, c, ci + j, n);
         }
-        const ci = co + i * n;
-        for (let j = 0; j < n; j++) c[ci + j] = row[j];
+      } else {
+        const row = tiles[h - 1];
+        for (let j = 0; j < nFull; j += ${NR}) {
+          row[${NR - 1}](k, ad, sa, ars, acs, bd, bo + j * bcs, brs, bcs, c, ci + j, n);
+        }
       }
-      return;
-    }
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let sa = ao + i * ars;
-        let sb = bo + j * bcs;
-        let s = 0;
-        for (let p = 0; p < k; p++, sa += acs, sb += brs) s += ad[sa] * bd[sb];
-        c[co + i * n + j] = s;
-      }
+      if (w > 0) tiles[h - 1][w - 1](k, ad, sa, ars, acs, bd, bo + nFull * bcs, brs, bcs, c, ci + nFull, n);
     }
   };`;
 
@@ -250,7 +275,6 @@ function kernelsFor(a: FloatArray, b: FloatArray, c: FloatArray): Kernels {
 
 const workspace: Workspace = {
   pack: new Float64Array(0),
-  row: new Float64Array(0),
   tile: new Float64Array(MR * NR),
 };
 

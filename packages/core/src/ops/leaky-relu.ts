@@ -3,10 +3,8 @@ import { defineOp } from '../autograd/define-op.js';
 import { ValueError } from '../errors.js';
 import { compileMap } from '../kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
-import { add } from './add.js';
-import { gt } from './compare.js';
 import { mapArrays } from './elementwise.js';
-import { mul } from './mul.js';
+import { leakyReluBackward } from './relu-backward.js';
 
 const leakyReluKernel = compileMap({
   inputs: ['a'],
@@ -20,10 +18,9 @@ const leakyReluOp = defineOp<{ negativeSlope: number }>({
   forward: ([x], { negativeSlope }) =>
     mapArrays('leakyRelu', leakyReluKernel, [x!], [negativeSlope]),
   // the slope is 1 where x > 0 and negativeSlope elsewhere (at 0 too, as in PyTorch)
-  backward: (dy, { inputs: [x], attrs: { negativeSlope } }) => {
-    const slope = add(mul(gt(x!, 0), 1 - negativeSlope), negativeSlope);
-    return [mul(dy, slope)];
-  },
+  backward: (dy, { inputs: [x], attrs: { negativeSlope } }) => [
+    leakyReluBackward(dy, x!, negativeSlope),
+  ],
 });
 
 /** Leaky ReLU: `x > 0 ? x : negativeSlope * x`; the slope defaults to 0.01. */

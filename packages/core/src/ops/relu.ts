@@ -2,9 +2,8 @@
 import { defineOp } from '../autograd/define-op.js';
 import { compileMap } from '../kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
-import { gt } from './compare.js';
 import { mapArrays } from './elementwise.js';
-import { mul } from './mul.js';
+import { reluBackward } from './relu-backward.js';
 
 const reluKernel = compileMap({ inputs: ['a'], expr: 'a > 0 ? a : 0' });
 
@@ -13,7 +12,7 @@ const reluOp = defineOp({
   arity: 1,
   forward: (xs) => mapArrays('relu', reluKernel, xs),
   // relu'(0) is 0, as in PyTorch
-  backward: (dy, { inputs: [x] }) => [mul(dy, gt(x!, 0))],
+  backward: (dy, { inputs: [x] }) => [reluBackward(dy, x!)],
 });
 
 /** max(0, x) elementwise. */

@@ -1,0 +1,58 @@
+// reluBackward and leakyReluBackward: the rectifiers' backward pass fused into one op, one
+// pass over dy and x instead of a mask, then a product (the mask was a second allocation).
+// Internal: relu and leakyRelu call them, and the op table checks them through their
+// second-order gradients.
+import { defineOp } from '../autograd/define-op.js';
+import { compileMap } from '../kernels/elementwise.js';
+import type { Tensor } from '../tensor.js';
+import { checkBroadcast, mapArrays } from './elementwise.js';
+
+const reluBackwardKernel = compileMap({ inputs: ['dy', 'x'], expr: 'x > 0 ? dy : 0' });
+
+const reluBackwardOp = defineOp({
+  name: 'reluBackward',
+  arity: 2,
+  check: checkBroadcast('reluBackward'),
+  forward: (xs) => mapArrays('reluBackward', reluBackwardKernel, xs),
+  // linear in dy (the same mask again); piecewise constant in x, so no gradient there
+  backward: (ct, { inputs: [, x] }) => [reluBackward(ct, x!), null],
+});
+
+/**
+ * relu's vector-Jacobian product: `x > 0 ? dy : 0` (relu'(0) is 0, as in PyTorch).
+ *
+ * @example
+ * reluBackward(tensor([5, 5]), tensor([-1, 2])); // [0, 5]
+ */
+export function reluBackward(dy: Tensor, x: Tensor): Tensor {
+  return reluBackwardOp(dy, x);
+}
+
+const leakyReluBackwardKernel = compileMap({
+  inputs: ['dy', 'x'],
+  params: ['slope'],
+  expr: 'x > 0 ? dy : slope * dy',
+});
+
+const leakyReluBackwardOp = defineOp<{ negativeSlope: number }>({
+  name: 'leakyReluBackward',
+  arity: 2,
+  check: checkBroadcast('leakyReluBackward'),
+  forward: (xs, { negativeSlope }) =>
+    mapArrays('leakyReluBackward', leakyReluBackwardKernel, xs, [negativeSlope]),
+  backward: (ct, { inputs: [, x], attrs: { negativeSlope } }) => [
+    leakyReluBackward(ct, x!, negativeSlope),
+    null,
+  ],
+});
+
+/**
+ * leakyRelu's vector-Jacobian product: `x > 0 ? dy : negativeSlope * dy` (the slope at 0
+ * is negativeSlope, as in PyTorch).
+ *
+ * @example
+ * leakyReluBackward(tensor([5, 5]), tensor([-1, 2]), 0.1); // [0.5, 5]
+ */
+export function leakyReluBackward(dy: Tensor, x: Tensor, negativeSlope: number): Tensor {
+  return leakyReluBackwardOp.run([dy, x], { negativeSlope });
+}
