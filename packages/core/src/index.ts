@@ -33,11 +33,12 @@ export {
   zeros,
   zerosLike,
 } from './creation.js';
-export type { DType, FloatArray } from './dtype.js';
+export { allocate, checkDtype, type DType, dtypeOf, type FloatArray } from './dtype.js';
 export {
   AnomalyError,
   AutogradError,
   DTypeError,
+  fmtShape,
   IndexError,
   ShapeError,
   TapegradError,
@@ -54,5 +55,6 @@ export {
 export { type IndexArray, type Labels, toIndexArray } from './labels.js';
 export * from './ops/index.js';
 export { getDefaultRng, manualSeed, Rng } from './random.js';
+export { broadcastShapes, normalizeDim, sameShape, sizeOf } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
 export { toDot } from './to-dot.js';

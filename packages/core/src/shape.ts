@@ -19,6 +19,27 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
+/** Whether `stride` lays `shape` out in row-major order (size-1 dims may have any stride). */
+export function isRowMajor(shape: Shape, stride: Shape): boolean {
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    if (d !== 1 && stride[i] !== s) return false;
+    s *= d;
+  }
+  return true;
+}
+
+/** Whether an array is row-major and fills its whole buffer from offset 0 (safe to write in place). */
+export function ownsBuffer(a: {
+  readonly shape: Shape;
+  readonly stride: Shape;
+  readonly offset: number;
+  readonly data: { readonly length: number };
+}): boolean {
+  return a.offset === 0 && a.data.length === sizeOf(a.shape) && isRowMajor(a.shape, a.stride);
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

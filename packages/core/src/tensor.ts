@@ -7,7 +7,7 @@ import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
 import { fmtShape, ShapeError, ValueError } from './errors.js';
 import type { Labels } from './labels.js';
 import type * as Ops from './ops/index.js';
-import { contiguousStrides, sizeOf } from './shape.js';
+import { isRowMajor, ownsBuffer, sizeOf } from './shape.js';
 
 export type NestedArray = number | NestedArray[];
 
@@ -80,10 +80,7 @@ export class Tensor {
    * `data.offset`, which a view (a slice) may put past the start of a shared buffer.
    */
   isContiguous(): boolean {
-    const c = contiguousStrides(this.shape);
-    const s = this.data.stride;
-    for (let i = 0; i < c.length; i++) if (this.shape[i] !== 1 && s[i] !== c[i]) return false;
-    return true;
+    return isRowMajor(this.shape, this.data.stride);
   }
 
   /** The single value of a one-element tensor. */
@@ -127,9 +124,7 @@ export class Tensor {
    * contiguous copy (recorded like `clone`, so gradients flow through it).
    */
   contiguous(): Tensor {
-    if (this.isContiguous() && this.data.offset === 0 && this.data.data.length === this.size)
-      return this;
-    return ops.clone(this);
+    return ownsBuffer(this.data) ? this : ops.clone(this);
   }
 
   /** Backpropagate into the `.grad` of every leaf this tensor depends on. */

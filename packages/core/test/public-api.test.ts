@@ -60,6 +60,15 @@ const functions = [
   'manualSeed',
   'toDot',
   'detectAnomaly',
+  // helpers for writing ops with defineOp
+  'allocate',
+  'checkDtype',
+  'dtypeOf',
+  'fmtShape',
+  'sameShape',
+  'sizeOf',
+  'broadcastShapes',
+  'normalizeDim',
 ] as const;
 
 const methods = [...ops, 'detach', 'item', 'toArray', 'toTypedArray', 'backward'] as const;

@@ -1,7 +1,7 @@
 // clipGradNorm: rescale the gradients so that their global norm is at most maxNorm.
 import { type Tensor, ValueError } from '@tapegrad/core';
 import { checkBoolean, checkNonNegative, checkRange } from './internal/check.js';
-import { gradOffset, numel } from './internal/dense.js';
+import { gradOffset } from './internal/dense.js';
 import { gradsOf } from './internal/grads.js';
 
 export interface ClipGradNormOptions {
@@ -39,7 +39,7 @@ export function clipGradNorm(
     const g = p.grad!;
     const d = g.data.data;
     const off = gradOffset(op, p, g);
-    const n = numel(p);
+    const n = p.size;
     if (normType === Infinity) {
       for (let i = 0; i < n; i++) {
         const a = Math.abs(d[off + i]!);
@@ -64,7 +64,7 @@ export function clipGradNorm(
       const g = p.grad!;
       const d = g.data.data;
       const off = gradOffset(op, p, g);
-      const n = numel(p);
+      const n = p.size;
       for (let i = 0; i < n; i++) d[off + i] = d[off + i]! * coef;
     }
   }

@@ -1,7 +1,7 @@
 // clipGradValue: clamp every gradient element to [-clipValue, clipValue].
 import type { Tensor } from '@tapegrad/core';
 import { checkNonNegative } from './internal/check.js';
-import { gradOffset, numel } from './internal/dense.js';
+import { gradOffset } from './internal/dense.js';
 import { gradsOf } from './internal/grads.js';
 
 /**
@@ -21,7 +21,7 @@ export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: numb
     const g = p.grad!;
     const d = g.data.data;
     const off = gradOffset(op, p, g);
-    const n = numel(p);
+    const n = p.size;
     for (let i = 0; i < n; i++) {
       const v = d[off + i]!;
       if (v > c) d[off + i] = c;

@@ -11,7 +11,7 @@ import {
   zerosLike,
 } from '@tapegrad/core';
 import { checkKnownKeys, checkNonNegative, fmtShape, show } from './internal/check.js';
-import { denseOffset, numel, paramOffset } from './internal/dense.js';
+import { denseOffset, paramOffset } from './internal/dense.js';
 
 /** A value an option can take: plain JSON-able data. */
 export type Hyperparam = number | boolean | readonly number[];
@@ -200,7 +200,7 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
           p.grad = zerosLike(p);
           continue;
         }
-        g.data.data.fill(0, off, off + numel(g));
+        g.data.data.fill(0, off, off + g.size);
       }
     }
   }
@@ -326,8 +326,8 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
   /** A buffer for `param`'s state: zeros of its dtype and size. */
   protected newBuffer(param: Tensor): FloatArray {
     return param.data.data instanceof Float64Array
-      ? new Float64Array(numel(param))
-      : new Float32Array(numel(param));
+      ? new Float64Array(param.size)
+      : new Float32Array(param.size);
   }
 
   /**
@@ -350,10 +350,10 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
     if (values === null) {
       throw new ValueError(op, `${where}.${key} must be a typed array, got ${show(value)}`);
     }
-    if (values.length !== numel(param)) {
+    if (values.length !== param.size) {
       throw new ShapeError(
         op,
-        `${where}.${key} has ${values.length} values but its parameter has shape ${fmtShape(param.shape)} (${numel(param)} values)`,
+        `${where}.${key} has ${values.length} values but its parameter has shape ${fmtShape(param.shape)} (${param.size} values)`,
         [[values.length], param.shape],
       );
     }

@@ -2,7 +2,7 @@
 // Nesterov momentum, step for step as torch.optim.SGD.
 import { type FloatArray, type Tensor, ValueError } from '@tapegrad/core';
 import { checkBoolean, checkKnownKeys, checkNonNegative, checkRange } from './internal/check.js';
-import { gradOffset, numel } from './internal/dense.js';
+import { gradOffset } from './internal/dense.js';
 import { sgdMomentumStep, sgdStep } from './internal/kernels.js';
 import { Optimizer, type Params } from './optimizer.js';
 
@@ -97,7 +97,7 @@ export class SGD extends Optimizer<SGDHyperparams, SGDState> {
         const g = grad.data.data;
         const go = gradOffset(OP, p, grad);
         if (momentum === 0) {
-          sgdStep(x, xo, g, go, numel(p), lr, weightDecay);
+          sgdStep(x, xo, g, go, p.size, lr, weightDecay);
           continue;
         }
         let state = this.state.get(p);
@@ -113,7 +113,7 @@ export class SGD extends Optimizer<SGDHyperparams, SGDState> {
           g,
           go,
           buf,
-          numel(p),
+          p.size,
           lr,
           weightDecay,
           momentum,

@@ -4,7 +4,7 @@ import type { NdArray } from 'ndarray';
 import { type DType, promote } from '../dtype.js';
 import { AnomalyError, ValueError } from '../errors.js';
 import { scalarTensor, Tensor } from '../tensor.js';
-import { isAnomalyEnabled, isGradEnabled } from './mode.js';
+import { hasNonFinite, isAnomalyEnabled, isGradEnabled } from './mode.js';
 import { type BackwardRule, Node, type OpContext } from './node.js';
 
 /** What an op accepts as an input: a tensor, or a number (a constant scalar). */
@@ -74,11 +74,6 @@ function checkForwardResult(op: string, data: unknown): void {
     op,
     `forward must return an ndarray over a Float32Array or Float64Array, got ${got}`,
   );
-}
-
-function hasNonFinite(a: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return true;
-  return false;
 }
 
 /**

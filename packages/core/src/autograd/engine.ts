@@ -5,9 +5,9 @@ import { ones } from '../creation.js';
 import { AnomalyError, AutogradError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { add } from '../ops/add.js';
 import { cast } from '../ops/cast.js';
-import { sameShape } from '../shape.js';
+import { ownsBuffer, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { enableGrad, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
+import { enableGrad, hasNonFinite, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
 import type { Node } from './node.js';
 import { accumulateInto, checkGradShape, sumTo } from './sum-to.js';
 
@@ -66,11 +66,6 @@ function reachable(root: Node): Node[] {
     }
   }
   return out.sort((a, b) => b.seq - a.seq);
-}
-
-function hasNonFinite(d: ArrayLike<number>): boolean {
-  for (let k = 0; k < d.length; k++) if (!Number.isFinite(d[k]!)) return true;
-  return false;
 }
 
 /** A backward rule returns one Tensor or null per input (a user's defineOp may not). */
@@ -196,7 +191,7 @@ export function backward(output: Tensor, gradOutput?: Tensor, options: BackwardO
           return;
         }
         const inGraph = createGraph || leaf.grad.requiresGrad;
-        if (!inGraph && leaf.grad.contiguous() === leaf.grad) accumulateInto(leaf.grad, g);
+        if (!inGraph && ownsBuffer(leaf.grad.data)) accumulateInto(leaf.grad, g);
         else leaf.grad = add(checkGradShape(leaf.grad, g), g);
       },
       [],

@@ -33,6 +33,12 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
+/** Whether a buffer holds a NaN or an Inf (anomaly mode's test, forward and backward). */
+export function hasNonFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return true;
+  return false;
+}
+
 export function isAnomalyEnabled(): boolean {
   return anomalyEnabled;
 }

@@ -2,7 +2,7 @@
 // a flat loop when every input is contiguous in the output's shape, otherwise an N-d walk
 // over strided (and broadcast, stride 0) inputs with a tight innermost loop.
 import { allocate, type DType, type FloatArray } from '../dtype.js';
-import { contiguousStrides, sizeOf } from '../shape.js';
+import { isRowMajor, sizeOf } from '../shape.js';
 
 /** The part of an ndarray a kernel reads. `ndarray` objects satisfy it. */
 export interface View {
@@ -93,12 +93,6 @@ export function broadcastStrides(v: View, outShape: readonly number[]): number[]
   return s;
 }
 
-function isFlat(strides: readonly number[], shape: readonly number[]): boolean {
-  const c = contiguousStrides(shape);
-  for (let i = 0; i < shape.length; i++) if (shape[i] !== 1 && strides[i] !== c[i]) return false;
-  return true;
-}
-
 /** A compiled elementwise map; call it with inputs of broadcastable shapes. */
 export interface MapKernel {
   (
@@ -138,7 +132,7 @@ export function compileMap(spec: MapSpec): MapKernel {
     }
     const strides = views.map((v) => broadcastStrides(v, outShape));
     const flat =
-      strides.every((s) => isFlat(s, outShape)) &&
+      strides.every((s) => isRowMajor(outShape, s)) &&
       views.every((v) => sizeOf(v.shape) === out.length);
     k(out, outShape, out.length, flat, views, strides, params);
   };

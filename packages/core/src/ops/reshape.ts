@@ -4,19 +4,14 @@ import ndarray from 'ndarray';
 import { defineOp } from '../autograd/define-op.js';
 import { allocate, dtypeOf } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { contiguousStrides, normalizeDim, sameShape, sizeOf } from '../shape.js';
+import { contiguousStrides, isRowMajor, normalizeDim, sameShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { copyKernel } from './cast.js';
 import type { Arr } from './elementwise.js';
 
-function isContiguous(x: Arr): boolean {
-  const c = contiguousStrides(x.shape);
-  return x.shape.every((d, i) => d === 1 || x.stride[i] === c[i]);
-}
-
 /** x's values in row-major order in a contiguous array (x itself when it already is). */
 export function contiguousArray(x: Arr): Arr {
-  if (isContiguous(x)) return x;
+  if (isRowMajor(x.shape, x.stride)) return x;
   const out = allocate(dtypeOf(x.data), x.size);
   copyKernel.into(out, x.shape, [x]);
   return ndarray(out, x.shape.slice());

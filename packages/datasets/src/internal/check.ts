@@ -1,5 +1,5 @@
 // Argument checks shared by the loaders: each names the function, the argument and the value.
-import { type DType, DTypeError, Rng, ValueError } from '@tapegrad/core';
+import { Rng, ValueError } from '@tapegrad/core';
 import type { SeedOptions } from '../dataset.js';
 
 /** A whole number ≥ `min` (1 by default), or a ValueError. */
@@ -26,13 +26,7 @@ export function checkFraction(op: string, name: string, value: number): number {
   return value;
 }
 
-export function checkDtype(op: string, dtype: unknown): DType {
-  if (dtype === 'float32' || dtype === 'float64') return dtype;
-  throw new DTypeError(
-    op,
-    `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`,
-  );
-}
+export { checkDtype } from '@tapegrad/core';
 
 /** The generator an option set asks for: its `rng`, or a fresh one from `seed` (default 0). */
 export function resolveRng(op: string, options: SeedOptions): Rng {

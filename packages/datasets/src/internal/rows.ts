@@ -1,22 +1,22 @@
 // Row access for datasets: flat views of `x` and `y`, and new datasets made of chosen rows.
 // Every row taken is copied into a fresh buffer, so results never alias their source.
-import { type DType, fromNdarray, ShapeError, Tensor, ValueError } from '@tapegrad/core';
+import {
+  allocate,
+  type FloatArray,
+  fmtShape,
+  fromNdarray,
+  ShapeError,
+  Tensor,
+  ValueError,
+} from '@tapegrad/core';
 import ndarray from 'ndarray';
 import type { Dataset, Targets } from '../dataset.js';
 
-export type FloatArray = Float32Array | Float64Array;
-
-export function allocate(dtype: DType, size: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
-}
+export { allocate, type FloatArray, fmtShape };
 
 /** A tensor over `data` (shared, not copied). */
 export function wrap(data: FloatArray, shape: readonly number[]): Tensor {
   return fromNdarray(ndarray(data, shape.slice()));
-}
-
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
 }
 
 /** A tensor seen as N rows of `rowSize` contiguous values. */

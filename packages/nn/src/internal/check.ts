@@ -1,5 +1,5 @@
 // Argument checks shared by the layers: sizes and input shapes, with errors naming the layer.
-import { type DType, DTypeError, ShapeError, type Tensor, ValueError } from '@tapegrad/core';
+import { ShapeError, type Tensor, ValueError } from '@tapegrad/core';
 import { fmtShape } from './values.js';
 
 /** `v` if it is a positive integer, else a ValueError naming the layer and the argument. */
@@ -20,11 +20,4 @@ export function checkFeatures(op: string, x: Tensor, features: number, name = 'i
   }
 }
 
-/** `dtype` if it is 'float32' or 'float64', else a DTypeError naming the function. */
-export function checkDtype(op: string, dtype: unknown): DType {
-  if (dtype === 'float32' || dtype === 'float64') return dtype;
-  throw new DTypeError(
-    op,
-    `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`,
-  );
-}
+export { checkDtype } from '@tapegrad/core';

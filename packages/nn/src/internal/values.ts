@@ -7,19 +7,4 @@ export function flatValues(t: Tensor): { readonly values: FloatArray; readonly o
   return { values: t.toTypedArray(), offset: 0 };
 }
 
-/** `[2,3]`, the way shapes print in tapegrad's messages. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
-
-/** Whether two shapes are equal. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** The number of elements of a shape. */
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+export { fmtShape, sameShape, sizeOf } from '@tapegrad/core';

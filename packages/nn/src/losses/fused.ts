@@ -28,7 +28,4 @@ export function scaleOf(
   return reduction === 'mean' ? dy.div(count) : dy;
 }
 
-/** The dtype of a typed array. */
-export function dtypeOfArray(a: Float32Array | Float64Array): DType {
-  return a instanceof Float64Array ? 'float64' : 'float32';
-}
+export { dtypeOf as dtypeOfArray } from '@tapegrad/core';

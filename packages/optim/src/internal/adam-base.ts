@@ -10,7 +10,7 @@ import {
   checkRange,
   show,
 } from './check.js';
-import { gradOffset, numel } from './dense.js';
+import { gradOffset } from './dense.js';
 import { adamStep } from './kernels.js';
 
 /** The options of Adam and AdamW, as each parameter group holds them. */
@@ -121,7 +121,7 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams, AdamState> {
           state.expAvg,
           v,
           vmax,
-          numel(p),
+          p.size,
           decay,
           l2,
           1 - beta1,

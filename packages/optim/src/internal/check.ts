@@ -1,11 +1,8 @@
 // Option checks shared by the optimizers and schedulers: each error names the option and
 // the value it got, and says what would be right.
-import { Tensor, ValueError } from '@tapegrad/core';
+import { fmtShape, Tensor, ValueError } from '@tapegrad/core';
 
-/** `[2,3]`: shapes print the way users write them (as in core's messages). */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
+export { fmtShape };
 
 /** `42`, `'abc'`, `undefined`: a value the way a user would write it. */
 export function show(value: unknown): string {

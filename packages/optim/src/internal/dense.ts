@@ -4,32 +4,11 @@ import { type Tensor, ValueError } from '@tapegrad/core';
 import { fmtShape } from './check.js';
 
 /**
- * The number of values of `t`. Same as `t.size`, with an indexed loop over the ndarray's
- * shape: `t.size` iterates a frozen array with for…of, which V8 does not turn into a loop
- * without allocating, so called on every step it allocated ~150 bytes per parameter.
- */
-export function numel(t: Tensor): number {
-  const shape = t.data.shape;
-  let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
-  return n;
-}
-
-/**
  * The index of `t`'s first value in `t.data.data` when its values lie there in row-major
  * order (any offset), or -1 when they don't (a transposed or strided view).
  */
 export function denseOffset(t: Tensor): number {
-  const d = t.data;
-  const shape = d.shape;
-  const stride = d.stride;
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const n = shape[i]!;
-    if (n !== 1 && stride[i] !== expected) return -1;
-    expected *= n;
-  }
-  return d.offset;
+  return t.isContiguous() ? t.data.offset : -1;
 }
 
 /** `denseOffset(param)`, or a ValueError saying the parameter can't be updated in place. */
