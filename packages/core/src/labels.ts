@@ -1,13 +1,11 @@
 // Whole-number index data (class labels, gather indices) from the forms users hold them in.
+import type { IndexArray } from './backend/kernels.js';
 import { IndexError, ValueError } from './errors.js';
 import { Tensor } from './tensor.js';
 
-export type Labels = Tensor | Int32Array | readonly number[];
+export type { IndexArray } from './backend/kernels.js';
 
-export interface IndexArray {
-  readonly data: Int32Array;
-  readonly shape: readonly number[];
-}
+export type Labels = Tensor | Int32Array | readonly number[];
 
 /**
  * Labels or indices as a new Int32Array with a shape: an `Int32Array` or `number[]` is 1-D, a

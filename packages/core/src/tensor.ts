@@ -1,26 +1,25 @@
 // Tensor: an ndarray plus what the tape needs (requiresGrad, grad, the node that made it).
-// Every method is a one-line call to the op of the same name.
-import ndarray, { type NdArray } from 'ndarray';
-import type { BackwardOptions, backward } from './autograd/engine.js';
+// Every method is a one-line call to the op (or in-place function) of the same name.
+//
+// The methods import the op library directly, so that every bundler keeps the ops a method
+// calls: no entry module connects them as a side effect (tree shaking dropped such a side
+// effect from production bundles). Some ops import Tensor back; the two only use each other
+// when called, never while the modules are being evaluated. defineOp, which op modules do
+// call while being evaluated, gets the class from autograd/tensor-class.ts.
+import type { NdArray } from 'ndarray';
+import { makeArray } from './array.js';
+import { type BackwardOptions, backward } from './autograd/engine.js';
 import type { Node } from './autograd/node.js';
+import { provideTensorClass } from './autograd/tensor-class.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
 import { fmtShape, ShapeError, ValueError } from './errors.js';
+import * as inplace from './inplace.js';
 import type { Labels } from './labels.js';
-import type * as Ops from './ops/index.js';
+import * as ops from './ops/index.js';
+import type { Rng } from './random.js';
 import { isRowMajor, ownsBuffer, sizeOf } from './shape.js';
 
 export type NestedArray = number | NestedArray[];
-
-// Methods call the ops through this late binding (set once by the package entry), so that
-// this module imports no op and the ops can import Tensor without an import cycle.
-let ops: typeof Ops;
-let runBackward: typeof backward;
-
-/** Connect Tensor's methods to the op library; called once by the package's index. */
-export function bindTensorMethods(library: typeof Ops, engineBackward: typeof backward): void {
-  ops = library;
-  runBackward = engineBackward;
-}
 
 /**
  * An n-dimensional array of float32 or float64 values that records the ops applied to it.
@@ -30,7 +29,7 @@ export function bindTensorMethods(library: typeof Ops, engineBackward: typeof ba
  * x.mul(x).sum().backward(); // x.grad: [[2, 4], [6, 8]]
  */
 export class Tensor {
-  /** The values. Read freely; write only to tensors outside any graph (e.g. in `noGrad`). */
+  /** The values, for reading. Writes go through the in-place methods (`copy_`, `add_`, …). */
   readonly data: NdArray<FloatArray>;
   /** Whether ops on this tensor are recorded. Leaves set it; op outputs inherit it. */
   requiresGrad: boolean;
@@ -129,7 +128,7 @@ export class Tensor {
 
   /** Backpropagate into the `.grad` of every leaf this tensor depends on. */
   backward(gradOutput?: Tensor, options?: BackwardOptions): void {
-    runBackward(this, gradOutput, options);
+    backward(this, gradOutput, options);
   }
 
   /** The same values, cut from the graph (shares storage). */
@@ -153,6 +152,60 @@ export class Tensor {
     const values =
       this.size <= 64 ? formatValues(this.toArray(), this.dtype) : `… ${this.size} values`;
     return `Tensor(${values}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+
+  // In place (PyTorch's trailing underscore). Only on tensors that need no gradient, or
+  // inside noGrad; each returns this.
+
+  /** Copy `src`'s values into this tensor (broadcast to its shape, converted to its dtype). */
+  copy_(src: Tensor): this {
+    inplace.copy_(this, src);
+    return this;
+  }
+  /** Set every element to `value`. */
+  fill_(value: number): this {
+    inplace.fill_(this, value);
+    return this;
+  }
+  /** Set every element to 0. */
+  zero_(): this {
+    inplace.fill_(this, 0, 'zero_');
+    return this;
+  }
+  /** `this += alpha · other` (other broadcast to this tensor's shape). */
+  add_(other: Tensor | number, alpha = 1): this {
+    inplace.add_(this, other, alpha);
+    return this;
+  }
+  /** `this -= alpha · other`. */
+  sub_(other: Tensor | number, alpha = 1): this {
+    inplace.add_(this, other, -alpha, 'sub_');
+    return this;
+  }
+  /** `this *= other`. */
+  mul_(other: Tensor | number): this {
+    inplace.mul_(this, other);
+    return this;
+  }
+  /** `this /= other`. */
+  div_(other: Tensor | number): this {
+    inplace.div_(this, other);
+    return this;
+  }
+  /** Clamp every element into `[min, max]` (either bound may be absent; NaN stays NaN). */
+  clamp_(min?: number, max?: number): this {
+    inplace.clamp_(this, min, max);
+    return this;
+  }
+  /** Fill with normal samples N(mean, std²) drawn in order from `rng` (default: the seeded one). */
+  normal_(mean = 0, std = 1, options: { rng?: Rng } = {}): this {
+    inplace.normal_(this, mean, std, options.rng);
+    return this;
+  }
+  /** Fill with uniform samples in [low, high) drawn in order from `rng`. */
+  uniform_(low = 0, high = 1, options: { rng?: Rng } = {}): this {
+    inplace.uniform_(this, low, high, options.rng);
+    return this;
   }
 
   // Arithmetic
@@ -277,6 +330,8 @@ export class Tensor {
   }
 }
 
+provideTensorClass(Tensor);
+
 /**
  * Nested values as `[[1,2],[3,4]]`: NaN and ±Infinity by name (JSON would print null),
  * float32 values in the fewest digits that read back the same (0.1, not 0.10000000149…).
@@ -296,7 +351,7 @@ function formatValues(x: NestedArray, dtype: DType): string {
 export function scalarTensor(value: number, dtype: DType): Tensor {
   const data = allocate(dtype, 1);
   data[0] = value;
-  return new Tensor(ndarray(data, []));
+  return new Tensor(makeArray(data, []));
 }
 
 /** A tensor over a new contiguous buffer. */
@@ -305,5 +360,5 @@ export function fromBuffer(
   shape: readonly number[],
   requiresGrad = false,
 ): Tensor {
-  return new Tensor(ndarray(data, shape.slice()), requiresGrad);
+  return new Tensor(makeArray(data, shape), requiresGrad);
 }

@@ -2,7 +2,77 @@
 // graphs of 10^5+ nodes print without exhausting the stack.
 import type { Node } from './autograd/node.js';
 import { fmtShape } from './errors.js';
+import { type CoreOpCall, coreOpCall, type OpAttributes, type OpName } from './ops/registry.js';
 import type { Tensor } from './tensor.js';
+
+const none = (): string => '';
+const list = (xs: readonly number[]): string => `[${xs.join(',')}]`;
+const reduction = (a: OpAttributes['sum']): string => `dims=${list(a.dims)} keepdim=${a.keepdim}`;
+const along = (a: { readonly dim: number }): string => `dim=${a.dim}`;
+const sliced = (a: OpAttributes['slice']): string => `dim=${a.dim} start=${a.start} end=${a.end}`;
+const slope = (a: OpAttributes['leakyRelu']): string => `negativeSlope=${a.negativeSlope}`;
+
+/** Each core op's attributes as text (the node's tooltip); one entry per op, checked by the compiler. */
+const ATTRIBUTES: { readonly [K in OpName]: (attrs: OpAttributes[K]) => string } = {
+  abs: none,
+  add: none,
+  argmax: (a) => `dim=${a.dim ?? 'all'} keepdim=${a.keepdim}`,
+  cast: (a) => `dtype=${a.dtype}`,
+  clone: none,
+  concat: along,
+  div: none,
+  eq: none,
+  exp: none,
+  expand: (a) => `shape=${list(a.shape)}`,
+  gather: (a) => `dim=${a.dim} index=${list(a.index.shape)}`,
+  ge: none,
+  gt: none,
+  le: none,
+  leakyRelu: slope,
+  leakyReluBackward: slope,
+  log: none,
+  logSoftmax: along,
+  logsumexp: reduction,
+  lt: none,
+  matmul: none,
+  max: reduction,
+  maximum: none,
+  minimum: none,
+  mul: none,
+  neg: none,
+  padSlice: (a) => `${sliced(a)} size=${a.size}`,
+  pow: none,
+  relu: none,
+  reluBackward: none,
+  reshape: (a) => `shape=${list(a.shape)}`,
+  scatterAdd: (a) => `dim=${a.dim} shape=${list(a.shape)}`,
+  sigmoid: none,
+  sign: none,
+  slice: sliced,
+  softmax: along,
+  sqrt: none,
+  sub: none,
+  sum: reduction,
+  tanh: none,
+  transpose: (a) => `d0=${a.d0} d1=${a.d1}`,
+  where: none,
+};
+
+function describeAttrs(call: CoreOpCall): string {
+  // each entry takes its own op's attributes; the union needs the cast
+  return (ATTRIBUTES[call.op] as (a: CoreOpCall['attrs']) => string)(call.attrs);
+}
+
+/** The DOT attributes of an op node besides its label: its attributes as a tooltip, internal ops dotted. */
+function opStyle(node: Node): string {
+  const call = coreOpCall(node);
+  const text = call === null ? '' : describeAttrs(call);
+  const parts = [
+    ...(text === '' ? [] : [`tooltip=${quote(text)}`]),
+    ...(node.def.internal === true ? ['style=dotted'] : []),
+  ];
+  return parts.length === 0 ? '' : `${parts.join(', ')}, `;
+}
 
 /** A DOT string literal: backslashes and quotes escaped, newlines as `\n`. */
 function quote(s: string): string {
@@ -12,8 +82,9 @@ function quote(s: string): string {
 /**
  * The graph behind `t` in Graphviz DOT: one box per leaf tensor (its shape, and
  * `requiresGrad` when set), one ellipse per recorded op (its name and output shape, e.g.
- * `matmul [32,10]`), and an edge from each input to the op that consumed it. Nodes are
- * listed in creation order; ops are `op<seq>`, leaves `leaf<k>`.
+ * `matmul [32,10]`; its attributes, such as a reduction's dims, as the node's tooltip; ops
+ * internal to another op's backward dotted), and an edge from each input to the op that
+ * consumed it. Nodes are listed in creation order; ops are `op<seq>`, leaves `leaf<k>`.
  *
  * @example
  * const loss = x.matmul(w).relu().sum();
@@ -59,7 +130,8 @@ export function toDot(t: Tensor): string {
   const edgeLines: string[] = [];
   for (const node of nodes) {
     const id = `op${node.seq}`;
-    opLines.push(`  ${id} [label=${quote(`${node.op} ${fmtShape(shapes.get(node)!)}`)}];`);
+    const label = quote(`${node.op} ${fmtShape(shapes.get(node)!)}`);
+    opLines.push(`  ${id} [${opStyle(node)}label=${label}];`);
     for (const input of node.inputs) {
       const from = input.gradFn === null ? leafId(input) : `op${input.gradFn.seq}`;
       edgeLines.push(`  ${from} -> ${id};`);

@@ -1,6 +1,8 @@
 // Broadcast sum-back: the one place where a gradient is reduced to its input's shape.
+
+import * as E from '../backend/expr.js';
+import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { addKernel } from '../ops/add.js';
 import { reshape } from '../ops/reshape.js';
 import { sum } from '../ops/sum.js';
 import { sameShape } from '../shape.js';
@@ -40,8 +42,10 @@ export function checkGradShape(dst: Tensor, g: Tensor): Tensor {
   return dst;
 }
 
+const ADD = E.add(E.input(0), E.input(1));
+
 /** `dst += g` in place on dst's buffer (dst is contiguous and owns its whole buffer). */
 export function accumulateInto(dst: Tensor, g: Tensor): void {
   checkGradShape(dst, g);
-  addKernel.into(dst.data.data, dst.shape, [dst.data, g.data]);
+  kernels().map(ADD, [dst.data, g.data], dst.data);
 }

@@ -1,19 +1,16 @@
 // abs: |x| elementwise.
-import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { mul } from './mul.js';
 import { sign } from './sign.js';
 
-const absKernel = compileMap({ inputs: ['a'], expr: 'Math.abs(a)' });
-
-const absOp = defineOp({
+export const absOp = elementwiseOp({
   name: 'abs',
   arity: 1,
-  forward: (xs) => mapArrays('abs', absKernel, xs),
+  expr: ([x]) => E.abs(x),
   // abs'(0) is 0, as in PyTorch
-  backward: (dy, { inputs: [x] }) => [mul(dy, sign(x!))],
+  backward: (dy, { inputs: [x] }) => [mul(dy, sign(x))],
 });
 
 /** |x| elementwise. */

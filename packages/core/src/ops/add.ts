@@ -1,16 +1,13 @@
 // add: a + b, broadcasting.
-import { defineOp, type TensorLike } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import type { TensorLike } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { checkBroadcast, mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 
-export const addKernel = compileMap({ inputs: ['a', 'b'], expr: 'a + b' });
-
-const addOp = defineOp({
+export const addOp = elementwiseOp({
   name: 'add',
   arity: 2,
-  check: checkBroadcast('add'),
-  forward: (xs) => mapArrays('add', addKernel, xs),
+  expr: ([a, b]) => E.add(a, b),
   backward: (dy) => [dy, dy],
 });
 

@@ -1,22 +1,23 @@
 // cast: the same values in another dtype.
-import ndarray from 'ndarray';
+import { emptyArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
-import { allocate, checkDtype, type DType } from '../dtype.js';
-import { compileMap } from '../kernels/elementwise.js';
+import { kernels } from '../backend/registry.js';
+import { checkDtype, type DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 
-export const copyKernel = compileMap({ inputs: ['a'], expr: 'a' });
+export interface CastAttrs {
+  readonly dtype: DType;
+}
 
-const castOp = defineOp<{ dtype: DType }>({
+export const castOp = defineOp<[x: Tensor], CastAttrs>({
   name: 'cast',
   arity: 1,
   forward: ([x], { dtype }) => {
-    const shape = x!.shape.slice();
-    const out = allocate(dtype, x!.size);
-    copyKernel.into(out, shape, [x!]);
-    return ndarray(out, shape);
+    const out = emptyArray(x.shape, dtype);
+    kernels().copy(x, out);
+    return out;
   },
-  backward: (dy, { inputs: [x] }) => [cast(dy, x!.dtype)],
+  backward: (dy, { inputs: [x] }) => [cast(dy, x.dtype)],
 });
 
 /** The values of x as `dtype` ('float32' or 'float64'); differentiable. */

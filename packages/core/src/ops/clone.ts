@@ -1,18 +1,16 @@
 // clone: a contiguous copy (differentiable, like PyTorch's clone).
-import ndarray from 'ndarray';
+import { arrayDtype, emptyArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
-import { allocate, dtypeOf } from '../dtype.js';
+import { kernels } from '../backend/registry.js';
 import type { Tensor } from '../tensor.js';
-import { copyKernel } from './cast.js';
 
-const cloneOp = defineOp({
+export const cloneOp = defineOp<[x: Tensor]>({
   name: 'clone',
   arity: 1,
   forward: ([x]) => {
-    const shape = x!.shape.slice();
-    const out = allocate(dtypeOf(x!.data), x!.size);
-    copyKernel.into(out, shape, [x!]);
-    return ndarray(out, shape);
+    const out = emptyArray(x.shape, arrayDtype(x));
+    kernels().copy(x, out);
+    return out;
   },
   backward: (dy) => [dy],
 });

@@ -1,24 +1,14 @@
 // Comparisons: 0/1 masks in the promoted dtype. Not differentiable (no backward).
-import { defineOp, type Op, type TensorLike } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import type { TensorLike } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { checkBroadcast, mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 
-function comparison(name: string, test: string): Op {
-  const kernel = compileMap({ inputs: ['a', 'b'], expr: `${test} ? 1 : 0` });
-  return defineOp({
-    name,
-    arity: 2,
-    check: checkBroadcast(name),
-    forward: (xs) => mapArrays(name, kernel, xs),
-  });
-}
-
-const gtOp = comparison('gt', 'a > b');
-const geOp = comparison('ge', 'a >= b');
-const ltOp = comparison('lt', 'a < b');
-const leOp = comparison('le', 'a <= b');
-const eqOp = comparison('eq', 'a === b');
+export const gtOp = elementwiseOp({ name: 'gt', arity: 2, expr: ([a, b]) => E.gt(a, b) });
+export const geOp = elementwiseOp({ name: 'ge', arity: 2, expr: ([a, b]) => E.ge(a, b) });
+export const ltOp = elementwiseOp({ name: 'lt', arity: 2, expr: ([a, b]) => E.lt(a, b) });
+export const leOp = elementwiseOp({ name: 'le', arity: 2, expr: ([a, b]) => E.le(a, b) });
+export const eqOp = elementwiseOp({ name: 'eq', arity: 2, expr: ([a, b]) => E.eq(a, b) });
 
 /** 1 where a > b, else 0. @example relu's mask: gt(x, 0) */
 export function gt(a: TensorLike, b: TensorLike): Tensor {

@@ -1,25 +1,28 @@
 // concat and stack: join tensors along a dim. concat's gradient is a slice of dy per input.
-import ndarray from 'ndarray';
-import ndops from 'ndarray-ops';
+import { emptyArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
-import { allocate } from '../dtype.js';
+import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
-import { contiguousStrides, normalizeDim, sizeOf } from '../shape.js';
+import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { promoteAll } from './elementwise.js';
 import { unsqueeze } from './reshape.js';
 import { slice } from './slice.js';
 
-const concatOp = defineOp<{ dim: number }>({
+export interface ConcatAttrs {
+  readonly dim: number;
+}
+
+export const concatOp = defineOp<Tensor[], ConcatAttrs>({
   name: 'concat',
-  check: (xs, { dim }) => {
+  check: (xs, { dim }, op) => {
     const first = xs[0]!;
     xs.forEach((x, i) => {
       const fits =
         x.ndim === first.ndim && x.shape.every((d, j) => j === dim || d === first.shape[j]);
       if (!fits) {
         throw new ShapeError(
-          'concat',
+          op.name,
           `tensor ${i} has shape ${fmtShape(x.shape)} but tensor 0 has ${fmtShape(first.shape)}; all dims but dim ${dim} must match`,
           [first.shape, x.shape],
         );
@@ -29,14 +32,15 @@ const concatOp = defineOp<{ dim: number }>({
   forward: (xs, { dim }) => {
     const shape = xs[0]!.shape.slice();
     shape[dim] = xs.reduce((n, x) => n + x.shape[dim]!, 0);
-    const strides = contiguousStrides(shape);
-    const out = allocate(promoteAll(xs), sizeOf(shape));
+    const out = emptyArray(shape, promoteAll(xs));
     let offset = 0;
     for (const x of xs) {
-      ndops.assign(ndarray(out, x.shape.slice(), strides, offset * strides[dim]!), x);
+      // the block of the output that x fills: x's shape, the output's strides
+      const block = makeArray(out.data, x.shape, out.stride, offset * out.stride[dim]!);
+      kernels().copy(x, block);
       offset += x.shape[dim]!;
     }
-    return ndarray(out, shape);
+    return out;
   },
   backward: (dy, { inputs, attrs: { dim } }) => {
     let offset = 0;

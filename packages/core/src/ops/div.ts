@@ -1,22 +1,19 @@
 // div: a / b, broadcasting.
-import { defineOp, type TensorLike } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import type { TensorLike } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { checkBroadcast, mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 
-const divKernel = compileMap({ inputs: ['a', 'b'], expr: 'a / b' });
-
-const divOp = defineOp({
+export const divOp = elementwiseOp({
   name: 'div',
   arity: 2,
-  check: checkBroadcast('div'),
-  forward: (xs) => mapArrays('div', divKernel, xs),
+  expr: ([a, b]) => E.div(a, b),
   // d(a/b)/db = -a/b² = -(a/b)/b
-  backward: (dy, { inputs: [a, b], output }) => [
-    a!.requiresGrad ? div(dy, b!) : null,
-    b!.requiresGrad ? neg(div(mul(dy, output), b!)) : null,
+  backward: (dy, { inputs: [, b], output, needsInputGrad: [da, db] }) => [
+    da ? div(dy, b) : null,
+    db ? neg(div(mul(dy, output), b)) : null,
   ],
 });
 

@@ -1,16 +1,13 @@
 // exp: eˣ elementwise.
-import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { mul } from './mul.js';
 
-const expKernel = compileMap({ inputs: ['a'], expr: 'Math.exp(a)' });
-
-const expOp = defineOp({
+export const expOp = elementwiseOp({
   name: 'exp',
   arity: 1,
-  forward: (xs) => mapArrays('exp', expKernel, xs),
+  expr: ([x]) => E.exp(x),
   backward: (dy, { output }) => [mul(dy, output)],
 });
 

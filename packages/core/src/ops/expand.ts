@@ -1,30 +1,33 @@
 // expand: x broadcast to a larger shape (materialized). The engine's broadcast sum-back
 // is its whole backward rule.
-import ndarray from 'ndarray';
+import { arrayDtype, emptyArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
-import { allocate, dtypeOf } from '../dtype.js';
+import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { broadcastShapes, checkShape, sameShape, sizeOf } from '../shape.js';
+import { broadcastShapes, checkShape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { copyKernel } from './cast.js';
 
-const expandOp = defineOp<{ shape: number[] }>({
+export interface ExpandAttrs {
+  readonly shape: readonly number[];
+}
+
+export const expandOp = defineOp<[x: Tensor], ExpandAttrs>({
   name: 'expand',
   arity: 1,
-  check: ([x], { shape }) => {
-    const b = broadcastShapes('expand', x!.shape, shape);
+  check: ([x], { shape }, op) => {
+    const b = broadcastShapes(op.name, x.shape, shape);
     if (!sameShape(b, shape)) {
       throw new ShapeError(
-        'expand',
-        `cannot expand shape ${fmtShape(x!.shape)} to ${fmtShape(shape)}`,
-        [x!.shape, shape],
+        op.name,
+        `cannot expand shape ${fmtShape(x.shape)} to ${fmtShape(shape)}`,
+        [x.shape, shape],
       );
     }
   },
   forward: ([x], { shape }) => {
-    const out = allocate(dtypeOf(x!.data), sizeOf(shape));
-    copyKernel.into(out, shape, [x!]);
-    return ndarray(out, shape.slice());
+    const out = emptyArray(shape, arrayDtype(x));
+    kernels().copy(x, out);
+    return out;
   },
   backward: (dy) => [dy],
 });

@@ -1,66 +1,47 @@
 // gather: out[i][j] = x[index[i][j]][j] along `dim` (PyTorch's gather). Its gradient is a
 // scatter-add of dy, whose own gradient is the gather again.
-import ndarray from 'ndarray';
+import { arrayDtype, emptyArray } from '../array.js';
 import { defineOp, type Op } from '../autograd/define-op.js';
-import { allocate, dtypeOf } from '../dtype.js';
+import type { IndexArray } from '../backend/kernels.js';
+import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { checkRange, type IndexArray, type Labels, toIndexArray } from '../labels.js';
-import { contiguousStrides, normalizeDim, sizeOf } from '../shape.js';
+import { checkRange, type Labels, toIndexArray } from '../labels.js';
+import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import type { Arr } from './elementwise.js';
-import { contiguousArray } from './reshape.js';
 
-interface GatherAttrs {
+export interface GatherAttrs {
   readonly dim: number;
   readonly index: IndexArray;
 }
 
-/** Visit every position of the index: `(k, p)` with k the index's flat position and p x's offset. */
-function walk(x: Arr, { dim, index }: GatherAttrs, visit: (k: number, p: number) => void): void {
-  const shape = index.shape;
-  const nd = shape.length;
-  const idx = new Array<number>(nd).fill(0);
-  const n = index.data.length;
-  for (let k = 0; k < n; k++) {
-    let p = x.offset;
-    for (let d = 0; d < nd; d++) p += (d === dim ? index.data[k]! : idx[d]!) * x.stride[d]!;
-    visit(k, p);
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++idx[d]! < shape[d]!) break;
-      idx[d] = 0;
-    }
-  }
+export interface ScatterAddAttrs extends GatherAttrs {
+  /** The shape of the result (the gathered input's). */
+  readonly shape: readonly number[];
 }
 
-const gatherOp: Op<GatherAttrs> = defineOp<GatherAttrs>({
+export const gatherOp: Op<[x: Tensor], GatherAttrs> = defineOp<[x: Tensor], GatherAttrs>({
   name: 'gather',
   arity: 1,
-  forward: ([x], attrs) => {
-    const out = allocate(dtypeOf(x!.data), attrs.index.data.length);
-    const d = x!.data;
-    walk(x!, attrs, (k, p) => {
-      out[k] = d[p]!;
-    });
-    return ndarray(out, attrs.index.shape.slice());
+  forward: ([x], { dim, index }) => {
+    const out = emptyArray(index.shape, arrayDtype(x));
+    kernels().gather(x, dim, index, out.data);
+    return out;
   },
-  backward: (dy, { inputs: [x], attrs }) => [scatterAddOp.run([dy], { ...attrs, shape: x!.shape })],
+  backward: (dy, { inputs: [x], attrs }) => [scatterAddOp.run([dy], { ...attrs, shape: x.shape })],
 });
 
 /** Zeros of x's shape with dy added at the gathered positions. */
-const scatterAddOp: Op<GatherAttrs & { shape: readonly number[] }> = defineOp<
-  GatherAttrs & { shape: readonly number[] }
+export const scatterAddOp: Op<[dy: Tensor], ScatterAddAttrs> = defineOp<
+  [dy: Tensor],
+  ScatterAddAttrs
 >({
   name: 'scatterAdd',
   arity: 1,
-  forward: ([dy], attrs) => {
-    const shape = attrs.shape.slice();
-    const out = allocate(dtypeOf(dy!.data), sizeOf(shape));
-    const target = ndarray(out, shape, contiguousStrides(shape));
-    const g = contiguousArray(dy!);
-    walk(target, attrs, (k, p) => {
-      out[p]! += g.data[g.offset + k]!;
-    });
-    return target;
+  internal: true,
+  forward: ([dy], { dim, index, shape }) => {
+    const out = emptyArray(shape, arrayDtype(dy));
+    kernels().scatterAdd(dy, dim, index, out);
+    return out;
   },
   backward: (ddy, { attrs }) => [gatherOp.run([ddy], attrs)],
 });

@@ -1,25 +1,22 @@
 // leakyRelu: x for x > 0, negativeSlope·x otherwise.
-import { defineOp } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import { ValueError } from '../errors.js';
-import { compileMap } from '../kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
-import { mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { leakyReluBackward } from './relu-backward.js';
 
-const leakyReluKernel = compileMap({
-  inputs: ['a'],
-  params: ['slope'],
-  expr: 'a > 0 ? a : slope * a',
-});
+export interface LeakyReluAttrs {
+  readonly negativeSlope: number;
+}
 
-const leakyReluOp = defineOp<{ negativeSlope: number }>({
+export const leakyReluOp = elementwiseOp<1, LeakyReluAttrs>({
   name: 'leakyRelu',
   arity: 1,
-  forward: ([x], { negativeSlope }) =>
-    mapArrays('leakyRelu', leakyReluKernel, [x!], [negativeSlope]),
+  params: ['negativeSlope'],
+  expr: ([x], { negativeSlope }) => E.select(E.gt(x, 0), x, E.mul(negativeSlope, x)),
   // the slope is 1 where x > 0 and negativeSlope elsewhere (at 0 too, as in PyTorch)
   backward: (dy, { inputs: [x], attrs: { negativeSlope } }) => [
-    leakyReluBackward(dy, x!, negativeSlope),
+    leakyReluBackward(dy, x, negativeSlope),
   ],
 });
 

@@ -1,25 +1,26 @@
 // logSoftmax: x - logsumexp(x) along a dim, stable for logits of any size.
 import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import * as E from '../backend/expr.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { mapArrays } from './elementwise.js';
 import { exp } from './exp.js';
-import { shiftedExponentials } from './logsumexp.js';
+import { mapNew, shiftedExponentials } from './logsumexp.js';
 import { mul } from './mul.js';
 import { reduceArray } from './reduce.js';
+import type { SoftmaxAttrs } from './softmax.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
 
-const minusLogSum = compileMap({ inputs: ['a', 'm', 's'], expr: 'a - m - Math.log(s)' });
+const [x0, m0, s0] = E.inputs(3);
+const MINUS_LOG_SUM = E.sub(E.sub(x0, m0), E.log(s0));
 
-const logSoftmaxOp = defineOp<{ dim: number }>({
+export const logSoftmaxOp = defineOp<[x: Tensor], SoftmaxAttrs>({
   name: 'logSoftmax',
   arity: 1,
   forward: ([x], { dim }) => {
-    const { m, e } = shiftedExponentials(x!, [dim]);
+    const { m, e } = shiftedExponentials(x, [dim]);
     const s = reduceArray(e, { dims: [dim], keepdim: true }, 'sum');
-    return mapArrays('logSoftmax', minusLogSum, [x!, m, s]);
+    return mapNew('logSoftmax', MINUS_LOG_SUM, [x, m, s]);
   },
   // dx = dy - softmax ⊙ Σ dy
   backward: (dy, { output, attrs: { dim } }) => [sub(dy, mul(exp(output), sum(dy, dim, true)))],

@@ -1,17 +1,14 @@
-// log: The natural logarithm elementwise (-Inf at 0, NaN below).
-import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+// log: the natural logarithm elementwise (-Inf at 0, NaN below).
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
 import { div } from './div.js';
-import { mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 
-const logKernel = compileMap({ inputs: ['a'], expr: 'Math.log(a)' });
-
-const logOp = defineOp({
+export const logOp = elementwiseOp({
   name: 'log',
   arity: 1,
-  forward: (xs) => mapArrays('log', logKernel, xs),
-  backward: (dy, { inputs: [x] }) => [div(dy, x!)],
+  expr: ([x]) => E.log(x),
+  backward: (dy, { inputs: [x] }) => [div(dy, x)],
 });
 
 /** The natural logarithm elementwise (-Inf at 0, NaN below). */

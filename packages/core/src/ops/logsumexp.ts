@@ -1,43 +1,58 @@
 // logsumexp: log Σ exp(x) over some dims, computed as m + log Σ exp(x - m) with m the
 // max, so it neither overflows nor underflows for logits of any size.
-import ndarray from 'ndarray';
+import { type Arr, arrayDtype, emptyArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
-import { dtypeOf } from '../dtype.js';
-import { compileMap } from '../kernels/elementwise.js';
+import * as E from '../backend/expr.js';
+import { kernels } from '../backend/registry.js';
 import { reducedShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { type Arr, mapArrays } from './elementwise.js';
+import { broadcastAll } from './elementwise.js';
 import { exp } from './exp.js';
 import { mul } from './mul.js';
-import { keepDims, type ReduceAttrs, reduceArray, reduceAttrs } from './reduce.js';
+import { type ReduceAttrs, reduceArray, reduceAttrs } from './reduce.js';
+import { keepDims } from './reduce-grad.js';
 import { sub } from './sub.js';
 
-const shiftedExp = compileMap({ inputs: ['a', 'm'], expr: 'Math.exp(a - m)' });
-const logPlus = compileMap({ inputs: ['s', 'm'], expr: 'Math.log(s) + m' });
+const [a, b] = E.inputs(2);
+/** The max itself where finite, else 0 (all -Inf, or an Inf: keeps the arithmetic exact). */
+const FINITE_OR_ZERO = E.select(E.lt(E.abs(a), Number.POSITIVE_INFINITY), a, 0);
+const SHIFTED_EXP = E.exp(E.sub(a, b));
+const LOG_PLUS = E.add(E.log(a), b);
+
+/** `expr(xs…)` broadcast, into a new array of `dtype`. */
+export function mapNew(
+  op: string,
+  expr: E.Expr,
+  xs: readonly Arr[],
+  dtype = arrayDtype(xs[0]!),
+): Arr {
+  const out = emptyArray(broadcastAll(op, xs), dtype);
+  kernels().map(expr, xs, out);
+  return out;
+}
 
 /**
- * The stable pieces shared by logsumexp and softmax: the max over dims (kept as size 1,
- * and 0 where it is not finite, so that all -Inf or an Inf stay exact) and exp(x - max).
+ * The stable pieces shared by logsumexp, softmax and logSoftmax: the max over dims (kept as
+ * size 1, and 0 where it is not finite) and exp(x - max).
  */
 export function shiftedExponentials(x: Arr, dims: readonly number[]): { m: Arr; e: Arr } {
   const m = reduceArray(x, { dims, keepdim: true }, 'max');
-  const md = m.data;
-  for (let i = 0; i < md.length; i++) if (!Number.isFinite(md[i]!)) md[i] = 0;
-  return { m, e: mapArrays('logsumexp', shiftedExp, [x, m], undefined, dtypeOf(x.data)) };
+  kernels().map(FINITE_OR_ZERO, [m], m);
+  return { m, e: mapNew('logsumexp', SHIFTED_EXP, [x, m]) };
 }
 
-const logsumexpOp = defineOp<ReduceAttrs>({
+export const logsumexpOp = defineOp<[x: Tensor], ReduceAttrs>({
   name: 'logsumexp',
   arity: 1,
   forward: ([x], attrs) => {
-    const { m, e } = shiftedExponentials(x!, attrs.dims);
+    const { m, e } = shiftedExponentials(x, attrs.dims);
     const s = reduceArray(e, { dims: attrs.dims, keepdim: true }, 'sum');
-    const out = mapArrays('logsumexp', logPlus, [s, m]);
-    return ndarray(out.data, reducedShape(x!.shape, attrs.dims, attrs.keepdim));
+    const out = mapNew('logsumexp', LOG_PLUS, [s, m]);
+    return makeArray(out.data, reducedShape(x.shape, attrs.dims, attrs.keepdim));
   },
   // d/dx logsumexp(x) = softmax(x) = exp(x - logsumexp(x))
   backward: (dy, { inputs: [x], output, attrs }) => [
-    mul(keepDims(dy, x!.shape, attrs), exp(sub(x!, keepDims(output, x!.shape, attrs)))),
+    mul(keepDims(dy, x.shape, attrs), exp(sub(x, keepDims(output, x.shape, attrs)))),
   ],
 });
 

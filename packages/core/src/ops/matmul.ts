@@ -1,13 +1,13 @@
 // matmul: matrix products, 2-D and batched (batch dims broadcast), 1-D operands as in
 // NumPy. Gradients: dA = dy·Bᵀ, dB = Aᵀ·dy; the engine sums broadcast batches back.
-import ndarray from 'ndarray';
+import { type Arr, emptyArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
-import { allocate } from '../dtype.js';
+import type { Operand } from '../backend/kernels.js';
+import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
-import { gemm, type Operand } from '../kernels/matmul.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { type Arr, promoteAll } from './elementwise.js';
+import { promoteAll } from './elementwise.js';
 import { reshape, squeeze, unsqueeze } from './reshape.js';
 import { transpose } from './transpose.js';
 
@@ -57,53 +57,55 @@ function weightGrad(a: Tensor, b: Tensor, dy: Tensor): Tensor {
   return matmul(transpose(reshape(a, [rows, k])), reshape(dy, [rows, n]));
 }
 
-const matmulOp = defineOp({
+export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
   name: 'matmul',
   arity: 2,
-  check: ([a, b]) => {
-    const k = a!.shape[a!.ndim - 1];
-    const k2 = b!.shape[b!.ndim - 2];
+  check: ([a, b], _attrs, op) => {
+    const k = a.shape[a.ndim - 1];
+    const k2 = b.shape[b.ndim - 2];
     if (k !== k2) {
       throw new ShapeError(
-        'matmul',
-        `inner dimensions differ: ${fmtShape(a!.shape)} @ ${fmtShape(b!.shape)} (${k} vs ${k2})`,
-        [a!.shape, b!.shape],
+        op.name,
+        `inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} (${k} vs ${k2})`,
+        [a.shape, b.shape],
       );
     }
     try {
-      broadcastShapes('matmul', a!.shape.slice(0, -2), b!.shape.slice(0, -2));
+      broadcastShapes(op.name, a.shape.slice(0, -2), b.shape.slice(0, -2));
     } catch {
       throw new ShapeError(
-        'matmul',
-        `batch dims cannot broadcast: ${fmtShape(a!.shape)} @ ${fmtShape(b!.shape)} (batch ${fmtShape(a!.shape.slice(0, -2))} vs ${fmtShape(b!.shape.slice(0, -2))})`,
-        [a!.shape, b!.shape],
+        op.name,
+        `batch dims cannot broadcast: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} (batch ${fmtShape(a.shape.slice(0, -2))} vs ${fmtShape(b.shape.slice(0, -2))})`,
+        [a.shape, b.shape],
       );
     }
   },
-  forward: ([a, b]) => {
-    const dtype = promoteAll([a!, b!]);
-    const batch = broadcastShapes('matmul', a!.shape.slice(0, -2), b!.shape.slice(0, -2));
-    const m = a!.shape[a!.shape.length - 2]!;
-    const k = a!.shape[a!.shape.length - 1]!;
-    const n = b!.shape[b!.shape.length - 1]!;
+  forward: ([a, b], _attrs, op) => {
+    const dtype = promoteAll([a, b]);
+    const batch = broadcastShapes(op.name, a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const m = a.shape[a.shape.length - 2]!;
+    const k = a.shape[a.shape.length - 1]!;
+    const n = b.shape[b.shape.length - 1]!;
     const shape = [...batch, m, n];
-    const out = allocate(dtype, sizeOf(shape));
+    const out = emptyArray(shape, dtype);
+    const c = out.data;
+    const kernel = kernels();
     const nb = sizeOf(batch);
     // The kernel reads float32 and float64 operands as they are (mixed inputs need no copy).
-    if (nb > 1 && sizeOf(b!.shape.slice(0, -2)) === 1 && rowsFold(a!)) {
+    if (nb > 1 && sizeOf(b.shape.slice(0, -2)) === 1 && rowsFold(a)) {
       // [..., m, k] @ [k, n]: one product of (nb · m) rows, e.g. a linear layer on a 3-D input
-      gemm(nb * m, n, k, operand(a!, a!.offset), operand(b!, b!.offset), out, 0);
+      kernel.gemm(nb * m, n, k, operand(a, a.offset), operand(b, b.offset), c, 0);
     } else {
       for (let i = 0; i < nb; i++) {
-        const ai = operand(a!, batchOffset(a!, batch, i));
-        gemm(m, n, k, ai, operand(b!, batchOffset(b!, batch, i)), out, i * m * n);
+        const ai = operand(a, batchOffset(a, batch, i));
+        kernel.gemm(m, n, k, ai, operand(b, batchOffset(b, batch, i)), c, i * m * n);
       }
     }
-    return ndarray(out, shape);
+    return out;
   },
-  backward: (dy, { inputs: [a, b] }) => [
-    a!.requiresGrad ? matmul(dy, transpose(b!)) : null,
-    b!.requiresGrad ? weightGrad(a!, b!, dy) : null,
+  backward: (dy, { inputs: [a, b], needsInputGrad: [da, db] }) => [
+    da ? matmul(dy, transpose(b)) : null,
+    db ? weightGrad(a, b, dy) : null,
   ],
 });
 

@@ -1,28 +1,20 @@
 // max: the largest value over some dims. The gradient goes to the maximal elements,
 // split evenly between ties (like PyTorch's amax).
-import { defineOp } from '../autograd/define-op.js';
 import type { Tensor } from '../tensor.js';
 import { eq } from './compare.js';
 import { div } from './div.js';
 import { mul } from './mul.js';
-import {
-  checkNonEmptyDims,
-  keepDims,
-  type ReduceAttrs,
-  reduceArray,
-  reduceAttrs,
-} from './reduce.js';
+import { reduceAttrs, reductionOp } from './reduce.js';
+import { keepDims } from './reduce-grad.js';
 import { sum } from './sum.js';
 
-const maxOp = defineOp<ReduceAttrs>({
+export const maxOp = reductionOp({
   name: 'max',
-  arity: 1,
-  check: ([x], { dims }) => checkNonEmptyDims('max', x!.shape, dims),
-  forward: ([x], attrs) => reduceArray(x!, attrs, 'max'),
+  kind: 'max',
   backward: (dy, { inputs: [x], output, attrs }) => {
-    const mask = eq(x!, keepDims(output, x!.shape, attrs));
+    const mask = eq(x, keepDims(output, x.shape, attrs));
     const share = div(mask, sum(mask, attrs.dims, true));
-    return [mul(keepDims(dy, x!.shape, attrs), share)];
+    return [mul(keepDims(dy, x.shape, attrs), share)];
   },
 });
 

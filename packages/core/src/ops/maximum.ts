@@ -1,14 +1,11 @@
 // maximum / minimum: elementwise max and min of two tensors (NaN propagates).
-import { defineOp, type TensorLike } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import type { TensorLike } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './add.js';
 import { eq, gt, lt } from './compare.js';
-import { checkBroadcast, mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { mul } from './mul.js';
-
-const maxKernel = compileMap({ inputs: ['a', 'b'], expr: 'a > b || a !== a ? a : b' });
-const minKernel = compileMap({ inputs: ['a', 'b'], expr: 'a < b || a !== a ? a : b' });
 
 /** The share of the gradient each side gets: 1 to the winner, ½ each on a tie (as PyTorch). */
 function shares(winA: Tensor, winB: Tensor, a: Tensor, b: Tensor): [Tensor, Tensor] {
@@ -16,24 +13,22 @@ function shares(winA: Tensor, winB: Tensor, a: Tensor, b: Tensor): [Tensor, Tens
   return [add(winA, tie), add(winB, tie)];
 }
 
-const maximumOp = defineOp({
+export const maximumOp = elementwiseOp({
   name: 'maximum',
   arity: 2,
-  check: checkBroadcast('maximum'),
-  forward: (xs) => mapArrays('maximum', maxKernel, xs),
+  expr: ([a, b]) => E.max(a, b),
   backward: (dy, { inputs: [a, b] }) => {
-    const [sa, sb] = shares(gt(a!, b!), lt(a!, b!), a!, b!);
+    const [sa, sb] = shares(gt(a, b), lt(a, b), a, b);
     return [mul(dy, sa), mul(dy, sb)];
   },
 });
 
-const minimumOp = defineOp({
+export const minimumOp = elementwiseOp({
   name: 'minimum',
   arity: 2,
-  check: checkBroadcast('minimum'),
-  forward: (xs) => mapArrays('minimum', minKernel, xs),
+  expr: ([a, b]) => E.min(a, b),
   backward: (dy, { inputs: [a, b] }) => {
-    const [sa, sb] = shares(lt(a!, b!), gt(a!, b!), a!, b!);
+    const [sa, sb] = shares(lt(a, b), gt(a, b), a, b);
     return [mul(dy, sa), mul(dy, sb)];
   },
 });

@@ -1,19 +1,16 @@
 // mul: a * b, broadcasting.
-import { defineOp, type TensorLike } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import type { TensorLike } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { checkBroadcast, mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 
-const mulKernel = compileMap({ inputs: ['a', 'b'], expr: 'a * b' });
-
-const mulOp = defineOp({
+export const mulOp = elementwiseOp({
   name: 'mul',
   arity: 2,
-  check: checkBroadcast('mul'),
-  forward: (xs) => mapArrays('mul', mulKernel, xs),
-  backward: (dy, { inputs: [a, b] }) => [
-    a!.requiresGrad ? mul(dy, b!) : null,
-    b!.requiresGrad ? mul(dy, a!) : null,
+  expr: ([a, b]) => E.mul(a, b),
+  backward: (dy, { inputs: [a, b], needsInputGrad: [da, db] }) => [
+    da ? mul(dy, b) : null,
+    db ? mul(dy, a) : null,
   ],
 });
 

@@ -1,15 +1,12 @@
 // neg: -x.
-import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 
-const negKernel = compileMap({ inputs: ['a'], expr: '-a' });
-
-const negOp = defineOp({
+export const negOp = elementwiseOp({
   name: 'neg',
   arity: 1,
-  forward: (xs) => mapArrays('neg', negKernel, xs),
+  expr: ([x]) => E.neg(x),
   backward: (dy) => [neg(dy)],
 });
 

@@ -1,30 +1,25 @@
 // pow: x ** y, with a tensor or a number as the exponent.
-import { defineOp, type TensorLike } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import type { TensorLike } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
 import { eq, ge } from './compare.js';
-import { checkBroadcast, mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { log } from './log.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
 import { where } from './where.js';
 
-const powKernel = compileMap({ inputs: ['a', 'b'], expr: 'Math.pow(a, b)' });
-
-const powOp = defineOp({
+export const powOp = elementwiseOp({
   name: 'pow',
   arity: 2,
-  check: checkBroadcast('pow'),
-  forward: (xs) => mapArrays('pow', powKernel, xs),
+  expr: ([x, y]) => E.pow(x, y),
   // d(xʸ)/dx = y·xʸ⁻¹; d(xʸ)/dy = xʸ·ln x (only when the exponent needs it: ln x is NaN for x < 0).
   // As in PyTorch, each is 0 where its formula is 0·∞ but the function is constant: x⁰ in x
   // (where y = 0), and 0ʸ in y (where x = 0 and y ≥ 0).
   // ln x in the output's dtype: a float32 base must not cut a float64 exponent's gradient to float32
-  backward: (dy, { inputs: [x, y], output }) => [
-    x!.requiresGrad ? mul(dy, where(eq(y!, 0), 0, mul(y!, pow(x!, sub(y!, 1))))) : null,
-    y!.requiresGrad
-      ? mul(dy, where(mul(eq(x!, 0), ge(y!, 0)), 0, mul(output, log(x!.to(output.dtype)))))
-      : null,
+  backward: (dy, { inputs: [x, y], output, needsInputGrad: [dx, dexp] }) => [
+    dx ? mul(dy, where(eq(y, 0), 0, mul(y, pow(x, sub(y, 1))))) : null,
+    dexp ? mul(dy, where(mul(eq(x, 0), ge(y, 0)), 0, mul(output, log(x.to(output.dtype))))) : null,
   ],
 });
 

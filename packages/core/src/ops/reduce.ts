@@ -1,19 +1,23 @@
-// Shared plumbing of reductions: dims normalization, output shapes, the kernels.
-import ndarray from 'ndarray';
-import { dtypeOf } from '../dtype.js';
+// The reduction preset, and what reductions share: dims normalization, output shapes and the
+// kernel call. (Like defineOp, nothing here imports an op: op modules call it while loading.)
+import { type Arr, arrayDtype, emptyArray } from '../array.js';
+import { type BackwardRule, defineOp, type Op } from '../autograd/define-op.js';
+import type { ReduceKind } from '../backend/kernels.js';
+import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { maxKernel, sumKernel } from '../kernels/reduce.js';
-import { normalizeDims, reducedShape, sizeOf } from '../shape.js';
+import { normalizeDims, reducedShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import type { Arr } from './elementwise.js';
-import { expand } from './expand.js';
-import { reshape } from './reshape.js';
 
+/** The attributes of a reduction: which dims (sorted, non-negative) and whether to keep them. */
 export interface ReduceAttrs {
   readonly dims: readonly number[];
   readonly keepdim: boolean;
 }
 
+/**
+ * The attributes of reducing x over `dim` (a dim, a list, or every dim when undefined);
+ * a ShapeError naming `op` for a dim out of range or repeated.
+ */
 export function reduceAttrs(
   op: string,
   x: Tensor,
@@ -42,19 +46,40 @@ export function checkNonEmptyDims(
   }
 }
 
-/** sum or max of an ndarray over dims, shaped as the reduction's output. */
-export function reduceArray(x: Arr, { dims, keepdim }: ReduceAttrs, kind: 'sum' | 'max'): Arr {
-  const shape = reducedShape(x.shape, dims, keepdim);
-  const kernel = kind === 'sum' ? sumKernel : maxKernel;
-  return ndarray(kernel(x, dims, sizeOf(shape), dtypeOf(x.data)), shape);
+/** sum or max of an array over dims, shaped as the reduction's output, in x's dtype. */
+export function reduceArray(x: Arr, { dims, keepdim }: ReduceAttrs, kind: ReduceKind): Arr {
+  const out = emptyArray(reducedShape(x.shape, dims, keepdim), arrayDtype(x));
+  kernels().reduce(kind, x, dims, out.data);
+  return out;
 }
 
-/** A reduction's output (or its gradient) reshaped with the reduced dims kept as 1. */
-export function keepDims(t: Tensor, inputShape: readonly number[], { dims }: ReduceAttrs): Tensor {
-  return reshape(t, reducedShape(inputShape, dims, true));
+export interface ReductionDefinition {
+  /** The op's name, used in errors, anomaly reports and `toDot`. */
+  readonly name: string;
+  /** What the kernel computes: 'sum' or 'max' (max refuses to reduce a dim of size 0). */
+  readonly kind: ReduceKind;
+  /** The gradient of the input; `spread` and `keepDims` (reduce-grad.ts) put dy back in the input's shape. */
+  readonly backward?: BackwardRule<[x: Tensor], ReduceAttrs>;
 }
 
-/** A reduction's gradient spread back over the input's shape. */
-export function spread(dy: Tensor, inputShape: readonly number[], attrs: ReduceAttrs): Tensor {
-  return expand(keepDims(dy, inputShape, attrs), inputShape);
+/**
+ * Define a reduction over some dims; call it with `op.run([x], reduceAttrs(name, x, dim, keepdim))`.
+ *
+ * @example
+ * const sumOp = reductionOp({
+ *   name: 'sum',
+ *   kind: 'sum',
+ *   backward: (dy, { inputs: [x], attrs }) => [spread(dy, x.shape, attrs)],
+ * });
+ */
+export function reductionOp(def: ReductionDefinition): Op<[x: Tensor], ReduceAttrs> {
+  return defineOp<[x: Tensor], ReduceAttrs>({
+    name: def.name,
+    arity: 1,
+    ...(def.kind === 'max'
+      ? { check: ([x], { dims }, op) => checkNonEmptyDims(op.name, x.shape, dims) }
+      : {}),
+    forward: ([x], attrs) => reduceArray(x, attrs, def.kind),
+    ...(def.backward === undefined ? {} : { backward: def.backward }),
+  });
 }

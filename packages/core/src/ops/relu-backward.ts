@@ -2,20 +2,18 @@
 // pass over dy and x instead of a mask, then a product (the mask was a second allocation).
 // Internal: relu and leakyRelu call them, and the op table checks them through their
 // second-order gradients.
-import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { checkBroadcast, mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
+import type { LeakyReluAttrs } from './leaky-relu.js';
 
-const reluBackwardKernel = compileMap({ inputs: ['dy', 'x'], expr: 'x > 0 ? dy : 0' });
-
-const reluBackwardOp = defineOp({
+export const reluBackwardOp = elementwiseOp({
   name: 'reluBackward',
   arity: 2,
-  check: checkBroadcast('reluBackward'),
-  forward: (xs) => mapArrays('reluBackward', reluBackwardKernel, xs),
+  internal: true,
+  expr: ([dy, x]) => E.select(E.gt(x, 0), dy, 0),
   // linear in dy (the same mask again); piecewise constant in x, so no gradient there
-  backward: (ct, { inputs: [, x] }) => [reluBackward(ct, x!), null],
+  backward: (ct, { inputs: [, x] }) => [reluBackward(ct, x), null],
 });
 
 /**
@@ -28,20 +26,14 @@ export function reluBackward(dy: Tensor, x: Tensor): Tensor {
   return reluBackwardOp(dy, x);
 }
 
-const leakyReluBackwardKernel = compileMap({
-  inputs: ['dy', 'x'],
-  params: ['slope'],
-  expr: 'x > 0 ? dy : slope * dy',
-});
-
-const leakyReluBackwardOp = defineOp<{ negativeSlope: number }>({
+export const leakyReluBackwardOp = elementwiseOp<2, LeakyReluAttrs>({
   name: 'leakyReluBackward',
   arity: 2,
-  check: checkBroadcast('leakyReluBackward'),
-  forward: (xs, { negativeSlope }) =>
-    mapArrays('leakyReluBackward', leakyReluBackwardKernel, xs, [negativeSlope]),
+  internal: true,
+  params: ['negativeSlope'],
+  expr: ([dy, x], { negativeSlope }) => E.select(E.gt(x, 0), dy, E.mul(negativeSlope, dy)),
   backward: (ct, { inputs: [, x], attrs: { negativeSlope } }) => [
-    leakyReluBackward(ct, x!, negativeSlope),
+    leakyReluBackward(ct, x, negativeSlope),
     null,
   ],
 });

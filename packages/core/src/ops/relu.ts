@@ -1,18 +1,15 @@
 // relu: max(0, x) elementwise.
-import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { reluBackward } from './relu-backward.js';
 
-const reluKernel = compileMap({ inputs: ['a'], expr: 'a > 0 ? a : 0' });
-
-const reluOp = defineOp({
+export const reluOp = elementwiseOp({
   name: 'relu',
   arity: 1,
-  forward: (xs) => mapArrays('relu', reluKernel, xs),
+  expr: ([x]) => E.select(E.gt(x, 0), x, 0),
   // relu'(0) is 0, as in PyTorch
-  backward: (dy, { inputs: [x] }) => [reluBackward(dy, x!)],
+  backward: (dy, { inputs: [x] }) => [reluBackward(dy, x)],
 });
 
 /** max(0, x) elementwise. */

@@ -1,20 +1,13 @@
 // reshape: the same values in a new shape (a view when x is contiguous), with one -1
 // inferred; squeeze and unsqueeze are reshapes.
-import ndarray from 'ndarray';
+import { contiguousArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
-import { allocate, dtypeOf } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { contiguousStrides, isRowMajor, normalizeDim, sameShape, sizeOf } from '../shape.js';
+import { normalizeDim, sameShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { copyKernel } from './cast.js';
-import type { Arr } from './elementwise.js';
 
-/** x's values in row-major order in a contiguous array (x itself when it already is). */
-export function contiguousArray(x: Arr): Arr {
-  if (isRowMajor(x.shape, x.stride)) return x;
-  const out = allocate(dtypeOf(x.data), x.size);
-  copyKernel.into(out, x.shape, [x]);
-  return ndarray(out, x.shape.slice());
+export interface ReshapeAttrs {
+  readonly shape: readonly number[];
 }
 
 function resolveShape(x: Tensor, shape: readonly number[]): number[] {
@@ -43,14 +36,14 @@ function resolveShape(x: Tensor, shape: readonly number[]): number[] {
   return shape.slice();
 }
 
-const reshapeOp = defineOp<{ shape: number[] }>({
+export const reshapeOp = defineOp<[x: Tensor], ReshapeAttrs>({
   name: 'reshape',
   arity: 1,
   forward: ([x], { shape }) => {
-    const c = contiguousArray(x!);
-    return ndarray(c.data, shape, contiguousStrides(shape), c.offset);
+    const c = contiguousArray(x);
+    return makeArray(c.data, shape, undefined, c.offset);
   },
-  backward: (dy, { inputs: [x] }) => [reshape(dy, x!.shape)],
+  backward: (dy, { inputs: [x] }) => [reshape(dy, x.shape)],
 });
 
 /** The values of x in `shape` (one dim may be -1). @example reshape(x, [-1, 784]) */

@@ -1,20 +1,16 @@
-// sigmoid: The logistic sigmoid 1 / (1 + e⁻ˣ) elementwise, stable for large |x|.
-import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+// sigmoid: the logistic sigmoid 1 / (1 + e⁻ˣ) elementwise, stable for large |x|.
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
 
-const sigmoidKernel = compileMap({
-  inputs: ['a'],
-  expr: 'a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))',
-});
-
-const sigmoidOp = defineOp({
+export const sigmoidOp = elementwiseOp({
   name: 'sigmoid',
   arity: 1,
-  forward: (xs) => mapArrays('sigmoid', sigmoidKernel, xs),
+  // e⁻ˣ for x ≥ 0 and eˣ below: neither overflows
+  expr: ([x]) =>
+    E.select(E.ge(x, 0), E.div(1, E.add(1, E.exp(E.neg(x)))), E.div(E.exp(x), E.add(1, E.exp(x)))),
   // σ' = σ(1 - σ)
   backward: (dy, { output }) => [mul(dy, mul(output, sub(1, output)))],
 });

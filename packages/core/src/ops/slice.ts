@@ -1,44 +1,49 @@
 // slice: the elements start ≤ i < end along one dim (a view). Its gradient pads dy with
 // zeros, through an op whose own gradient is the slice again (so slicing is twice
 // differentiable).
-import ndarray from 'ndarray';
-import ndops from 'ndarray-ops';
+import { arrayDtype, emptyArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
-import { allocate, dtypeOf } from '../dtype.js';
+import { kernels } from '../backend/registry.js';
 import { IndexError } from '../errors.js';
-import { contiguousStrides, normalizeDim, sizeOf } from '../shape.js';
+import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
-interface SliceAttrs {
+export interface SliceAttrs {
   readonly dim: number;
   readonly start: number;
   readonly end: number;
 }
 
-const sliceOp = defineOp<SliceAttrs>({
+export interface PadSliceAttrs extends SliceAttrs {
+  /** The size of `dim` in the padded result. */
+  readonly size: number;
+}
+
+export const sliceOp = defineOp<[x: Tensor], SliceAttrs>({
   name: 'slice',
   arity: 1,
   forward: ([x], { dim, start, end }) => {
-    const shape = x!.shape.slice();
+    const shape = x.shape.slice();
     shape[dim] = end - start;
-    return ndarray(x!.data, shape, x!.stride.slice(), x!.offset + start * x!.stride[dim]!);
+    return makeArray(x.data, shape, x.stride, x.offset + start * x.stride[dim]!);
   },
   backward: (dy, { inputs: [x], attrs }) => [
-    padSliceOp.run([dy], { ...attrs, size: x!.shape[attrs.dim]! }),
+    padSliceOp.run([dy], { ...attrs, size: x.shape[attrs.dim]! }),
   ],
 });
 
 /** Zeros of the sliced input's shape with dy written into the slice. */
-const padSliceOp = defineOp<SliceAttrs & { size: number }>({
+export const padSliceOp = defineOp<[dy: Tensor], PadSliceAttrs>({
   name: 'padSlice',
   arity: 1,
+  internal: true,
   forward: ([dy], { dim, start, size }) => {
-    const shape = dy!.shape.slice();
+    const shape = dy.shape.slice();
     shape[dim] = size;
-    const strides = contiguousStrides(shape);
-    const out = allocate(dtypeOf(dy!.data), sizeOf(shape));
-    ndops.assign(ndarray(out, dy!.shape.slice(), strides, start * strides[dim]!), dy!);
-    return ndarray(out, shape);
+    const out = emptyArray(shape, arrayDtype(dy));
+    const window = makeArray(out.data, dy.shape, out.stride, start * out.stride[dim]!);
+    kernels().copy(dy, window);
+    return out;
   },
   backward: (ddy, { attrs: { dim, start, end } }) => [slice(ddy, dim, start, end)],
 });

@@ -1,24 +1,28 @@
 // softmax: exp(x) / Σ exp(x) along a dim, computed from exp(x - max) (stable).
 import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import * as E from '../backend/expr.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { mapArrays } from './elementwise.js';
-import { shiftedExponentials } from './logsumexp.js';
+import { mapNew, shiftedExponentials } from './logsumexp.js';
 import { mul } from './mul.js';
 import { reduceArray } from './reduce.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
 
-const divKernel = compileMap({ inputs: ['a', 'b'], expr: 'a / b' });
+export interface SoftmaxAttrs {
+  readonly dim: number;
+}
 
-const softmaxOp = defineOp<{ dim: number }>({
+const [e, s] = E.inputs(2);
+const NORMALIZE = E.div(e, s);
+
+export const softmaxOp = defineOp<[x: Tensor], SoftmaxAttrs>({
   name: 'softmax',
   arity: 1,
   forward: ([x], { dim }) => {
-    const { e } = shiftedExponentials(x!, [dim]);
+    const { e } = shiftedExponentials(x, [dim]);
     const s = reduceArray(e, { dims: [dim], keepdim: true }, 'sum');
-    return mapArrays('softmax', divKernel, [e, s]);
+    return mapNew('softmax', NORMALIZE, [e, s]);
   },
   // dx = y ⊙ (dy - Σ dy ⊙ y)
   backward: (dy, { output: y, attrs: { dim } }) => [mul(y, sub(dy, sum(mul(dy, y), dim, true)))],

@@ -1,17 +1,14 @@
-// sqrt: The square root elementwise.
-import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+// sqrt: the square root elementwise.
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
 import { div } from './div.js';
-import { mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { mul } from './mul.js';
 
-const sqrtKernel = compileMap({ inputs: ['a'], expr: 'Math.sqrt(a)' });
-
-const sqrtOp = defineOp({
+export const sqrtOp = elementwiseOp({
   name: 'sqrt',
   arity: 1,
-  forward: (xs) => mapArrays('sqrt', sqrtKernel, xs),
+  expr: ([x]) => E.sqrt(x),
   // d√x/dx = 1 / (2√x)
   backward: (dy, { output }) => [div(dy, mul(output, 2))],
 });

@@ -1,17 +1,14 @@
 // sub: a - b, broadcasting.
-import { defineOp, type TensorLike } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import type { TensorLike } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { checkBroadcast, mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { neg } from './neg.js';
 
-const subKernel = compileMap({ inputs: ['a', 'b'], expr: 'a - b' });
-
-const subOp = defineOp({
+export const subOp = elementwiseOp({
   name: 'sub',
   arity: 2,
-  check: checkBroadcast('sub'),
-  forward: (xs) => mapArrays('sub', subKernel, xs),
+  expr: ([a, b]) => E.sub(a, b),
   backward: (dy) => [dy, neg(dy)],
 });
 

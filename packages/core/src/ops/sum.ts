@@ -1,13 +1,12 @@
 // sum: the sum over some dims (all by default).
-import { defineOp } from '../autograd/define-op.js';
 import type { Tensor } from '../tensor.js';
-import { type ReduceAttrs, reduceArray, reduceAttrs, spread } from './reduce.js';
+import { reduceAttrs, reductionOp } from './reduce.js';
+import { spread } from './reduce-grad.js';
 
-const sumOp = defineOp<ReduceAttrs>({
+export const sumOp = reductionOp({
   name: 'sum',
-  arity: 1,
-  forward: ([x], attrs) => reduceArray(x!, attrs, 'sum'),
-  backward: (dy, { inputs: [x], attrs }) => [spread(dy, x!.shape, attrs)],
+  kind: 'sum',
+  backward: (dy, { inputs: [x], attrs }) => [spread(dy, x.shape, attrs)],
 });
 
 /**

@@ -1,17 +1,14 @@
-// tanh: The hyperbolic tangent elementwise: squashes to (-1, 1), zero-centred.
-import { defineOp } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+// tanh: the hyperbolic tangent elementwise: squashes to (-1, 1), zero-centred.
+import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
-import { mapArrays } from './elementwise.js';
+import { elementwiseOp } from './elementwise.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
 
-const tanhKernel = compileMap({ inputs: ['a'], expr: 'Math.tanh(a)' });
-
-const tanhOp = defineOp({
+export const tanhOp = elementwiseOp({
   name: 'tanh',
   arity: 1,
-  forward: (xs) => mapArrays('tanh', tanhKernel, xs),
+  expr: ([x]) => E.tanh(x),
   // tanh' = 1 - tanh²
   backward: (dy, { output }) => [mul(dy, sub(1, mul(output, output)))],
 });

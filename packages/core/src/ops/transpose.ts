@@ -1,18 +1,23 @@
 // transpose: swap two dims (a view: no copy; kernels read the strides).
-import ndarray from 'ndarray';
+import { makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
-const transposeOp = defineOp<{ d0: number; d1: number }>({
+export interface TransposeAttrs {
+  readonly d0: number;
+  readonly d1: number;
+}
+
+export const transposeOp = defineOp<[x: Tensor], TransposeAttrs>({
   name: 'transpose',
   arity: 1,
   forward: ([x], { d0, d1 }) => {
-    const shape = x!.shape.slice();
-    const stride = x!.stride.slice();
+    const shape = x.shape.slice();
+    const stride = x.stride.slice();
     [shape[d0], shape[d1]] = [shape[d1]!, shape[d0]!];
     [stride[d0], stride[d1]] = [stride[d1]!, stride[d0]!];
-    return ndarray(x!.data, shape, stride, x!.offset);
+    return makeArray(x.data, shape, stride, x.offset);
   },
   backward: (dy, { attrs: { d0, d1 } }) => [transpose(dy, d0, d1)],
 });

@@ -1,17 +1,16 @@
 // where: a where the condition is non-zero, b elsewhere.
-import { defineOp, type TensorLike } from '../autograd/define-op.js';
-import { compileMap } from '../kernels/elementwise.js';
+import type { TensorLike } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import { scalarTensor, Tensor } from '../tensor.js';
-import { checkBroadcast, mapArrays, promoteAll } from './elementwise.js';
+import { elementwiseOp, promoteAll } from './elementwise.js';
 
-const whereKernel = compileMap({ inputs: ['c', 'a', 'b'], expr: 'c !== 0 ? a : b' });
-
-const whereOp = defineOp({
+export const whereOp = elementwiseOp({
   name: 'where',
   arity: 3,
-  check: checkBroadcast('where'),
-  forward: (xs) => mapArrays('where', whereKernel, xs, undefined, promoteAll(xs.slice(1))),
-  backward: (dy, { inputs: [c] }) => [null, where(c!, dy, 0), where(c!, 0, dy)],
+  expr: ([c, a, b]) => E.select(c, a, b),
+  // the condition's dtype is not a value's: the output has the branches' promoted dtype
+  dtype: (xs) => promoteAll(xs.slice(1)),
+  backward: (dy, { inputs: [c] }) => [null, where(c, dy, 0), where(c, 0, dy)],
 });
 
 /** `condition ? a : b` elementwise (the condition is a 0/1 mask or any tensor). */

@@ -2,7 +2,8 @@
 // -[t log σ(z) + (1 - t) log(1 - σ(z))] computed as max(z, 0) - z·t + log1p(e^-|z|), which
 // neither overflows nor loses the small probabilities for logits of any size.
 import { defineOp, sigmoid, type Tensor } from '@tapegrad/core';
-import { dtypeOfArray, lossOutput, scaleOf } from './fused.js';
+import { arrayDtype, E, kernels, makeArray } from '@tapegrad/core/op-kit';
+import { lossOutput, scaleOf } from './fused.js';
 import {
   checkTargets,
   type LossOptions,
@@ -12,23 +13,21 @@ import {
   targetsLike,
 } from './reduction.js';
 
-const bceOp = defineOp<{ readonly reduction: Reduction }>({
+const [z, t] = E.inputs(2);
+const LOSS = E.add(E.sub(E.max(z, 0), E.mul(z, t)), E.log1p(E.exp(E.neg(E.abs(z)))));
+
+const bceOp = defineOp<[logits: Tensor, targets: Tensor], { readonly reduction: Reduction }>({
   name: 'binaryCrossEntropyWithLogits',
   arity: 2,
   forward: ([z, t], { reduction }) => {
-    const zd = z!.data;
-    const td = t!.data;
-    const losses = new Float64Array(zd.length);
-    for (let i = 0; i < zd.length; i++) {
-      const v = zd[i]!;
-      losses[i] = Math.max(v, 0) - v * td[i]! + Math.log1p(Math.exp(-Math.abs(v)));
-    }
-    return lossOutput(losses, z!.shape, reduction, dtypeOfArray(zd));
+    const losses = new Float64Array(z.size);
+    kernels().map(LOSS, [z, t], makeArray(losses, z.shape));
+    return lossOutput(losses, z.shape, reduction, arrayDtype(z));
   },
   // dz = σ(z) - t, dt = -z
-  backward: (dy, { inputs: [z, t], attrs: { reduction } }) => {
-    const scale = scaleOf(dy, reduction, z!.shape, z!.size);
-    return [sigmoid(z!).sub(t!).mul(scale), t!.requiresGrad ? z!.neg().mul(scale) : null];
+  backward: (dy, { inputs: [z, t], attrs: { reduction }, needsInputGrad: [, dt] }) => {
+    const scale = scaleOf(dy, reduction, z.shape, z.size);
+    return [sigmoid(z).sub(t).mul(scale), dt ? z.neg().mul(scale) : null];
   },
 });
 

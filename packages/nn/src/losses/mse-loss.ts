@@ -1,6 +1,7 @@
 // mseLoss: the squared error (p - t)² of regression, averaged.
 import { defineOp, type Tensor } from '@tapegrad/core';
-import { dtypeOfArray, lossOutput, scaleOf } from './fused.js';
+import { arrayDtype, E, kernels, makeArray } from '@tapegrad/core/op-kit';
+import { lossOutput, scaleOf } from './fused.js';
 import {
   type LossOptions,
   type Reduction,
@@ -9,26 +10,24 @@ import {
   targetsLike,
 } from './reduction.js';
 
-const mseOp = defineOp<{ readonly reduction: Reduction }>({
+const [p, t] = E.inputs(2);
+const SQUARED_ERROR = E.mul(E.sub(p, t), E.sub(p, t));
+
+const mseOp = defineOp<[pred: Tensor, target: Tensor], { readonly reduction: Reduction }>({
   name: 'mseLoss',
   arity: 2,
   forward: ([p, t], { reduction }) => {
-    const pd = p!.data;
-    const td = t!.data;
-    const losses = new Float64Array(pd.length);
-    for (let i = 0; i < pd.length; i++) {
-      const e = pd[i]! - td[i]!;
-      losses[i] = e * e;
-    }
-    return lossOutput(losses, p!.shape, reduction, dtypeOfArray(pd));
+    const losses = new Float64Array(p.size);
+    kernels().map(SQUARED_ERROR, [p, t], makeArray(losses, p.shape));
+    return lossOutput(losses, p.shape, reduction, arrayDtype(p));
   },
   // dp = 2(p - t), dt = -2(p - t)
-  backward: (dy, { inputs: [p, t], attrs: { reduction } }) => {
-    const g = p!
-      .sub(t!)
-      .mul(scaleOf(dy, reduction, p!.shape, p!.size))
+  backward: (dy, { inputs: [p, t], attrs: { reduction }, needsInputGrad: [, dt] }) => {
+    const g = p
+      .sub(t)
+      .mul(scaleOf(dy, reduction, p.shape, p.size))
       .mul(2);
-    return [g, t!.requiresGrad ? g.neg() : null];
+    return [g, dt ? g.neg() : null];
   },
 });
 

@@ -1,48 +1,48 @@
 // multiclassHingeLoss: the cs231n multiclass SVM, L_i = Σ_{j≠y_i} max(0, s_j - s_{y_i} + Δ).
-import { defineOp, type Labels, type Tensor, tensor, ValueError } from '@tapegrad/core';
-import { dtypeOfArray, lossOutput, scaleOf } from './fused.js';
+import { defineOp, type Labels, type Tensor, ValueError } from '@tapegrad/core';
+import { arrayDtype, emptyArray, kernels } from '@tapegrad/core/op-kit';
+import { lossOutput, scaleOf } from './fused.js';
 import { classLabels } from './labels.js';
 import { type LossOptions, type Reduction, reductionOf } from './reduction.js';
 
-interface Attrs {
+interface MarginAttrs {
   readonly labels: Int32Array;
   readonly margin: number;
+}
+
+interface Attrs extends MarginAttrs {
   readonly reduction: Reduction;
 }
 
-const multiclassHingeOp = defineOp<Attrs>({
+/**
+ * The loss's subgradient per sample: +1 for each class within the margin, minus their count
+ * at the true class. Piecewise constant in the scores, so it has no gradient of its own.
+ */
+const multiclassHingeGradOp = defineOp<[scores: Tensor], MarginAttrs>({
+  name: 'multiclassHingeBackward',
+  arity: 1,
+  internal: true,
+  forward: ([s], { labels, margin }) => {
+    const out = emptyArray(s.shape, arrayDtype(s));
+    kernels().multiclassHingeBackward(s, labels, margin, out.data);
+    return out;
+  },
+});
+
+const multiclassHingeOp = defineOp<[scores: Tensor], Attrs>({
   name: 'multiclassHingeLoss',
   arity: 1,
   forward: ([s], { labels, margin, reduction }) => {
-    const [n, c] = s!.shape as [number, number];
-    const d = s!.data;
-    const losses = new Float64Array(n);
-    for (let i = 0, row = 0; i < n; i++, row += c) {
-      const y = labels[i]!;
-      const sy = d[row + y]!;
-      let l = 0;
-      for (let j = 0; j < c; j++) if (j !== y) l += Math.max(0, d[row + j]! - sy + margin);
-      losses[i] = l;
-    }
-    return lossOutput(losses, [n], reduction, dtypeOfArray(d));
+    const losses = new Float64Array(s.shape[0]!);
+    kernels().multiclassHinge(s, labels, margin, losses);
+    return lossOutput(losses, [losses.length], reduction, arrayDtype(s));
   },
   // each violated margin adds +1 to its class and -1 to the true class; the loss is piecewise
   // linear, so the gradient is constant (its own gradient is zero)
   backward: (dy, { inputs: [s], attrs: { labels, margin, reduction } }) => {
-    const [n, c] = s!.shape as [number, number];
-    const d = s!.toTypedArray();
-    const g = new Float64Array(n * c);
-    for (let i = 0, row = 0; i < n; i++, row += c) {
-      const y = labels[i]!;
-      for (let j = 0; j < c; j++) {
-        if (j !== y && d[row + j]! - d[row + y]! + margin > 0) {
-          g[row + j] = 1;
-          g[row + y]! -= 1;
-        }
-      }
-    }
-    const grad = tensor(g, { shape: [n, c], dtype: s!.dtype });
-    return [grad.mul(scaleOf(dy, reduction, [n, 1], n))];
+    const n = s.shape[0]!;
+    const g = multiclassHingeGradOp.run([s], { labels, margin });
+    return [g.mul(scaleOf(dy, reduction, [n, 1], n))];
   },
 });
 

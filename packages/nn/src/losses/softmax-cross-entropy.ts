@@ -1,83 +1,63 @@
 // softmaxCrossEntropy: the softmax classifier's loss, -log softmax(z)[y] = logsumexp(z) - z[y],
 // fused: one pass per row, shifted by the row max so that no logit size overflows. Its
 // gradient (softmax(z) - onehot(y)) · dy is a fused op too, itself differentiable.
-import { defineOp, type Labels, softmax, type Tensor, tensor, zeros } from '@tapegrad/core';
-import { dtypeOfArray, lossOutput, scaleOf } from './fused.js';
+import { arange, defineOp, eq, type Labels, softmax, type Tensor, tensor } from '@tapegrad/core';
+import { arrayDtype, emptyArray, kernels } from '@tapegrad/core/op-kit';
+import { lossOutput, scaleOf } from './fused.js';
 import { classLabels } from './labels.js';
 import { type LossOptions, type Reduction, reductionOf } from './reduction.js';
 
-/** Visit each row of `[n, c]` logits with its max (0 if not finite) and Σ exp(z - max). */
-function eachRow(
-  d: ArrayLike<number>,
-  n: number,
-  c: number,
-  visit: (i: number, row: number, m: number, s: number) => void,
-): void {
-  for (let i = 0, row = 0; i < n; i++, row += c) {
-    let m = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < c; j++) if (d[row + j]! > m) m = d[row + j]!;
-    if (!Number.isFinite(m)) m = 0; // all -Inf, or an Inf: keep the arithmetic exact
-    let s = 0;
-    for (let j = 0; j < c; j++) s += Math.exp(d[row + j]! - m);
-    visit(i, row, m, s);
-  }
+interface LabelAttrs {
+  readonly labels: Int32Array;
 }
 
+/** 1 at each row's label, 0 elsewhere: the class indices compared with each row's label. */
 function oneHot(labels: Int32Array, n: number, c: number, like: Tensor): Tensor {
-  const t = zeros([n, c], { dtype: like.dtype });
-  for (let i = 0; i < n; i++) t.data.data[i * c + labels[i]!] = 1;
-  return t;
+  const dtype = like.dtype;
+  return eq(
+    arange(c, undefined, 1, { dtype }).reshape([1, c]),
+    tensor(labels, { shape: [n, 1], dtype }),
+  );
 }
 
 /** (softmax(z) - onehot(y)) ⊙ scale, with scale `[n, 1]` or a scalar, in one pass. */
-const softmaxCrossEntropyGradOp = defineOp<{ readonly labels: Int32Array }>({
+const softmaxCrossEntropyGradOp = defineOp<[z: Tensor, scale: Tensor], LabelAttrs>({
   name: 'softmaxCrossEntropyBackward',
   arity: 2,
+  internal: true,
   forward: ([z, scale], { labels }) => {
-    const [n, c] = z!.shape as [number, number];
-    const d = z!.data;
-    const k = scale!.data;
-    const out = new Float64Array(n * c);
-    eachRow(d, n, c, (i, row, m, s) => {
-      const si = k.length === 1 ? k[0]! : k[i]!;
-      for (let j = 0; j < c; j++) out[row + j] = (Math.exp(d[row + j]! - m) / s) * si;
-      out[row + labels[i]!]! -= si;
-    });
-    return tensor(out, { shape: [n, c], dtype: dtypeOfArray(d) }).data;
+    const out = emptyArray(z.shape, arrayDtype(z));
+    kernels().softmaxCrossEntropyBackward(z, labels, scale, out.data);
+    return out;
   },
   // the vector-Jacobian product of softmax for z; the per-row dot with softmax - onehot for scale
   backward: (g, { inputs: [z, scale], attrs: { labels } }) => {
-    const [n, c] = z!.shape as [number, number];
-    const y = softmax(z!, 1);
-    const gs = g.mul(scale!);
+    const [n, c] = z.shape as [number, number];
+    const y = softmax(z, 1);
+    const gs = g.mul(scale);
     const dz = y.mul(gs.sub(gs.mul(y).sum(1, true)));
-    const dscale = g.mul(y.sub(oneHot(labels, n, c, z!))).sum(1, true);
+    const dscale = g.mul(y.sub(oneHot(labels, n, c, z))).sum(1, true);
     return [dz, dscale];
   },
 });
 
-interface Attrs {
-  readonly labels: Int32Array;
+interface Attrs extends LabelAttrs {
   readonly reduction: Reduction;
 }
 
-const softmaxCrossEntropyOp = defineOp<Attrs>({
+const softmaxCrossEntropyOp = defineOp<[logits: Tensor], Attrs>({
   name: 'softmaxCrossEntropy',
   arity: 1,
   forward: ([z], { labels, reduction }) => {
-    const [n, c] = z!.shape as [number, number];
-    const d = z!.data;
-    const losses = new Float64Array(n);
-    eachRow(d, n, c, (i, row, m, s) => {
-      losses[i] = m + Math.log(s) - d[row + labels[i]!]!;
-    });
-    return lossOutput(losses, [n], reduction, dtypeOfArray(d));
+    const losses = new Float64Array(z.shape[0]!);
+    kernels().softmaxCrossEntropy(z, labels, losses);
+    return lossOutput(losses, [losses.length], reduction, arrayDtype(z));
   },
   // dz = (softmax(z) - onehot(y)) · dy per sample
   backward: (dy, { inputs: [z], attrs: { labels, reduction } }) => {
-    const n = z!.shape[0]!;
+    const n = z.shape[0]!;
     const scale = scaleOf(dy, reduction, [n, 1], n).contiguous();
-    return [softmaxCrossEntropyGradOp.run([z!, scale], { labels })];
+    return [softmaxCrossEntropyGradOp.run([z, scale], { labels })];
   },
 });
 

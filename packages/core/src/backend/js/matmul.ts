@@ -8,16 +8,8 @@
 //
 // The kernels are generated once per (A, B, C) dtype combination, like the elementwise
 // ones, so every typed-array access site in a copy sees one array type (monomorphic).
-import type { FloatArray } from '../dtype.js';
-
-export interface Operand {
-  readonly data: FloatArray;
-  readonly offset: number;
-  /** Stride between rows. */
-  readonly rs: number;
-  /** Stride between columns. */
-  readonly cs: number;
-}
+import type { FloatArray } from '../../dtype.js';
+import type { Operand } from '../kernels.js';
 
 /** Rows of A and columns of B in a register tile (the micro-kernel is MR×NR). */
 const MR = 4;
@@ -59,7 +51,7 @@ type Kernel = (
   ws: Workspace,
 ) => void;
 
-interface Kernels {
+interface Copy {
   readonly packed: Kernel;
   readonly small: Kernel;
 }
@@ -254,10 +246,10 @@ const smallSource = `
     }
   };`;
 
-const copies: (Kernels | undefined)[] = [];
+const copies: (Copy | undefined)[] = [];
 
 /** The kernel copy for these three arrays' types: one per combination, made on first use. */
-function kernelsFor(a: FloatArray, b: FloatArray, c: FloatArray): Kernels {
+function kernelsFor(a: FloatArray, b: FloatArray, c: FloatArray): Copy {
   const key =
     (a instanceof Float64Array ? 4 : 0) +
     (b instanceof Float64Array ? 2 : 0) +

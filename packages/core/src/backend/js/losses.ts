@@ -1,0 +1,90 @@
+// The fused loss kernels of the 'js' backend, one pass per row of dense [n, c] scores:
+// softmax cross-entropy shifted by the row max (no logit size overflows), and the multiclass
+// SVM hinge of the cs231n notes.
+import type { FloatArray } from '../../dtype.js';
+import type { View } from '../kernels.js';
+
+/** Visit each row of dense `[n, c]` logits with its max (0 if not finite) and Σ exp(z - max). */
+function eachRow(z: View, visit: (i: number, row: number, m: number, s: number) => void): void {
+  const d = z.data;
+  const n = z.shape[0]!;
+  const c = z.shape[1]!;
+  for (let i = 0, row = z.offset; i < n; i++, row += c) {
+    let m = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < c; j++) if (d[row + j]! > m) m = d[row + j]!;
+    if (!Number.isFinite(m)) m = 0; // all -Inf, or an Inf: keep the arithmetic exact
+    let s = 0;
+    for (let j = 0; j < c; j++) s += Math.exp(d[row + j]! - m);
+    visit(i, row, m, s);
+  }
+}
+
+/** Per-row `logsumexp(z) - z[y]`; see `Kernels.softmaxCrossEntropy`. */
+export function softmaxCrossEntropy(z: View, labels: Int32Array, losses: Float64Array): void {
+  const d = z.data;
+  eachRow(z, (i, row, m, s) => {
+    losses[i] = m + Math.log(s) - d[row + labels[i]!]!;
+  });
+}
+
+/** `(softmax(z) - onehot(y)) · scale` per row; see `Kernels.softmaxCrossEntropyBackward`. */
+export function softmaxCrossEntropyBackward(
+  z: View,
+  labels: Int32Array,
+  scale: View,
+  out: FloatArray,
+): void {
+  const d = z.data;
+  const k = scale.data;
+  const ko = scale.offset;
+  const one = k.length === 1 || scale.shape.every((s) => s === 1);
+  const ks = one ? 0 : (scale.stride[0] ?? 1);
+  const c = z.shape[1]!;
+  eachRow(z, (i, row, m, s) => {
+    const si = k[ko + i * ks]!;
+    const o = i * c;
+    for (let j = 0; j < c; j++) out[o + j] = (Math.exp(d[row + j]! - m) / s) * si;
+    out[o + labels[i]!]! -= si;
+  });
+}
+
+/** Per-row `Σ_{j≠y} max(0, s_j − s_y + margin)`; see `Kernels.multiclassHinge`. */
+export function multiclassHinge(
+  scores: View,
+  labels: Int32Array,
+  margin: number,
+  losses: Float64Array,
+): void {
+  const d = scores.data;
+  const n = scores.shape[0]!;
+  const c = scores.shape[1]!;
+  for (let i = 0, row = scores.offset; i < n; i++, row += c) {
+    const y = labels[i]!;
+    const sy = d[row + y]!;
+    let l = 0;
+    for (let j = 0; j < c; j++) if (j !== y) l += Math.max(0, d[row + j]! - sy + margin);
+    losses[i] = l;
+  }
+}
+
+/** +1 per class within the margin of the label's score, minus their count at the label. */
+export function multiclassHingeBackward(
+  scores: View,
+  labels: Int32Array,
+  margin: number,
+  out: FloatArray,
+): void {
+  const d = scores.data;
+  const n = scores.shape[0]!;
+  const c = scores.shape[1]!;
+  out.fill(0, 0, n * c);
+  for (let i = 0, row = scores.offset, o = 0; i < n; i++, row += c, o += c) {
+    const y = labels[i]!;
+    for (let j = 0; j < c; j++) {
+      if (j !== y && d[row + j]! - d[row + y]! + margin > 0) {
+        out[o + j] = 1;
+        out[o + y]! -= 1;
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// The backend registry: which kernels the ops run on. 'js' is always there; others register
+// themselves, and `setBackend` chooses.
+import { ValueError } from '../errors.js';
+import { jsKernels } from './js/index.js';
+import type { Kernels } from './kernels.js';
+
+const backends = new Map<string, Kernels>([['js', jsKernels]]);
+let currentName = 'js';
+let current: Kernels = jsKernels;
+
+/**
+ * Run every op on the named backend from now on.
+ *
+ * @example
+ * setBackend('js'); // the JavaScript kernels, available everywhere
+ */
+export function setBackend(name: string): void {
+  const k = backends.get(name);
+  if (k === undefined) {
+    throw new ValueError(
+      'setBackend',
+      `unknown backend ${JSON.stringify(name)}; the backends here are ${listBackends()
+        .map((b) => `'${b}'`)
+        .join(', ')}`,
+    );
+  }
+  currentName = name;
+  current = k;
+}
+
+/** The name of the backend ops run on. @example getBackend() // 'js' */
+export function getBackend(): string {
+  return currentName;
+}
+
+/** The names of the registered backends. @example listBackends() // ['js'] */
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}
+
+/**
+ * Make a backend available under `name` (replacing one of that name, except 'js'). A backend
+ * may reuse the 'js' kernels for what it does not implement: `{ ...kernelsOf('js'), gemm }`.
+ *
+ * @example
+ * registerBackend('counting', { ...kernelsOf('js'), gemm: countingGemm });
+ */
+export function registerBackend(name: string, kernels: Kernels): void {
+  if (typeof name !== 'string' || name === '') {
+    throw new ValueError('registerBackend', `name must be a non-empty string, got ${String(name)}`);
+  }
+  if (name === 'js') {
+    throw new ValueError('registerBackend', "the 'js' backend is built in and cannot be replaced");
+  }
+  backends.set(name, kernels);
+  if (currentName === name) current = kernels;
+}
+
+/** The kernels of a registered backend. @example kernelsOf('js').gemm */
+export function kernelsOf(name: string): Kernels {
+  const k = backends.get(name);
+  if (k === undefined) {
+    throw new ValueError('kernelsOf', `unknown backend ${JSON.stringify(name)}`);
+  }
+  return k;
+}
+
+/** The kernels of the current backend: what ops compute with. @example kernels().gemm(…) */
+export function kernels(): Kernels {
+  return current;
+}
