@@ -10,6 +10,7 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'packages/*/src/**/*.test.ts',
       'examples/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     testTimeout: 60_000,
     pool: 'forks',
