@@ -3,16 +3,16 @@
 
 export { leakyRelu, relu, sigmoid, tanh } from '@tapegrad/core';
 export { Activation } from './activation.js';
-export { Dropout, type DropoutOptions, dropout } from './dropout.js';
-export { SafetensorsError, type ShapeMismatch, StateDictError } from './errors.js';
 export {
   type ActivationKind,
   type ActivationStats,
-  healthReport,
   measureActivation,
   SIGMOID_SATURATION,
   TANH_SATURATION,
-} from './health.js';
+} from './activation-stats.js';
+export { Dropout, type DropoutOptions, dropout } from './dropout.js';
+export { SafetensorsError, type ShapeMismatch, StateDictError } from './errors.js';
+export { healthReport, trackHealth } from './health.js';
 export { Identity } from './identity.js';
 export {
   calculateGain,
@@ -41,10 +41,12 @@ export { type ActivationName, type ActivationSpec, makeActivation } from './make
 export { Maxout, type MaxoutOptions, maxout } from './maxout.js';
 export { MLP, type MLPOptions } from './mlp.js';
 export {
+  type ForwardHook,
   functionalCall,
   type LoadStateDictOptions,
   type LoadStateDictResult,
   Module,
+  type RemovableHandle,
   type StateDict,
   type StateDictLike,
 } from './module.js';

@@ -1,6 +1,7 @@
 // Module: the base class of layers and networks. A field holding a Module, a Parameter, or
 // an array of them registers itself: parameters(), stateDict(), train()/eval() and to() find
-// them by walking the object's own fields, so a layer only assigns its fields.
+// them by walking the object's own fields, so a layer only assigns its fields. Forward hooks
+// run after a module's forward, however it is called.
 import {
   type DType,
   type FloatArray,
@@ -9,12 +10,13 @@ import {
   Tensor,
   ValueError,
 } from '@tapegrad/core';
+import type { ActivationStats } from './activation-stats.js';
 import { type ShapeMismatch, StateDictError } from './errors.js';
-import type { ActivationStats } from './health.js';
 import { checkDtype } from './internal/check.js';
+import { setStats, statsOf } from './internal/stats-store.js';
+import { formatTable } from './internal/table.js';
 import { fmtShape, sameShape } from './internal/values.js';
 import { castInPlace, Parameter } from './parameter.js';
-import { summary } from './summary.js';
 
 /** Parameter values by dotted name, in the module's order. */
 export type StateDict = Map<string, Tensor>;
@@ -165,9 +167,55 @@ export function functionalCall(
 }
 
 /**
+ * A function run after a module's forward pass, with the module, the inputs and the output.
+ * Returning a tensor replaces the output (what the caller and later hooks get); returning
+ * nothing keeps it.
+ *
+ * @example
+ * const logShape: ForwardHook = (module, inputs, output) => {
+ *   console.log(`${module}`, output.shape);
+ * };
+ * const double: ForwardHook = (module, inputs, output) => output.mul(2); // replaces the output
+ */
+export type ForwardHook<M extends Module = Module> =
+  | ((module: M, inputs: readonly Tensor[], output: Tensor) => Tensor)
+  | ((module: M, inputs: readonly Tensor[], output: Tensor) => void);
+
+/**
+ * What `registerForwardHook` returns: `remove()` unregisters that hook; calling it again does
+ * nothing.
+ *
+ * @example
+ * const handle = model.registerForwardHook((m, inputs, y) => console.log(y.shape));
+ * model.forward(x); // logs the shape
+ * handle.remove();
+ */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/** One registration: the same function registered twice is two entries, each with its handle. */
+interface HookEntry {
+  readonly hook: ForwardHook;
+}
+
+/** What a hook may return, for the error message when it returns something else. */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Thousands separated by commas: 795,010. */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
  * The base class of every layer and network. Subclasses assign their parameters and
  * sub-modules to fields and implement `forward`; everything else comes from here. A field
- * starting with `#` (a private class field) is not registered.
+ * starting with `#` (a private class field) is not registered. Forward hooks
+ * (`registerForwardHook`) run whenever the module's `forward` is called.
  *
  * @example
  * class TwoLayer extends Module {
@@ -184,8 +232,94 @@ export abstract class Module {
   /** Training mode (the default) or evaluation mode; see `train()` and `eval()`. */
   training = true;
 
+  /** The forward hooks in registration order: a new array on every change, never mutated. */
+  #forwardHooks: readonly HookEntry[] = [];
+  /** An own `forward` the instance had before its first hook (set by hand): called instead of the class's. */
+  #shadowedForward: PropertyDescriptor | null = null;
+
   /** The computation of the module. */
   abstract forward(...inputs: Tensor[]): Tensor;
+
+  /**
+   * Run `hook(module, inputs, output)` after every forward pass of this module — however
+   * `forward` is called: by user code, by a container such as `Sequential`, or by
+   * `functionalCall`. Hooks run in registration order, each seeing the output as the hooks
+   * before it left it; a hook returning a tensor replaces the output. An error thrown by a
+   * hook propagates out of `forward`. `super.forward(x)` inside a subclass runs no hooks:
+   * they run once, around the outermost call.
+   *
+   * While a module has hooks it carries a non-enumerable own `forward` that calls its class's
+   * `forward`, then the hooks (so fields, parameters and state dicts are unchanged); without
+   * hooks `forward` is the class's method itself, with no cost per call.
+   *
+   * @example
+   * const handles = model.namedModules().map(([name, m]) =>
+   *   m.registerForwardHook((_, inputs, output) => console.log(name, output.shape)),
+   * );
+   * model.forward(x); // logs every layer's output shape
+   * for (const h of handles) h.remove();
+   */
+  registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    if (typeof hook !== 'function') {
+      throw new ValueError(
+        'registerForwardHook',
+        `hook must be a function (module, inputs, output) => Tensor | undefined, got ${describeValue(hook)}`,
+      );
+    }
+    const entry: HookEntry = { hook: hook as ForwardHook };
+    this.#forwardHooks = [...this.#forwardHooks, entry];
+    this.#syncForward();
+    return {
+      remove: () => {
+        if (!this.#forwardHooks.includes(entry)) return;
+        this.#forwardHooks = this.#forwardHooks.filter((e) => e !== entry);
+        this.#syncForward();
+      },
+    };
+  }
+
+  /** The own `forward` of a module with hooks: the module's forward, then each hook in order. */
+  #forwardWithHooks(...inputs: Tensor[]): Tensor {
+    const forward = (this.#shadowedForward?.value ??
+      (Object.getPrototypeOf(this) as Module).forward) as (...inputs: Tensor[]) => Tensor;
+    let output = forward.apply(this, inputs);
+    // read after the forward pass: a hook added or removed meanwhile counts from now on
+    const hooks = this.#forwardHooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const replaced = hooks[i]!.hook(this, inputs, output);
+      if (replaced === undefined) continue;
+      if (!(replaced instanceof Tensor)) {
+        throw new ValueError(
+          'forward hook',
+          `a forward hook of ${this.toString()} returned ${describeValue(replaced)}; it must return a Tensor (to replace the output) or nothing`,
+        );
+      }
+      output = replaced;
+    }
+    return output;
+  }
+
+  /**
+   * Keep the own `forward` in step with the hooks: the dispatcher while there are hooks;
+   * otherwise nothing (the class's method shows through), or the own function it shadowed.
+   */
+  #syncForward(): void {
+    const own = Object.getOwnPropertyDescriptor(this, 'forward');
+    const dispatching = own !== undefined && own.value === this.#forwardWithHooks;
+    if (this.#forwardHooks.length > 0 && !dispatching) {
+      this.#shadowedForward = own ?? null;
+      Object.defineProperty(this, 'forward', {
+        value: this.#forwardWithHooks,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    } else if (this.#forwardHooks.length === 0 && dispatching) {
+      if (this.#shadowedForward === null) Reflect.deleteProperty(this, 'forward');
+      else Object.defineProperty(this, 'forward', this.#shadowedForward);
+      this.#shadowedForward = null;
+    }
+  }
 
   /** Every module of the tree (this one first, as ''), each once, with its dotted name. */
   namedModules(): [string, Module][] {
@@ -317,18 +451,82 @@ export abstract class Module {
   /**
    * A table of the layers: dotted name, type, output shape (when a sample input is given)
    * and parameter count, with the total. The sample pass runs in eval mode without
-   * recording, and leaves modes, gradients and activation statistics as they were.
+   * recording; it records the shapes with forward hooks, removed afterwards even if the
+   * pass throws, and leaves modes, gradients and activation statistics as they were. Hooks
+   * registered by the user run during the sample pass like during any other.
    *
    * @example
    * console.log(new MLP([3, 4, 2]).summary(randn([8, 3])));
+   * // Layer     Type            Output shape  Params
+   * // (root)    MLP(3 → 4 → 2)  [8,2]              0
+   * // layers.0  Linear(3 → 4)   [8,4]             16
+   * // layers.1  ReLU            [8,4]              0
+   * // layers.2  Linear(4 → 2)   [8,2]             10
+   * // Total parameters: 26 (trainable: 26)
    */
   summary(...sampleInputs: Tensor[]): string {
-    return summary(this, ...sampleInputs);
+    const entries = walkModules(this);
+    const shapes =
+      sampleInputs.length > 0
+        ? this.#sampleShapes(entries, sampleInputs)
+        : new Map<Module, readonly number[]>();
+    const seen = new Set<Parameter>();
+    const rows = [['Layer', 'Type', 'Output shape', 'Params']];
+    for (const { name, module } of entries) {
+      let own = 0;
+      for (const p of ownParameters(module)) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        own += p.size;
+      }
+      const shape = shapes.get(module);
+      rows.push([
+        name === '' ? '(root)' : name,
+        module.toString(),
+        shape === undefined ? '—' : fmtShape(shape),
+        grouped(own),
+      ]);
+    }
+    const params = this.parameters();
+    const total = params.reduce((n, p) => n + p.size, 0);
+    const trainable = params.reduce((n, p) => n + (p.requiresGrad ? p.size : 0), 0);
+    return [
+      ...formatTable(rows, [3]),
+      `Total parameters: ${grouped(total)} (trainable: ${grouped(trainable)})`,
+    ].join('\n');
+  }
+
+  /** The output shape of every module of `entries` on one eval-mode pass over `inputs`. */
+  #sampleShapes(entries: ModuleEntry[], inputs: Tensor[]): Map<Module, readonly number[]> {
+    const shapes = new Map<Module, readonly number[]>();
+    const modes = entries.map((e) => e.module.training);
+    // the sample pass must not stand in for the statistics of the last real batch
+    const stats = entries.map((e) => statsOf(e.module));
+    const handles: RemovableHandle[] = [];
+    try {
+      for (const { module } of entries) {
+        handles.push(
+          module.registerForwardHook((m, _, output) => {
+            shapes.set(m, output.shape);
+          }),
+        );
+      }
+      this.eval();
+      noGrad(() => this.forward(...inputs));
+    } finally {
+      for (const h of handles) h.remove();
+      entries.forEach((e, i) => {
+        e.module.training = modes[i]!;
+        setStats(e.module, stats[i] ?? null);
+      });
+    }
+    return shapes;
   }
 
   /**
    * The training-health statistics of every activation layer below (and including) this
-   * module, from its last forward pass, by dotted name.
+   * module, from its last forward pass, by dotted name. Activation layers measure their
+   * passes with a forward hook, on by default (see `trackHealth`).
    *
    * @example
    * model.forward(x);
@@ -343,9 +541,9 @@ export abstract class Module {
     return out;
   }
 
-  /** This module's own statistics (activation layers override it); null for others. */
+  /** This module's own statistics, as its health hook last recorded them; null if none. */
   ownActivationStats(): ActivationStats | null {
-    return null;
+    return statsOf(this);
   }
 
   /** The hyperparameters shown next to the class name in `summary()`, e.g. `3 → 4`. */

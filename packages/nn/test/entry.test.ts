@@ -50,6 +50,7 @@ describe('entry points', () => {
       'mseLoss',
       'summary',
       'healthReport',
+      'trackHealth',
       'saveSafetensors',
       'loadSafetensors',
       'xavierNormal',

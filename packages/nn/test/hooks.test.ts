@@ -1,0 +1,355 @@
+// Forward hooks: when they run, in which order, what they may return, how they go away, and
+// what they must not change (fields, parameters, state dicts); summary() and health tracking
+// built on them.
+import { Rng, randn, ShapeError, type Tensor, tensor, ValueError } from '@tapegrad/core';
+import { describe, expect, it } from 'vitest';
+import {
+  type ForwardHook,
+  functionalCall,
+  healthReport,
+  Linear,
+  MLP,
+  Module,
+  Neuron,
+  ReLU,
+  Sequential,
+  Tanh,
+  trackHealth,
+} from '../src/index.js';
+
+/** A hook that counts its calls. */
+function counter(): { calls: number; hook: ForwardHook } {
+  const c = {
+    calls: 0,
+    hook: () => {
+      c.calls++;
+    },
+  };
+  return c;
+}
+
+/** A user-written module calling its children's forward, as in the notes. */
+class TwoLayer extends Module {
+  fc1 = new Linear(3, 4, { rng: new Rng(1) });
+  act = new ReLU();
+  fc2 = new Linear(4, 2, { rng: new Rng(2) });
+  forward(x: Tensor): Tensor {
+    return this.fc2.forward(this.act.forward(this.fc1.forward(x)));
+  }
+}
+
+/** A subclass whose forward calls the parent's. */
+class Doubled extends Linear {
+  override forward(x: Tensor): Tensor {
+    return super.forward(x).mul(2);
+  }
+}
+
+describe('registerForwardHook', () => {
+  it('runs after a direct forward with the module, the inputs and the output', () => {
+    const fc = new Linear(3, 2, { rng: new Rng(0) });
+    const x = randn([4, 3], { rng: new Rng(1) });
+    const seen: [Module, readonly Tensor[], Tensor][] = [];
+    fc.registerForwardHook((m, inputs, output) => {
+      seen.push([m, inputs, output]);
+    });
+    const y = fc.forward(x);
+    expect(seen).toHaveLength(1);
+    const [m, inputs, output] = seen[0]!;
+    expect(m).toBe(fc);
+    expect(inputs).toEqual([x]);
+    expect(inputs[0]).toBe(x);
+    expect(output).toBe(y);
+  });
+
+  it('runs when a container or a user-written module calls the child, and in functionalCall', () => {
+    const inner = new Linear(4, 4, { rng: new Rng(0) });
+    const seq = new Sequential(new Linear(3, 4, { rng: new Rng(1) }), inner, new ReLU());
+    const c = counter();
+    inner.registerForwardHook(c.hook);
+    seq.forward(randn([2, 3]));
+    expect(c.calls).toBe(1);
+
+    const mlp = new MLP([3, 4, 2], { rng: new Rng(2) });
+    const act = counter();
+    mlp.layers[1]!.registerForwardHook(act.hook);
+    mlp.forward(randn([2, 3]));
+    expect(act.calls).toBe(1);
+
+    const neuron = new Neuron(3, { activation: 'tanh' });
+    const n = counter();
+    neuron.activation.registerForwardHook(n.hook);
+    neuron.forward(randn([5, 3]));
+    expect(n.calls).toBe(1);
+
+    const net = new TwoLayer();
+    const order: string[] = [];
+    for (const [name, m] of net.namedModules()) {
+      m.registerForwardHook(() => {
+        order.push(name);
+      });
+    }
+    net.forward(randn([2, 3]));
+    expect(order).toEqual(['fc1', 'act', 'fc2', '']); // children first: a hook runs after forward
+
+    const before = order.length;
+    functionalCall(net, { 'fc1.bias': tensor([0, 0, 0, 0]) }, randn([2, 3]));
+    expect(order.length - before).toBe(4);
+  });
+
+  it('runs the hooks in registration order, each seeing the output the previous one left', () => {
+    const fc = new Linear(2, 2, { rng: new Rng(0) });
+    const calls: string[] = [];
+    fc.registerForwardHook(() => {
+      calls.push('a');
+    });
+    fc.registerForwardHook((_m, _inputs, y) => {
+      calls.push('b');
+      return y.mul(10);
+    });
+    let seenByC: Tensor | null = null;
+    fc.registerForwardHook((_m, _inputs, y) => {
+      calls.push('c');
+      seenByC = y;
+    });
+    const x = randn([3, 2], { rng: new Rng(1) });
+    const plain = Linear.prototype.forward.call(fc, x);
+    const y = fc.forward(x);
+    expect(calls).toEqual(['a', 'b', 'c']);
+    expect(seenByC).toBe(y);
+    expect(Array.from(y.toTypedArray())).toEqual(
+      Array.from(plain.toTypedArray()).map((v) => Math.fround(v * 10)),
+    );
+  });
+
+  it('a returned tensor replaces the output downstream, and gradients flow through it', () => {
+    const fc1 = new Linear(2, 3, { rng: new Rng(0) });
+    const fc2 = new Linear(3, 1, { rng: new Rng(1) });
+    const net = new Sequential(fc1, fc2);
+    const x = randn([4, 2], { rng: new Rng(2) });
+    const before = net.forward(x).sum().item();
+    const zeroed = fc1.registerForwardHook((_m, _inputs, y) => y.mul(0));
+    const y = net.forward(x);
+    // fc1's output replaced by zeros: fc2 sees only its bias
+    expect(Array.from(y.toTypedArray())).toEqual(new Array(4).fill(fc2.bias!.item()));
+    y.sum().backward();
+    expect(Array.from(fc2.bias!.grad!.toTypedArray())).toEqual([4]);
+    expect(Array.from(fc1.weight.grad!.toTypedArray()).every((g) => g === 0)).toBe(true);
+    zeroed.remove();
+    expect(net.forward(x).sum().item()).toBeCloseTo(before, 6);
+  });
+
+  it('remove() unregisters that hook only, and a second remove() does nothing', () => {
+    const fc = new Linear(2, 2);
+    const c = counter();
+    // the same function twice: two registrations, each removed by its own handle
+    const h1 = fc.registerForwardHook(c.hook);
+    const h2 = fc.registerForwardHook(c.hook);
+    const other = counter();
+    fc.registerForwardHook(other.hook);
+    fc.forward(randn([1, 2]));
+    expect([c.calls, other.calls]).toEqual([2, 1]);
+    h1.remove();
+    h1.remove();
+    fc.forward(randn([1, 2]));
+    expect([c.calls, other.calls]).toEqual([3, 2]);
+    h2.remove();
+    fc.forward(randn([1, 2]));
+    expect([c.calls, other.calls]).toEqual([3, 3]);
+  });
+
+  it('a hook removing itself while the hooks run does not skip the next one', () => {
+    const fc = new Linear(2, 2);
+    const calls: string[] = [];
+    const once = fc.registerForwardHook(() => {
+      calls.push('once');
+      once.remove();
+    });
+    fc.registerForwardHook(() => {
+      calls.push('always');
+    });
+    fc.forward(randn([1, 2]));
+    fc.forward(randn([1, 2]));
+    expect(calls).toEqual(['once', 'always', 'always']);
+  });
+
+  it('super.forward in a subclass does not run the hooks twice', () => {
+    const d = new Doubled(2, 2, { rng: new Rng(0) });
+    const outputs: Tensor[] = [];
+    d.registerForwardHook((_m, _inputs, y) => {
+      outputs.push(y);
+    });
+    const y = d.forward(randn([3, 2]));
+    expect(outputs).toEqual([y]); // once, with the subclass's (doubled) output
+  });
+
+  it("a hook's error propagates out of forward and out of the container; the hook stays", () => {
+    const fc = new Linear(2, 2);
+    const net = new Sequential(fc, new ReLU());
+    let fail = true;
+    fc.registerForwardHook(() => {
+      if (fail) throw new RangeError('hook failed');
+    });
+    expect(() => fc.forward(randn([1, 2]))).toThrow('hook failed');
+    expect(() => net.forward(randn([1, 2]))).toThrow(RangeError);
+    fail = false;
+    expect(net.forward(randn([1, 2])).shape).toEqual([1, 2]);
+  });
+
+  it('a hook returning something else than a tensor or nothing is a ValueError', () => {
+    const fc = new Linear(2, 2);
+    fc.registerForwardHook((() => 3) as unknown as ForwardHook);
+    expect(() => fc.forward(randn([1, 2]))).toThrow(
+      /forward hook: a forward hook of Linear\(2 → 2\) returned number 3; it must return a Tensor/,
+    );
+    expect(() => fc.registerForwardHook('log' as unknown as ForwardHook)).toThrow(ValueError);
+  });
+
+  it('adds no enumerable key: fields, parameter names and state dicts stay the same', () => {
+    const net = new TwoLayer();
+    const keys = (m: Module): string[] => Object.keys(m);
+    const before = net.modules().map(keys);
+    const names = net.namedParameters().map(([n]) => n);
+    const sd = [...net.stateDict().keys()];
+    const handles = net.modules().map((m) => m.registerForwardHook(() => undefined));
+    expect(net.modules().map(keys)).toEqual(before);
+    expect(net.namedParameters().map(([n]) => n)).toEqual(names);
+    expect([...net.stateDict().keys()]).toEqual(sd);
+    expect(net.namedChildren().map(([n]) => n)).toEqual(['fc1', 'act', 'fc2']);
+    const own = Object.getOwnPropertyDescriptor(net.fc1, 'forward');
+    expect(own?.enumerable).toBe(false);
+    for (const h of handles) h.remove();
+    // no hook left: a Linear is back to its class's forward
+    expect(Object.hasOwn(net.fc1, 'forward')).toBe(false);
+    expect(net.fc1.forward).toBe(Linear.prototype.forward);
+    expect(net.modules().map(keys)).toEqual(before);
+  });
+
+  it('an own forward set on the instance before the first hook is kept and wrapped', () => {
+    const fc = new Linear(2, 2);
+    const patched = (x: Tensor): Tensor => x.mul(3);
+    fc.forward = patched;
+    const outputs: Tensor[] = [];
+    const h = fc.registerForwardHook((_m, _inputs, y) => {
+      outputs.push(y);
+    });
+    const x = tensor([[1, 2]]);
+    expect(Array.from(fc.forward(x).toTypedArray())).toEqual([3, 6]);
+    expect(outputs).toHaveLength(1);
+    h.remove();
+    expect(fc.forward).toBe(patched);
+  });
+});
+
+describe('summary with hooks', () => {
+  it('leaves no hook behind, also when the sample forward throws', () => {
+    const net = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2), new Tanh());
+    trackHealth(net, false); // no module has a hook now
+    net.summary(randn([2, 3]));
+    expect(net.modules().some((m) => Object.hasOwn(m, 'forward'))).toBe(false);
+    expect(() => net.summary(randn([2, 5]))).toThrow(ShapeError);
+    expect(net.modules().some((m) => Object.hasOwn(m, 'forward'))).toBe(false);
+    expect(net.modules().every((m) => m.training)).toBe(true);
+  });
+
+  it('keeps the activation statistics of the last real batch when the sample forward throws', () => {
+    const relu = new ReLU();
+    const net = new Sequential(new Linear(3, 4, { rng: new Rng(0) }), relu, new Linear(4, 2));
+    net.forward(randn([8, 3], { rng: new Rng(1) }));
+    const stats = relu.stats;
+    expect(stats).not.toBeNull();
+    net.summary(randn([2, 3]));
+    expect(relu.stats).toBe(stats);
+    net.layers[2]!.registerForwardHook(() => {
+      throw new Error('late failure'); // after the ReLU has run on the sample
+    });
+    expect(() => net.summary(randn([2, 3]))).toThrow('late failure');
+    expect(relu.stats).toBe(stats);
+    // the user's hook is still there, and only it: the health hook still records
+    expect(() => net.forward(randn([5, 3]))).toThrow('late failure');
+    expect(relu.stats!.samples).toBe(5);
+  });
+
+  it("keeps the user's hooks, which see the sample pass", () => {
+    const fc = new Linear(3, 2);
+    const net = new Sequential(fc);
+    const c = counter();
+    fc.registerForwardHook(c.hook);
+    net.summary(randn([2, 3]));
+    expect(c.calls).toBe(1);
+    net.forward(randn([2, 3]));
+    expect(c.calls).toBe(2);
+  });
+});
+
+describe('health tracking through hooks', () => {
+  const x = tensor([
+    [1, -2],
+    [3, -4],
+  ]);
+
+  it('is on from construction, can be turned off and on per layer or per network', () => {
+    const relu = new ReLU();
+    expect(relu.tracksHealth).toBe(true);
+    relu.forward(x);
+    expect(relu.stats).toMatchObject({ samples: 2, units: 2, dead: 0.5 });
+    relu.trackHealth(false);
+    expect(relu.tracksHealth).toBe(false);
+    expect(relu.stats).toBeNull(); // forgotten: no numbers from an older pass
+    expect(Object.hasOwn(relu, 'forward')).toBe(false); // no hook, no cost
+    relu.forward(x);
+    expect(relu.stats).toBeNull();
+    relu.trackHealth(true).trackHealth(true); // twice: one hook
+    relu.forward(x);
+    expect(relu.stats!.dead).toBe(0.5);
+    relu.trackHealth(false);
+    expect(Object.hasOwn(relu, 'forward')).toBe(false);
+
+    const net = new Sequential(new Linear(2, 2), new ReLU(), new Linear(2, 2), new Tanh());
+    trackHealth(net, false);
+    net.forward(x);
+    expect(net.activationStats().size).toBe(0);
+    trackHealth(net);
+    net.forward(x);
+    expect([...net.activationStats().keys()]).toEqual(['layers.1', 'layers.3']);
+  });
+
+  it('healthReport turns tracking back on where it was off, and says so', () => {
+    const net = new Sequential(
+      new Linear(2, 4, { rng: new Rng(0) }),
+      new ReLU(),
+      new Linear(4, 4, { rng: new Rng(1) }),
+      new Tanh(),
+    );
+    net.forward(x);
+    trackHealth(net, false);
+    const off = healthReport(net).split('\n');
+    expect(off).toEqual([
+      'no activation statistics yet: run a forward pass first',
+      'health tracking was off for layers.1, layers.3: turned back on, the next forward pass measures them',
+    ]);
+    net.forward(x);
+    const on = healthReport(net).split('\n');
+    expect(on).toHaveLength(3); // header and two layers, no note
+    expect(on[1]).toMatch(/^layers\.1\s+relu\s+4\s/);
+
+    // one layer off: the other's row, and a note for it
+    (net.layers[3] as Tanh).trackHealth(false);
+    const one = healthReport(net).split('\n');
+    expect(one).toHaveLength(3);
+    expect(one[1]).toMatch(/^layers\.1\s+relu/);
+    expect(one[2]).toBe(
+      'health tracking was off for layers.3: turned back on, the next forward pass measures it',
+    );
+    net.forward(x);
+    expect(healthReport(net).split('\n')).toHaveLength(3);
+  });
+
+  it("a user hook replacing a ReLU's output leaves its dead-unit count on the input", () => {
+    const relu = new ReLU();
+    relu.registerForwardHook((_m, _inputs, y) => y.add(1));
+    const y = relu.forward(x);
+    expect(Array.from(y.toTypedArray())).toEqual([2, 1, 4, 1]);
+    expect(relu.stats!.dead).toBe(0.5);
+  });
+});
