@@ -5,6 +5,7 @@ import { type Arr, emptyArray, makeArray, scalarArray } from './array.js';
 import { isGradEnabled } from './autograd/mode.js';
 import * as E from './backend/expr.js';
 import { kernels } from './backend/registry.js';
+import type { FloatArray } from './dtype.js';
 import { AutogradError, fmtShape, ShapeError, ValueError } from './errors.js';
 import { getDefaultRng, type Rng } from './random.js';
 import { broadcastShapes, isRowMajor, sameShape, sizeOf } from './shape.js';
@@ -87,6 +88,39 @@ export function copy_(dst: Tensor, src: Tensor): void {
     throw new ValueError('copy_', `src must be a Tensor, got ${describe(src)}`);
   }
   kernels().copy(operand('copy_', dst, src), dst.data);
+}
+
+/**
+ * Make `dst` hold `src`'s storage (shared, any dtype; the shapes must match): how a tensor
+ * changes dtype in place and stays the same object (`Module.to`). PyTorch's `set_`.
+ */
+export function set_(dst: Tensor, src: Tensor): void {
+  checkWritable('set_', dst);
+  if (!(src instanceof Tensor)) {
+    throw new ValueError('set_', `src must be a Tensor, got ${describe(src)}`);
+  }
+  if (!sameShape(dst.shape, src.shape)) {
+    throw new ShapeError(
+      'set_',
+      `src has shape ${fmtShape(src.shape)} but the tensor has shape ${fmtShape(dst.shape)}`,
+      [dst.shape, src.shape],
+    );
+  }
+  (dst as { data: Arr }).data = src.data;
+}
+
+/**
+ * `t`'s values in row-major order for reading: its own buffer from `offset` when they lie
+ * there densely (no copy), else a new array (offset 0). Never write into it: writes go
+ * through the in-place methods.
+ *
+ * @example
+ * const { data, offset } = denseValues(x); // x's i-th value is data[offset + i]
+ */
+export function denseValues(t: Tensor): { readonly data: FloatArray; readonly offset: number } {
+  const d = t.data;
+  if (isRowMajor(d.shape, d.stride)) return { data: d.data, offset: d.offset };
+  return { data: t.toTypedArray(), offset: 0 };
 }
 
 /** Every element of `dst` set to `value`. */

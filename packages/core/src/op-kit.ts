@@ -55,7 +55,7 @@ export {
   promote,
 } from './dtype.js';
 export { fmtShape } from './errors.js';
-export { checkWritable } from './inplace.js';
+export { checkWritable, denseValues } from './inplace.js';
 export { checkRange, type Labels, toIndexArray } from './labels.js';
 export {
   broadcastAll,

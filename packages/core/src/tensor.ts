@@ -162,6 +162,14 @@ export class Tensor {
     inplace.copy_(this, src);
     return this;
   }
+  /**
+   * Hold `src`'s storage instead (same shape, any dtype; shared, not copied): how a tensor
+   * changes dtype and stays the same object. @example p.set_(p.detach().to('float64'))
+   */
+  set_(src: Tensor): this {
+    inplace.set_(this, src);
+    return this;
+  }
   /** Set every element to `value`. */
   fill_(value: number): this {
     inplace.fill_(this, value);
@@ -304,6 +312,9 @@ export class Tensor {
   }
   gather(dim: number, index: Labels): Tensor {
     return ops.gather(this, dim, index);
+  }
+  indexSelect(dim: number, index: Labels): Tensor {
+    return ops.indexSelect(this, dim, index);
   }
   clone(): Tensor {
     return ops.clone(this);

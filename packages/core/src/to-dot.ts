@@ -27,6 +27,8 @@ const ATTRIBUTES: { readonly [K in OpName]: (attrs: OpAttributes[K]) => string }
   gather: (a) => `dim=${a.dim} index=${list(a.index.shape)}`,
   ge: none,
   gt: none,
+  indexAdd: (a) => `dim=${a.dim} index=[${a.index.length}] size=${a.size}`,
+  indexSelect: (a) => `dim=${a.dim} index=[${a.index.length}]`,
   le: none,
   leakyRelu: slope,
   leakyReluBackward: slope,

@@ -15,6 +15,7 @@ import {
   expand,
   type GradcheckOptions,
   gather,
+  indexSelect,
   leakyRelu,
   log,
   logSoftmax,
@@ -62,6 +63,7 @@ import {
   expandRef,
   fromNested,
   gatherRef,
+  indexSelectRef,
   logSumExp,
   map,
   matmulRef,
@@ -743,6 +745,26 @@ export const opTable: readonly OpEntry<unknown>[] = [
         dim,
         Array.isArray(index) ? { shape: [index.length], data: index } : refOf(index),
       ),
+  }),
+  entry<{ dim: number; index: number[] }>({
+    name: 'indexSelect',
+    notes: 'any values; a 1-D index of 1 to 5 positions along dim (negative too), repeats allowed (their gradients add up)',
+    smooth: true,
+    sample: (limits) =>
+      shapes(limits, 1).chain((s) =>
+        fc.integer({ min: -s.length, max: s.length - 1 }).chain((dim) => {
+          const d = dim < 0 ? dim + s.length : dim;
+          return fc.record({
+            inputs: fc.tuple(input(s)),
+            attrs: fc.record({
+              dim: fc.constant(dim),
+              index: fc.array(fc.nat({ max: s[d]! - 1 }), { minLength: 1, maxLength: 5 }),
+            }),
+          });
+        }),
+      ),
+    call: ([x], { dim, index }) => indexSelect(x!, dim, index),
+    reference: ([x], { dim, index }) => indexSelectRef(x!, dim, index),
   }),
   entry<{ dim: number }>({
     name: 'concat',

@@ -213,6 +213,18 @@ export function gatherRef(x: Ref, dim: number, index: Ref): Ref {
   );
 }
 
+export function indexSelectRef(x: Ref, dim: number, index: readonly number[]): Ref {
+  const d = dim < 0 ? dim + x.shape.length : dim;
+  const shape = x.shape.slice();
+  shape[d] = index.length;
+  return build(shape, (idx) =>
+    at(
+      x,
+      idx.map((i, q) => (q === d ? index[i]! : i)),
+    ),
+  );
+}
+
 export function concatRef(xs: readonly Ref[], dim: number): Ref {
   const d = dim < 0 ? dim + xs[0]!.shape.length : dim;
   const shape = xs[0]!.shape.slice();

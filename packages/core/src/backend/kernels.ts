@@ -114,6 +114,13 @@ export interface Kernels {
   gather(x: View, dim: number, index: IndexArray, out: FloatArray): void;
   /** `out[…, index[i…] at dim, …] += src[i…]`: gather's transpose, into the contiguous `out`. */
   scatterAdd(src: View, dim: number, index: IndexArray, out: View): void;
+  /**
+   * The slices `index[0], index[1], …` of x along `dim`, in that order, into the contiguous
+   * `out` (x's shape with `index.length` at dim; converted to out's dtype).
+   */
+  indexSelect(x: View, dim: number, index: Int32Array, out: FloatArray): void;
+  /** `out[…, index[i], …] += src[…, i, …]` along `dim`: indexSelect's transpose, into the contiguous `out`. */
+  indexAdd(src: View, dim: number, index: Int32Array, out: FloatArray): void;
 
   // Fused optimizer updates: parameter, gradient and state buffers of n values each
   /** One SGD step: p ← p − lr·(d + μ·b) (Nesterov) or p − lr·b, with d = g + λp and b the momentum buffer. */

@@ -10,6 +10,7 @@ export { div } from './div.js';
 export { exp } from './exp.js';
 export { expand } from './expand.js';
 export { gather } from './gather.js';
+export { indexSelect } from './index-select.js';
 export { leakyRelu } from './leaky-relu.js';
 export { log } from './log.js';
 export { logSoftmax } from './log-softmax.js';

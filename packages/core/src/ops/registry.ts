@@ -15,6 +15,12 @@ import { divOp } from './div.js';
 import { expOp } from './exp.js';
 import { type ExpandAttrs, expandOp } from './expand.js';
 import { type GatherAttrs, gatherOp, type ScatterAddAttrs, scatterAddOp } from './gather.js';
+import {
+  type IndexAddAttrs,
+  type IndexSelectAttrs,
+  indexAddOp,
+  indexSelectOp,
+} from './index-select.js';
 import { type LeakyReluAttrs, leakyReluOp } from './leaky-relu.js';
 import { logOp } from './log.js';
 import { logSoftmaxOp } from './log-softmax.js';
@@ -55,6 +61,8 @@ export interface OpAttributes {
   gather: GatherAttrs;
   ge: undefined;
   gt: undefined;
+  indexAdd: IndexAddAttrs;
+  indexSelect: IndexSelectAttrs;
   le: undefined;
   leakyRelu: LeakyReluAttrs;
   leakyReluBackward: LeakyReluAttrs;
@@ -110,6 +118,8 @@ export const CORE_OPS: { readonly [K in OpName]: Op<any, OpAttributes[K]> } = {
   gather: gatherOp,
   ge: geOp,
   gt: gtOp,
+  indexAdd: indexAddOp,
+  indexSelect: indexSelectOp,
   le: leOp,
   leakyRelu: leakyReluOp,
   leakyReluBackward: leakyReluBackwardOp,

@@ -5,7 +5,7 @@ import { isRowMajor, sizeOf } from '../../shape.js';
 import { input } from '../expr.js';
 import type { Kernels, View } from '../kernels.js';
 import { map } from './elementwise.js';
-import { gather, scatterAdd } from './indexing.js';
+import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import {
   multiclassHinge,
   multiclassHingeBackward,
@@ -49,6 +49,8 @@ export const jsKernels: Kernels = {
   gemm,
   gather,
   scatterAdd,
+  indexSelect,
+  indexAdd,
   sgdStep,
   adamStep,
   softmaxCrossEntropy,

@@ -65,3 +65,62 @@ export function scatterAdd(src: View, dim: number, index: IndexArray, out: View)
     o[q]! += flat[j]!;
   });
 }
+
+/** The slices of x along `dim` picked by `index`, in order; see `Kernels.indexSelect`. */
+export function indexSelect(x: View, dim: number, index: Int32Array, out: FloatArray): void {
+  const shape = x.shape;
+  const outer = sizeOf(shape.slice(0, dim));
+  const inner = sizeOf(shape.slice(dim + 1));
+  const k = index.length;
+  const d = x.data;
+  if (isRowMajor(shape, x.stride) && d.constructor === out.constructor && inner >= 16) {
+    // long slices (image rows): one block copy each
+    const n = shape[dim]!;
+    for (let o = 0, q = 0; o < outer; o++) {
+      const base = x.offset + o * n * inner;
+      for (let i = 0; i < k; i++, q += inner) {
+        const p = base + index[i]! * inner;
+        out.set(d.subarray(p, p + inner), q);
+      }
+    }
+    return;
+  }
+  // the general walk: each output slice read through x's strides
+  const sd = x.stride[dim]!;
+  const before = { ...x, shape: shape.slice(0, dim) };
+  const within = { ...x, shape: shape.slice(dim + 1), stride: x.stride.slice(dim + 1), offset: 0 };
+  let q = 0;
+  forEachOffset({ ...before, stride: x.stride.slice(0, dim) }, (base) => {
+    for (let i = 0; i < k; i++) {
+      const start = base + index[i]! * sd;
+      forEachOffset({ ...within, offset: start }, (p) => {
+        out[q++] = d[p]!;
+      });
+    }
+  });
+}
+
+/** dy's slices along `dim` added into `out` at `index`; see `Kernels.indexAdd`. */
+export function indexAdd(src: View, dim: number, index: Int32Array, out: FloatArray): void {
+  const shape = src.shape;
+  const inner = sizeOf(shape.slice(dim + 1));
+  const outer = sizeOf(shape.slice(0, dim));
+  // the size of one outer block of out (its dim has the selected input's size)
+  const block = outer === 0 ? 0 : out.length / outer;
+  const k = index.length;
+  const d = src.data;
+  // src's values in row-major order: slice i of outer block o lands at index[i] of that block
+  let o = 0;
+  let i = 0;
+  let j = 0;
+  forEachOffset(src, (p) => {
+    out[o * block + index[i]! * inner + j]! += d[p]!;
+    if (++j === inner) {
+      j = 0;
+      if (++i === k) {
+        i = 0;
+        o++;
+      }
+    }
+  });
+}
