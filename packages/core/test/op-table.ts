@@ -748,7 +748,8 @@ export const opTable: readonly OpEntry<unknown>[] = [
   }),
   entry<{ dim: number; index: number[] }>({
     name: 'indexSelect',
-    notes: 'any values; a 1-D index of 1 to 5 positions along dim (negative too), repeats allowed (their gradients add up)',
+    notes:
+      'any values; a 1-D index of 1 to 5 positions along dim (negative too), repeats allowed (their gradients add up)',
     smooth: true,
     sample: (limits) =>
       shapes(limits, 1).chain((s) =>
