@@ -1,11 +1,22 @@
-// The op table's tests: for every entry, float64 gradients against central differences
-// (second order too for smooth ops), and forward values against a plain-JS reference in
-// float64, float32 and mixed float32/float64, on contiguous and strided inputs.
-import { type DType, fromNdarray, grad, gradgradcheck, type Tensor, tensor } from '@tapegrad/core';
+// The op table's tests: for every entry and on every backend, float64 gradients against
+// central differences (second order too for smooth ops), and forward values against a
+// plain-JS reference in float64, float32 and mixed float32/float64, on contiguous and
+// strided inputs. A new backend is tested by this same table the day it is registered.
+import {
+  type DType,
+  fromNdarray,
+  getBackend,
+  grad,
+  gradgradcheck,
+  listBackends,
+  setBackend,
+  type Tensor,
+  tensor,
+} from '@tapegrad/core';
 import { assertGradients } from '@tapegrad/core/testing';
 import fc from 'fast-check';
 import ndarray from 'ndarray';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ops from '../src/ops/index.js';
 import { type OpEntry, opTable, type SampleLimits } from './op-table.js';
 import { fromNested, unravel } from './reference.js';
@@ -139,43 +150,53 @@ it('the op table has an entry for every differentiable op of the library', () =>
   expect(missing).toEqual([]);
 });
 
-describe.each(opTable.map((e) => [e.name, e] as const))('%s', (_, entry) => {
-  it(`first-order gradients match central differences in float64 (${entry.notes})`, () => {
-    fc.assert(
-      fc.property(entry.sample(LIMITS), ({ inputs, attrs }) => {
-        assertGradients((...xs) => entry.call(xs, attrs), inputs, { ...entry.tolerances });
-      }),
-      { numRuns: RUNS },
-    );
-  });
+describe.each(listBackends())('%s backend', (backend) => {
+  const previous = getBackend();
+  beforeAll(() => setBackend(backend));
+  afterAll(() => setBackend(previous));
 
-  if (entry.smooth) {
-    it('second-order gradients (in the inputs and in the upstream gradient) match', () => {
+  describe.each(opTable.map((e) => [e.name, e] as const))('%s', (_, entry) => {
+    it(`first-order gradients match central differences in float64 (${entry.notes})`, () => {
       fc.assert(
         fc.property(entry.sample(LIMITS), ({ inputs, attrs }) => {
-          const report = gradgradcheck((...xs) => entry.call(xs, attrs), inputs, entry.tolerances);
-          if (!report.ok) throw new Error(report.message);
+          assertGradients((...xs) => entry.call(xs, attrs), inputs, { ...entry.tolerances });
         }),
         { numRuns: RUNS },
       );
     });
-  }
 
-  it('forward values match a plain-JS reference in float64, float32 and mixed dtypes', () => {
-    fc.assert(
-      fc.property(entry.sample(LIMITS), modeArb, layoutsArb, ({ inputs, attrs }, mode, layouts) =>
-        checkForward(entry, prepare(inputs, mode, layouts), attrs),
-      ),
-      { numRuns: RUNS },
-    );
-  });
+    if (entry.smooth) {
+      it('second-order gradients (in the inputs and in the upstream gradient) match', () => {
+        fc.assert(
+          fc.property(entry.sample(LIMITS), ({ inputs, attrs }) => {
+            const report = gradgradcheck(
+              (...xs) => entry.call(xs, attrs),
+              inputs,
+              entry.tolerances,
+            );
+            if (!report.ok) throw new Error(report.message);
+          }),
+          { numRuns: RUNS },
+        );
+      });
+    }
 
-  it('gradients of float32, mixed and strided inputs match the float64 contiguous ones', () => {
-    fc.assert(
-      fc.property(entry.sample(LIMITS), modeArb, layoutsArb, ({ inputs, attrs }, mode, layouts) =>
-        checkGradientsAcrossLayouts(entry, inputs, prepare(inputs, mode, layouts), attrs),
-      ),
-      { numRuns: RUNS },
-    );
+    it('forward values match a plain-JS reference in float64, float32 and mixed dtypes', () => {
+      fc.assert(
+        fc.property(entry.sample(LIMITS), modeArb, layoutsArb, ({ inputs, attrs }, mode, layouts) =>
+          checkForward(entry, prepare(inputs, mode, layouts), attrs),
+        ),
+        { numRuns: RUNS },
+      );
+    });
+
+    it('gradients of float32, mixed and strided inputs match the float64 contiguous ones', () => {
+      fc.assert(
+        fc.property(entry.sample(LIMITS), modeArb, layoutsArb, ({ inputs, attrs }, mode, layouts) =>
+          checkGradientsAcrossLayouts(entry, inputs, prepare(inputs, mode, layouts), attrs),
+        ),
+        { numRuns: RUNS },
+      );
+    });
   });
 });

@@ -1,5 +1,6 @@
 // The names DESIGN.md promises users: each is exported, and each op is also a method.
 import * as core from '@tapegrad/core';
+import * as kit from '@tapegrad/core/op-kit';
 import { describe, expect, it } from 'vitest';
 
 /** Ops: each is a free function and a Tensor method. */
@@ -60,7 +61,11 @@ const functions = [
   'manualSeed',
   'toDot',
   'detectAnomaly',
-  // helpers for writing ops with defineOp
+  'setBackend',
+  'getBackend',
+  'listBackends',
+  'indexSelect',
+  // helpers for writing ops with defineOp (deprecated here: '@tapegrad/core/op-kit' has them)
   'allocate',
   'checkDtype',
   'dtypeOf',
@@ -71,11 +76,94 @@ const functions = [
   'normalizeDim',
 ] as const;
 
-const methods = [...ops, 'detach', 'item', 'toArray', 'toTypedArray', 'backward'] as const;
+/** In-place methods, PyTorch's names: the only way storage is written after creation. */
+const inPlace = [
+  'copy_',
+  'fill_',
+  'zero_',
+  'add_',
+  'sub_',
+  'mul_',
+  'div_',
+  'clamp_',
+  'normal_',
+  'uniform_',
+  'set_',
+] as const;
+
+const methods = [
+  ...ops,
+  ...inPlace,
+  'indexSelect',
+  'detach',
+  'item',
+  'toArray',
+  'toTypedArray',
+  'backward',
+] as const;
+
+/** What '@tapegrad/core/op-kit' gives op and optimizer authors. */
+const opKit = [
+  'defineOp',
+  'elementwiseOp',
+  'reductionOp',
+  'reduceAttrs',
+  'keepDims',
+  'spread',
+  'kernels',
+  'kernelsOf',
+  'registerBackend',
+  'setBackend',
+  'getBackend',
+  'listBackends',
+  'makeArray',
+  'emptyArray',
+  'arrayDtype',
+  'contiguousArray',
+  'castArray',
+  'scalarArray',
+  'denseValues',
+  'checkWritable',
+  'allocate',
+  'checkDtype',
+  'dtypeOf',
+  'promote',
+  'fmtShape',
+  'broadcastShapes',
+  'broadcastAll',
+  'promoteAll',
+  'normalizeDim',
+  'normalizeDims',
+  'reducedShape',
+  'sameShape',
+  'sizeOf',
+  'contiguousStrides',
+  'isRowMajor',
+  'checkShape',
+  'toIndexArray',
+  'checkRange',
+  'coreOpCall',
+  'isInternal',
+  'sgdStep_',
+  'adamStep_',
+  'sumAbsPow',
+  'fromBuffer',
+  'scalarTensor',
+] as const;
 
 describe('the public API of DESIGN.md', () => {
   it.each(functions)('exports %s as a function', (name) => {
     expect(typeof (core as Record<string, unknown>)[name]).toBe('function');
+  });
+
+  it.each(opKit)("'@tapegrad/core/op-kit' exports %s as a function", (name) => {
+    expect(typeof (kit as Record<string, unknown>)[name]).toBe('function');
+  });
+
+  it("'@tapegrad/core/op-kit' exports the expression builders and the op registry", () => {
+    expect(typeof kit.E.add).toBe('function');
+    expect(typeof kit.E.select).toBe('function');
+    expect(Object.keys(kit.CORE_OPS)).toContain('matmul');
   });
 
   it('exports the Rng and Tensor classes', () => {

@@ -1,0 +1,201 @@
+// The kernel layer: elementwise expressions compile to code that computes what their
+// reference semantics say, the registry chooses backends, and every op of a training step
+// runs through the current backend's kernels.
+import {
+  add,
+  gather,
+  getBackend,
+  grad,
+  listBackends,
+  logSoftmax,
+  matmul,
+  noGrad,
+  Rng,
+  randn,
+  relu,
+  setBackend,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@tapegrad/core';
+import {
+  E,
+  type Kernels,
+  kernels,
+  kernelsOf,
+  makeArray,
+  registerBackend,
+  sgdStep_,
+} from '@tapegrad/core/op-kit';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const UNARY = ['neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'tanh', 'sign'] as const;
+const BINARY = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'max',
+  'min',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'eq',
+  'ne',
+] as const;
+
+/** Random expression trees over 3 inputs and 2 parameters, every node kind included. */
+const exprArb: fc.Arbitrary<E.Expr> = fc.letrec<{ expr: E.Expr }>((tie) => ({
+  expr: fc.oneof(
+    { maxDepth: 4, depthIdentifier: 'expr' },
+    fc.nat({ max: 2 }).map((i) => E.input(i)),
+    fc.nat({ max: 1 }).map((i) => E.param(i)),
+    fc.constantFrom(0, -0, 1, -2.5, 0.1, Number.NaN, Number.POSITIVE_INFINITY).map(E.constant),
+    fc.tuple(fc.constantFrom(...UNARY), tie('expr')).map(([op, x]) => E[op](x)),
+    fc.tuple(fc.constantFrom(...BINARY), tie('expr'), tie('expr')).map(([op, a, b]) => E[op](a, b)),
+    fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([c, a, b]) => E.select(c, a, b)),
+  ),
+})).expr;
+
+/** Values that probe the semantics' edges: signed zeros, NaN, infinities, ordinary numbers. */
+const valueArb = fc.oneof(
+  fc.constantFrom(0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1, -1),
+  fc.double({ min: -10, max: 10, noNaN: true }),
+);
+
+describe('elementwise expressions', () => {
+  it('compile to kernels that compute what evaluate() says, bit for bit, in both dtypes', () => {
+    fc.assert(
+      fc.property(
+        exprArb,
+        fc.array(fc.tuple(valueArb, valueArb, valueArb), { minLength: 1, maxLength: 6 }),
+        fc.tuple(valueArb, valueArb),
+        (expr, rows, params) => {
+          for (const dtype of ['float64', 'float32'] as const) {
+            const round = dtype === 'float64' ? (v: number) => v : Math.fround;
+            const Arr = dtype === 'float64' ? Float64Array : Float32Array;
+            const cols = [0, 1, 2].map((j) => {
+              const c = new Arr(rows.length);
+              rows.forEach((r, i) => {
+                c[i] = r[j]!;
+              });
+              return c;
+            });
+            const out = new Arr(rows.length);
+            kernels().map(
+              expr,
+              cols.map((c) => makeArray(c, [c.length])),
+              makeArray(out, [out.length]),
+              params,
+            );
+            rows.forEach((_, i) => {
+              const xs = cols.map((c) => c[i]!);
+              const want = round(E.evaluate(expr, xs, params));
+              expect(Object.is(out[i], want), `${E.exprKey(expr)} at ${xs} (${dtype})`).toBe(true);
+            });
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('give the same key for the same tree, and compile once for both', () => {
+    const a = E.add(E.input(0), E.mul(E.param(0), E.input(1)));
+    const b = E.add(E.input(0), E.mul(E.param(0), E.input(1)));
+    expect(a).not.toBe(b);
+    expect(E.exprKey(a)).toBe(E.exprKey(b));
+    expect(E.exprKey(E.constant(-0))).not.toBe(E.exprKey(E.constant(0)));
+    expect(E.arityOf(a)).toEqual({ inputs: 2, params: 1 });
+  });
+
+  it('write through a strided, broadcast-fed output view, and may overwrite an input', () => {
+    // out is the transpose of a 2×3 buffer: element (i, j) of out is buf[j * 2 + i]
+    const buf = new Float64Array(6);
+    const out = makeArray(buf, [2, 3], [1, 2], 0);
+    const row = makeArray(new Float64Array([10, 20, 30]), [3]);
+    const col = makeArray(new Float64Array([1, 2]), [2, 1]);
+    kernels().map(E.add(E.input(0), E.input(1)), [row, col], out);
+    expect([...buf]).toEqual([11, 12, 21, 22, 31, 32]);
+    kernels().map(E.mul(E.input(0), 2), [out], out);
+    expect([...buf]).toEqual([22, 24, 42, 44, 62, 64]);
+  });
+});
+
+describe('the backend registry', () => {
+  const original = getBackend();
+  afterEach(() => setBackend(original));
+
+  it("has the 'js' backend, chosen by default", () => {
+    expect(listBackends()).toContain('js');
+    expect(getBackend()).toBe('js');
+  });
+
+  it('refuses an unknown backend, naming the ones there are', () => {
+    expect(() => setBackend('cuda')).toThrow(ValueError);
+    expect(() => setBackend('cuda')).toThrow(
+      /setBackend: unknown backend "cuda"; the backends here are 'js'/,
+    );
+    expect(getBackend()).toBe('js');
+  });
+
+  it("does not let the 'js' backend be replaced", () => {
+    expect(() => registerBackend('js', kernelsOf('js'))).toThrow(/cannot be replaced/);
+  });
+
+  it('runs every op of a training step through the current backend', () => {
+    const calls = new Map<string, number>();
+    const js = kernelsOf('js');
+    // every kernel of 'js', counted
+    const counting = Object.fromEntries(
+      (Object.keys(js) as (keyof Kernels)[]).map((name) => [
+        name,
+        (...args: unknown[]) => {
+          calls.set(name, (calls.get(name) ?? 0) + 1);
+          return (js[name] as (...a: unknown[]) => unknown)(...args);
+        },
+      ]),
+    ) as unknown as Kernels;
+    registerBackend('counting', counting);
+    expect(listBackends()).toEqual(['js', 'counting']);
+
+    const step = (): number[] => {
+      const rng = new Rng(3);
+      const x = randn([8, 4], { rng });
+      const w = randn([4, 3], { rng, requiresGrad: true });
+      const b = randn([3], { rng, requiresGrad: true });
+      const logits = relu(add(matmul(x, w), b));
+      const loss = gather(
+        logSoftmax(logits, 1),
+        1,
+        tensor([[0], [1], [2], [0], [1], [2], [0], [1]]),
+      )
+        .mean()
+        .neg();
+      const [gw] = grad(loss, [w], { retainGraph: true });
+      loss.backward();
+      noGrad(() =>
+        sgdStep_(w, gw as Tensor, null, {
+          lr: 0.1,
+          weightDecay: 0,
+          momentum: 0,
+          keep: 1,
+          nesterov: false,
+          first: false,
+        }),
+      );
+      return [loss.item(), ...w.toTypedArray(), ...(b.grad as Tensor).toTypedArray()];
+    };
+    const onJs = step();
+    setBackend('counting');
+    expect(getBackend()).toBe('counting');
+    const onCounting = step();
+    expect(onCounting).toEqual(onJs);
+    for (const kernel of ['map', 'reduce', 'gemm', 'gather', 'scatterAdd', 'sgdStep']) {
+      expect(calls.get(kernel) ?? 0, kernel).toBeGreaterThan(0);
+    }
+  });
+});
