@@ -73,14 +73,18 @@ export function indexSelect(x: View, dim: number, index: Int32Array, out: FloatA
   const inner = sizeOf(shape.slice(dim + 1));
   const k = index.length;
   const d = x.data;
-  if (isRowMajor(shape, x.stride) && d.constructor === out.constructor && inner >= 16) {
-    // long slices (image rows): one block copy each
+  if (isRowMajor(shape, x.stride)) {
     const n = shape[dim]!;
+    // long slices of the same dtype (image rows): one block copy each; short ones: a loop
+    const block = d.constructor === out.constructor && inner >= 16;
     for (let o = 0, q = 0; o < outer; o++) {
       const base = x.offset + o * n * inner;
-      for (let i = 0; i < k; i++, q += inner) {
+      for (let i = 0; i < k; i++) {
         const p = base + index[i]! * inner;
-        out.set(d.subarray(p, p + inner), q);
+        if (block) {
+          out.set(d.subarray(p, p + inner), q);
+          q += inner;
+        } else for (let j = 0; j < inner; j++) out[q++] = d[p + j]!;
       }
     }
     return;
