@@ -1,6 +1,6 @@
 // matmul throughput: GFLOP/s of tapegrad's kernel for square sizes, float32 and float64,
 // in the NN layout (a @ b) and the NT layout of a linear layer (x @ W.T), next to a naive
-// triple loop over the same typed arrays and TensorFlow.js's pure-JS CPU backend (float32
+// triple loop over copies of the same values and TensorFlow.js's pure-JS CPU backend (float32
 // only: tfjs has no float64), timed in alternation in this run.
 import { type DType, matmul, Rng, randn, type Tensor } from '@tapegrad/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -60,8 +60,9 @@ export const bench: Bench = async () => {
         const a = randn([n, n], { dtype, rng });
         const b = randn([n, n], { dtype, rng }); // NT: b is W, stored [out, in]
         const rhs: Tensor = layout === 'NT' ? b.T : b;
-        const ad = a.data.data;
-        const bd = b.data.data;
+        // copies for the references, made outside the timed runs
+        const ad = a.toTypedArray();
+        const bd = b.toTypedArray();
         const c = new Float64Array(n * n);
         const loop = naive(layout, dtype);
         const fns = [() => matmul(a, rhs), () => loop(n, ad, bd, c)];
@@ -104,7 +105,7 @@ export const bench: Bench = async () => {
       columns: ['n', 'dtype', 'layout', 'tapegrad', 'naive', 'vs naive', 'tfjs-cpu', 'vs tfjs'],
       rows,
       notes: [
-        'naive: i-j-k triple loop over the same typed arrays (float64 sums), same layout.',
+        'naive: i-j-k triple loop over copies of the same values (float64 sums), same layout.',
         `tfjs-cpu: @tensorflow/tfjs-core + tfjs-backend-cpu ${tf.version_core}, float32 only.`,
         'Ratios compare alternating runs in this process; absolute numbers follow machine load.',
       ],

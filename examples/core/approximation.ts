@@ -1,6 +1,6 @@
 // Universal approximation: one hidden layer of N sigmoid or ReLU units fitted to a 1-D
 // function (sin, or a step) by gradient descent on the squared error.
-import { noGrad, Rng, type Tensor } from '@tapegrad/core';
+import { noGrad, Rng, type Tensor, tensor } from '@tapegrad/core';
 import { type Regression1dFn, regression1d } from '@tapegrad/datasets';
 import { type Linear, MLP, mseLoss } from '@tapegrad/nn';
 import { Adam, CosineAnnealingLR } from '@tapegrad/optim';
@@ -86,9 +86,9 @@ export function fitOneHiddenLayer(options: FitOptions): Fit {
 
 /** Sets the biases so that unit i's pre-activation w·x + b is 0 at a random point of [lo, hi]. */
 function spreadCentres(layer: Linear, lo: number, hi: number, rng: Rng): void {
-  const w = layer.weight.data.data;
-  const b = layer.bias!.data.data;
-  for (let i = 0; i < b.length; i++) b[i] = -w[i]! * rng.uniform(lo, hi);
+  const w = layer.weight.toTypedArray(); // [N, 1]: one input weight per unit
+  const b = Float64Array.from(w, (wi) => -wi * rng.uniform(lo, hi));
+  noGrad(() => layer.bias!.copy_(tensor(b)));
 }
 
 function toFloat64(t: Tensor): Float64Array {

@@ -100,8 +100,8 @@ describe('L2 regularization', () => {
     );
     loss.backward();
     noGrad(() => {
-      w.data.data.set(w.sub(w.grad!).toTypedArray());
-      byHand.bias!.data.data.set(byHand.bias!.sub(byHand.bias!.grad!).toTypedArray());
+      w.sub_(w.grad!);
+      byHand.bias!.sub_(byHand.bias!.grad!);
     });
     expectClose(decayed.weight.toTypedArray(), w.toTypedArray());
     expectClose(decayed.bias!.toTypedArray(), byHand.bias!.toTypedArray());

@@ -2,9 +2,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor, ValueError } from '@tapegrad/core';
+import { fmtShape, fromBuffer } from '@tapegrad/core/op-kit';
 import type { Dataset } from './dataset.js';
 import { DataFileError } from './errors.js';
-import { fmtShape, wrap } from './internal/rows.js';
 
 /** Pixels per image: 32 × 32 in each of 3 channels. */
 const PIXELS = 3072;
@@ -103,9 +103,9 @@ export function loadCifar10(folder: string, options: LoadCifar10Options = {}): C
   }
   const sample = (options.flatten ?? true) ? [PIXELS] : [3, 32, 32];
   return {
-    x: wrap(x, [n, ...sample]),
+    x: fromBuffer(x, [n, ...sample]),
     y,
-    mean: mean === null ? null : wrap(mean.slice(), sample),
+    mean: mean === null ? null : fromBuffer(mean.slice(), sample),
   };
 }
 

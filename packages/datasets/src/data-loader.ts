@@ -20,8 +20,9 @@ export type Batch<Y extends Targets = Targets> = Dataset<Y>;
  * Iterates a dataset in batches `{ x, y }`. Each `for … of` (or `for await … of`) over the
  * loader is one epoch that visits every sample once; with `shuffle`, each epoch draws a new
  * order from the loader's generator, so a seed fixes the orders of every epoch in turn.
- * Every batch is a fresh copy: changing it (or the next one) never changes the dataset or a
- * batch you already hold.
+ * Every batch is a fresh copy, its rows taken with `indexSelect(x, 0, rows)` in the epoch's
+ * order: changing it (or the next one) never changes the dataset or a batch you already hold.
+ * Batches are plain tensors, not recorded on the tape, even if the dataset's `x` requires grad.
  *
  * @example
  * const loader = new DataLoader(spiral({ seed: 0 }), { batchSize: 32, shuffle: true, seed: 1 });

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fromBuffer } from '@tapegrad/core/op-kit';
 import type { Dataset } from './dataset.js';
 import { DataFileError } from './errors.js';
 import { checkFraction, resolveRng } from './internal/check.js';
-import { wrap } from './internal/rows.js';
 import { splitDataset } from './internal/split.js';
 
 /** Pixels per digit: 28 × 28. */
@@ -52,7 +52,7 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistSplits {
   const testFraction = checkFraction(op, 'testFraction', options.testFraction ?? 0.2);
   const rng = resolveRng(op, options.seed === undefined ? {} : { seed: options.seed });
   const digits = mnistDigits(op);
-  const all = { x: wrap(digits.pixels, [digits.labels.length, PIXELS]), y: digits.labels };
+  const all = { x: fromBuffer(digits.pixels, [digits.labels.length, PIXELS]), y: digits.labels };
   const [train, test] = splitDataset(op, all, testFraction, true, { rng });
   return { train, test };
 }

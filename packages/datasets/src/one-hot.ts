@@ -1,7 +1,7 @@
 // One-hot encoding of class labels.
-import { type DType, IndexError, type Labels, type Tensor, toIndexArray } from '@tapegrad/core';
+import { type DType, IndexError, type Labels, type Tensor } from '@tapegrad/core';
+import { allocate, fromBuffer, toIndexArray } from '@tapegrad/core/op-kit';
 import { checkDtype, checkInt } from './internal/check.js';
-import { allocate, wrap } from './internal/rows.js';
 
 export interface OneHotOptions {
   /** 'float32' (default) or 'float64'. */
@@ -35,5 +35,5 @@ export function oneHot(labels: Labels, numClasses?: number, options: OneHotOptio
     }
     out[i * c + v] = 1;
   }
-  return wrap(out, [...shape, c]);
+  return fromBuffer(out, [...shape, c]);
 }

@@ -1,8 +1,8 @@
 // A 1-D regression set: samples of a function of one variable, for fitting curves.
 import { type Tensor, ValueError } from '@tapegrad/core';
+import { allocate, fromBuffer } from '@tapegrad/core/op-kit';
 import type { Dataset, SyntheticOptions } from './dataset.js';
 import { checkDtype, checkInt, checkNonNegative, resolveRng } from './internal/check.js';
-import { allocate, wrap } from './internal/rows.js';
 import { linspaceAt } from './internal/synthetic.js';
 
 /** The target function: `'sin'`, `'step'` (0 for x < 0, 1 from 0 on) or any function. */
@@ -64,7 +64,7 @@ export function regression1d(options: Regression1dOptions = {}): Dataset<Tensor>
     x[i] = xs[i]!;
     y[i] = f(xs[i]!) + (noise > 0 ? noise * rng.normal() : 0);
   }
-  return { x: wrap(x, [n, 1]), y: wrap(y, [n, 1]) };
+  return { x: fromBuffer(x, [n, 1]), y: fromBuffer(y, [n, 1]) };
 }
 
 function targetFunction(op: string, fn: Regression1dFn): (x: number) => number {

@@ -1,7 +1,8 @@
 // Standardization: per-feature statistics fitted on training data, applied to any split.
 import { ShapeError, type Tensor, ValueError } from '@tapegrad/core';
+import { allocate, denseValues, fmtShape, fromBuffer, sizeOf } from '@tapegrad/core/op-kit';
 import { checkNonNegative } from './internal/check.js';
-import { allocate, fmtShape, rowsOf, wrap } from './internal/rows.js';
+import { checkSamples } from './internal/rows.js';
 
 export interface StandardizerOptions {
   /** Divide by the standard deviation after centring (default true); false only subtracts the mean. */
@@ -35,26 +36,25 @@ export class Standardizer {
   /** Fit the per-feature mean and (population) standard deviation of `x` `[N, …]`; returns this. */
   fit(x: Tensor): this {
     const op = 'Standardizer.fit';
-    const rows = rowsOf(op, 'x', x);
-    if (rows.n === 0) throw new ValueError(op, 'cannot fit on an empty x (no samples along dim 0)');
-    const { data, n, rowSize: k } = rows;
+    const { data, offset, n, k, featureShape } = samples(op, x);
+    if (n === 0) throw new ValueError(op, 'cannot fit on an empty x (no samples along dim 0)');
     const mean = new Float64Array(k);
     for (let i = 0; i < n; i++) {
-      const p = i * k;
+      const p = offset + i * k;
       for (let j = 0; j < k; j++) mean[j]! += data[p + j]!;
     }
     for (let j = 0; j < k; j++) mean[j]! /= n;
     // Two passes: the variance of deviations is accurate where E[x²] − E[x]² is not.
     const std = new Float64Array(k);
     for (let i = 0; i < n; i++) {
-      const p = i * k;
+      const p = offset + i * k;
       for (let j = 0; j < k; j++) {
         const d = data[p + j]! - mean[j]!;
         std[j]! += d * d;
       }
     }
     for (let j = 0; j < k; j++) std[j] = Math.sqrt(std[j]! / n);
-    this.stats = { mean, std, featureShape: rows.rowShape };
+    this.stats = { mean, std, featureShape };
     return this;
   }
 
@@ -62,15 +62,14 @@ export class Standardizer {
   transform(x: Tensor): Tensor {
     const op = 'Standardizer.transform';
     const stats = this.fitted(op);
-    const rows = rowsOf(op, 'x', x);
-    if (fmtShape(rows.rowShape) !== fmtShape(stats.featureShape)) {
+    const { data, offset, n, k, featureShape } = samples(op, x);
+    if (fmtShape(featureShape) !== fmtShape(stats.featureShape)) {
       throw new ShapeError(
         op,
-        `x has samples of shape ${fmtShape(rows.rowShape)} (x: ${fmtShape(x.shape)}) but the standardizer was fitted on samples of shape ${fmtShape(stats.featureShape)}`,
+        `x has samples of shape ${fmtShape(featureShape)} (x: ${fmtShape(x.shape)}) but the standardizer was fitted on samples of shape ${fmtShape(stats.featureShape)}`,
         [x.shape, stats.featureShape],
       );
     }
-    const { data, n, rowSize: k } = rows;
     const out = allocate(x.dtype, n * k);
     const inv = new Float64Array(k);
     for (let j = 0; j < k; j++) {
@@ -78,11 +77,11 @@ export class Standardizer {
       inv[j] = this.scale && s >= this.eps ? 1 / s : 1;
     }
     const mean = stats.mean;
-    for (let i = 0; i < n; i++) {
-      const p = i * k;
-      for (let j = 0; j < k; j++) out[p + j] = (data[p + j]! - mean[j]!) * inv[j]!;
+    for (let i = 0, q = 0; i < n; i++) {
+      const p = offset + i * k;
+      for (let j = 0; j < k; j++, q++) out[q] = (data[p + j]! - mean[j]!) * inv[j]!;
     }
-    return wrap(out, x.shape);
+    return fromBuffer(out, x.shape);
   }
 
   /** `fit(x)` then `transform(x)`. */
@@ -93,13 +92,13 @@ export class Standardizer {
   /** The fitted per-feature mean, shape `x.shape.slice(1)` (float64). */
   get mean(): Tensor {
     const s = this.fitted('Standardizer.mean');
-    return wrap(s.mean.slice(), s.featureShape);
+    return fromBuffer(s.mean.slice(), s.featureShape);
   }
 
   /** The fitted per-feature standard deviation, shape `x.shape.slice(1)` (float64). */
   get std(): Tensor {
     const s = this.fitted('Standardizer.std');
-    return wrap(s.std.slice(), s.featureShape);
+    return fromBuffer(s.std.slice(), s.featureShape);
   }
 
   private fitted(op: string) {
@@ -108,4 +107,15 @@ export class Standardizer {
     }
     return this.stats;
   }
+}
+
+/**
+ * x's values for reading, as n samples of k features each: sample i's features are
+ * `data[offset + i·k …]` (x's own buffer when dense, else a copy).
+ */
+function samples(op: string, x: Tensor) {
+  checkSamples(op, 'x', x);
+  const { data, offset } = denseValues(x);
+  const featureShape = x.shape.slice(1);
+  return { data, offset, n: x.shape[0]!, k: sizeOf(featureShape), featureShape };
 }

@@ -83,7 +83,7 @@ describe('DataLoader', () => {
     const ds = indexed(6);
     const loader = new DataLoader(ds, { batchSize: 3 });
     const first = [...loader];
-    first[0]!.x.data.data.fill(99);
+    first[0]!.x.fill_(99);
     first[0]!.y.fill(99);
     const second = [...loader];
     expect(second[0]!.x.toArray()).toEqual([
@@ -93,7 +93,12 @@ describe('DataLoader', () => {
     ]);
     expect([...second[0]!.y]).toEqual([0, 1, 2]);
     expect(ds.x.toArray()).toEqual(indexed(6).x.toArray());
-    expect(first[1]!.x.data.data).not.toBe(second[1]!.x.data.data);
+    second[1]!.x.fill_(-7);
+    expect(first[1]!.x.toArray()).toEqual([
+      [3, -3],
+      [4, -4],
+      [5, -5],
+    ]);
     expect(first[1]!.y).not.toBe(second[1]!.y);
   });
 
@@ -152,6 +157,21 @@ describe('DataLoader', () => {
       [1, 4],
       [2, 5],
     ]);
+  });
+
+  it('hands out plain tensors, not recorded, when x requires grad', () => {
+    const x = tensor(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      { requiresGrad: true },
+    );
+    const [batch] = [...new DataLoader({ x, y: Int32Array.of(0, 1, 2) }, { batchSize: 3 })];
+    expect(batch!.x.requiresGrad).toBe(false);
+    expect(batch!.x.gradFn).toBeNull();
+    expect(batch!.x.toArray()).toEqual(x.toArray());
   });
 
   it('is async iterable, with the same epochs as the sync iteration', async () => {

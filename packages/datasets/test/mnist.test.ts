@@ -119,7 +119,7 @@ describe('loadMnist', () => {
 
   it('returns fresh tensors that never share the cache, and is fast once parsed', () => {
     const a = loadMnist({ seed: 4 });
-    a.train.x.data.data.fill(7);
+    a.train.x.fill_(7);
     a.train.y.fill(7);
     const t0 = performance.now();
     const b = loadMnist({ seed: 4 });

@@ -40,7 +40,7 @@ describe('trainValSplit', () => {
     const { train, val } = trainValSplit(ds, { valFraction: 0.3, shuffle: false });
     expect(train.x.toTypedArray()).toEqual(ds.x.toTypedArray().slice(0, 7));
     expect(val.y.toTypedArray()).toEqual(ds.y.toTypedArray().slice(7));
-    val.y.data.data.fill(5);
+    val.y.fill_(5);
     expect(ds.y.toTypedArray()[9]).not.toBe(5);
   });
 
@@ -81,6 +81,24 @@ describe('Standardizer', () => {
     expect(out.dtype).toBe('float64');
     expect(out.shape).toEqual([2, 2, 2]);
     expect(Array.from(out.toTypedArray())).toEqual([-2, -2, -2, -2, 2, 2, 2, 2]);
+  });
+
+  it('reads views the way they look: a slice past the buffer start, a transpose', () => {
+    const big = tensor([
+      [0, 0, 0],
+      [1, 10, 5],
+      [3, 20, 5],
+      [5, 30, 5],
+    ]);
+    const slice = big.slice(0, 1, 4); // dense, from offset 3
+    expect(new Standardizer().fit(slice).mean.toArray()).toEqual([3, 20, 5]);
+    expect(new Standardizer().fitTransform(slice).toArray()).toEqual(
+      new Standardizer().fitTransform(train).toArray(),
+    );
+    const transposed = train.T.contiguous().T; // strided: [3, 3] with strides [1, 3]
+    expect(new Standardizer().fit(transposed).std.toArray()).toEqual(
+      new Standardizer().fit(train).std.toArray(),
+    );
   });
 
   it('says what is wrong: not fitted, other feature shape', () => {

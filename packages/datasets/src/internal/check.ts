@@ -26,7 +26,7 @@ export function checkFraction(op: string, name: string, value: number): number {
   return value;
 }
 
-export { checkDtype } from '@tapegrad/core';
+export { checkDtype } from '@tapegrad/core/op-kit';
 
 /** The generator an option set asks for: its `rng`, or a fresh one from `seed` (default 0). */
 export function resolveRng(op: string, options: SeedOptions): Rng {

@@ -1,50 +1,27 @@
-// Row access for datasets: flat views of `x` and `y`, and new datasets made of chosen rows.
-// Every row taken is copied into a fresh buffer, so results never alias their source.
-import {
-  allocate,
-  type FloatArray,
-  fmtShape,
-  fromNdarray,
-  ShapeError,
-  Tensor,
-  ValueError,
-} from '@tapegrad/core';
-import ndarray from 'ndarray';
+// Rows of a dataset (its samples along dim 0): checks, and new datasets made of chosen rows.
+// Rows are taken with core's indexSelect, so every result lands in a new buffer and never
+// aliases its source.
+import { indexSelect, ShapeError, Tensor, ValueError } from '@tapegrad/core';
+import { fmtShape } from '@tapegrad/core/op-kit';
 import type { Dataset, Targets } from '../dataset.js';
 
-export { allocate, type FloatArray, fmtShape };
-
-/** A tensor over `data` (shared, not copied). */
-export function wrap(data: FloatArray, shape: readonly number[]): Tensor {
-  return fromNdarray(ndarray(data, shape.slice()));
-}
-
-/** A tensor seen as N rows of `rowSize` contiguous values. */
-export interface Rows {
-  readonly data: FloatArray;
-  readonly n: number;
-  readonly rowSize: number;
-  /** The shape of one row (the tensor's shape without dim 0). */
-  readonly rowShape: readonly number[];
-}
-
-/** The rows of `t` along dim 0, over its own buffer when it is contiguous (else a copy). */
-export function rowsOf(op: string, name: string, t: Tensor): Rows {
+/** Throw unless `t` is a tensor with a sample dim (dim 0). */
+export function checkSamples(op: string, name: string, t: Tensor): void {
   if (!(t instanceof Tensor)) throw new ValueError(op, `${name} must be a Tensor`);
   if (t.ndim === 0) {
     throw new ShapeError(op, `${name} must have a sample dim (dim 0), got a scalar`, [t.shape]);
   }
-  // detach: the copy that contiguous() may make is data handling, not a recorded op.
-  const c = t.detach().contiguous();
-  const n = t.shape[0]!;
-  const rowShape = t.shape.slice(1);
-  return { data: c.data.data, n, rowSize: n === 0 ? sizeOf(rowShape) : t.size / n, rowShape };
 }
 
-export function sizeOf(shape: readonly number[]): number {
-  let s = 1;
-  for (const d of shape) s *= d;
-  return s;
+/**
+ * `t` as a source of rows along dim 0: cut from any graph (taking rows is data handling, not
+ * a recorded op), and dense, so that a strided view is copied once rather than walked by
+ * every batch.
+ */
+export function rowSource(op: string, name: string, t: Tensor): Tensor {
+  checkSamples(op, name, t);
+  const source = t.detach();
+  return source.isContiguous() ? source : source.contiguous();
 }
 
 /** The number of samples of a dataset, checking that `x` and `y` agree on it. */
@@ -72,68 +49,40 @@ export function numSamples(op: string, dataset: Dataset): number {
   return n;
 }
 
-/** Rows `order[start]`, …, `order[end - 1]` of `src`, in that order, in a new buffer. */
-export function copyRows(
-  src: Rows,
-  order: ArrayLike<number>,
-  start: number,
-  end: number,
-): FloatArray {
-  const k = src.rowSize;
-  const out =
-    src.data instanceof Float64Array
-      ? new Float64Array((end - start) * k)
-      : new Float32Array((end - start) * k);
-  const data = src.data;
-  if (k >= 16) {
-    // Long rows (images): one memcpy per row.
-    for (let i = start, o = 0; i < end; i++, o += k) {
-      const p = order[i]! * k;
-      out.set(data.subarray(p, p + k), o);
-    }
-  } else {
-    for (let i = start, o = 0; i < end; i++) {
-      const p = order[i]! * k;
-      for (let j = 0; j < k; j++) out[o++] = data[p + j]!;
-    }
-  }
-  return out;
-}
-
-/** A source of rows for a dataset's inputs and targets, read once. */
+/** A dataset checked once, ready to have rows taken: its inputs and targets as row sources. */
 export interface DatasetRows<Y extends Targets> {
   readonly n: number;
-  readonly x: Rows;
-  /** The labels, or the rows of a target tensor. */
-  readonly y: Int32Array | Rows;
+  readonly x: Tensor;
+  /** The labels, or the row source of a target tensor. */
+  readonly y: Int32Array | Tensor;
   /** Never set: carries the target type from `datasetRows` to `takeRows`. */
   readonly targets?: Y;
 }
 
 export function datasetRows<Y extends Targets>(op: string, dataset: Dataset<Y>): DatasetRows<Y> {
   const n = numSamples(op, dataset);
-  const x = rowsOf(op, 'dataset.x', dataset.x);
-  const y = dataset.y instanceof Int32Array ? dataset.y : rowsOf(op, 'dataset.y', dataset.y);
+  const x = rowSource(op, 'dataset.x', dataset.x);
+  const y = dataset.y instanceof Int32Array ? dataset.y : rowSource(op, 'dataset.y', dataset.y);
   return { n, x, y };
 }
 
-/** A new dataset of the rows `order[start … end)` (copies of both `x` and `y`). */
+/** A new dataset of the rows `order[start … end)`, in that order (copies of both `x` and `y`). */
 export function takeRows<Y extends Targets>(
   rows: DatasetRows<Y>,
-  order: ArrayLike<number>,
+  order: Int32Array,
   start: number,
   end: number,
 ): Dataset<Y> {
-  const b = end - start;
-  const x = wrap(copyRows(rows.x, order, start, end), [b, ...rows.x.rowShape]);
+  const index = order.subarray(start, end);
+  const x = indexSelect(rows.x, 0, index);
   let y: Targets;
   if (rows.y instanceof Int32Array) {
     const labels = rows.y;
-    const out = new Int32Array(b);
-    for (let i = start, o = 0; i < end; i++, o++) out[o] = labels[order[i]!]!;
+    const out = new Int32Array(index.length);
+    for (let i = 0; i < index.length; i++) out[i] = labels[index[i]!]!;
     y = out;
   } else {
-    y = wrap(copyRows(rows.y, order, start, end), [b, ...rows.y.rowShape]);
+    y = indexSelect(rows.y, 0, index);
   }
   return { x, y: y as Y };
 }

@@ -1,7 +1,7 @@
 // The common frame of the synthetic 2-D sets: classes in order, one point at a time.
 import type { DType } from '@tapegrad/core';
+import { allocate, fromBuffer } from '@tapegrad/core/op-kit';
 import type { Dataset } from '../dataset.js';
-import { allocate, wrap } from './rows.js';
 
 /**
  * A classification set of `classes · perClass` points of `dims` coordinates, class 0's
@@ -25,7 +25,7 @@ export function classification(
       y[row] = j;
     }
   }
-  return { x: wrap(x, [n, dims]), y };
+  return { x: fromBuffer(x, [n, dims]), y };
 }
 
 /**
