@@ -82,6 +82,16 @@ export class Tensor {
     return isRowMajor(this.shape, this.data.stride);
   }
 
+  /** The step in the storage between neighbours along each dim (PyTorch's `stride()`). */
+  stride(): number[] {
+    return this.data.stride.slice();
+  }
+
+  /** The index of the first element in the storage (PyTorch's `storage_offset()`). */
+  storageOffset(): number {
+    return this.data.offset;
+  }
+
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) {

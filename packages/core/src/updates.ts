@@ -61,7 +61,9 @@ export function adamStep_(
   h: AdamStep,
 ): void {
   const op = 'adamStep_';
-  for (const t of [param, m, v]) checkWritable(op, t);
+  checkWritable(op, param);
+  checkWritable(op, m);
+  checkWritable(op, v);
   if (vmax !== null) checkWritable(op, vmax);
   kernels().adamStep(
     dense(op, param, 'the parameter', param),

@@ -13,9 +13,10 @@ function plainSgd(
   g: FloatArray,
   go: number,
   n: number,
-  lr: number,
-  wd: number,
+  h: SgdStep,
 ): void {
+  const lr = h.lr;
+  const wd = h.weightDecay;
   if (wd === 0) {
     for (let i = 0; i < n; i++) x[xo + i] = x[xo + i]! - lr * g[go + i]!;
     return;
@@ -38,13 +39,14 @@ function momentumSgd(
   buf: FloatArray,
   bo: number,
   n: number,
-  lr: number,
-  wd: number,
-  mu: number,
-  keep: number,
-  nesterov: boolean,
-  first: boolean,
+  h: SgdStep,
 ): void {
+  const lr = h.lr;
+  const wd = h.weightDecay;
+  const mu = h.momentum;
+  const keep = h.keep;
+  const nesterov = h.nesterov;
+  const first = h.first;
   // On the first step the buffer is zero, so mu·0 + 1·d is exactly d.
   const bm = first ? 0 : mu;
   const bk = first ? 1 : keep;
@@ -59,23 +61,9 @@ function momentumSgd(
 
 /** One SGD step; see `Kernels.sgdStep`. */
 export function sgdStep(p: Dense, g: Dense, buf: Dense | null, n: number, h: SgdStep): void {
-  if (buf === null) plainSgd(p.data, p.offset, g.data, g.offset, n, h.lr, h.weightDecay);
+  if (buf === null) plainSgd(p.data, p.offset, g.data, g.offset, n, h);
   else {
-    momentumSgd(
-      p.data,
-      p.offset,
-      g.data,
-      g.offset,
-      buf.data,
-      buf.offset,
-      n,
-      h.lr,
-      h.weightDecay,
-      h.momentum,
-      h.keep,
-      h.nesterov,
-      h.first,
-    );
+    momentumSgd(p.data, p.offset, g.data, g.offset, buf.data, buf.offset, n, h);
   }
 }
 
@@ -95,16 +83,10 @@ function adam(
   vmax: FloatArray,
   wo: number,
   n: number,
-  decay: number,
-  l2: number,
-  w1: number,
-  beta2: number,
-  w2: number,
-  stepSize: number,
-  bc2Sqrt: number,
-  eps: number,
+  h: AdamStep,
   amsgrad: boolean,
 ): void {
+  const { decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps } = h;
   for (let i = 0; i < n; i++) {
     const xi = x[xo + i]! * decay;
     const gi = g[go + i]! + l2 * xi;
@@ -143,14 +125,7 @@ export function adamStep(
     w.data,
     w.offset,
     n,
-    h.decay,
-    h.l2,
-    h.w1,
-    h.beta2,
-    h.w2,
-    h.stepSize,
-    h.bc2Sqrt,
-    h.eps,
+    h,
     h.amsgrad && vmax !== null,
   );
 }
