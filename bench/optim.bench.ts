@@ -106,15 +106,20 @@ export const bench: Bench = () => {
     ['Adam', (ps) => stepper(new Adam(ps, { lr: 1e-3 })), 500],
     ['AdamW', (ps) => stepper(new AdamW(ps, { lr: 1e-3 })), 500],
     ['Adam amsgrad', (ps) => stepper(new Adam(ps, { lr: 1e-3, amsgrad: true })), 500],
-    // Floor: the plain SGD update as a bare loop over the same arrays, no optimizer around it.
+    // Floor: the plain SGD update as a bare loop, no optimizer around it, over copies of the
+    // parameters and gradients in arrays the bench owns (only core writes a tensor's storage).
     [
       'floor: bare loop x[i] −= lr·g[i]',
-      (ps) => () => {
-        for (const p of ps) {
-          const x = p.data.data;
-          const g = p.grad!.data.data;
-          for (let i = 0; i < x.length; i++) x[i] = x[i]! - 0.01 * g[i]!;
-        }
+      (ps) => {
+        const xs = ps.map((p) => p.toTypedArray());
+        const gs = ps.map((p) => p.grad!.toTypedArray());
+        return () => {
+          for (let j = 0; j < xs.length; j++) {
+            const x = xs[j]!;
+            const g = gs[j]!;
+            for (let i = 0; i < x.length; i++) x[i] = x[i]! - 0.01 * g[i]!;
+          }
+        };
       },
       1000,
     ],
@@ -124,7 +129,7 @@ export const bench: Bench = () => {
       'control: p − lr·g with core ops',
       (ps) => () =>
         noGrad(() => {
-          for (const p of ps) p.data.data.set(p.sub(p.grad!.mul(0.01)).data.data);
+          for (const p of ps) p.copy_(p.sub(p.grad!.mul(0.01)));
         }),
       50,
     ],

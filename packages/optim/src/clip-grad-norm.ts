@@ -1,7 +1,8 @@
 // clipGradNorm: rescale the gradients so that their global norm is at most maxNorm.
-import { type Tensor, ValueError } from '@tapegrad/core';
+import { noGrad, type Tensor, ValueError } from '@tapegrad/core';
+import { sumAbsPow } from '@tapegrad/core/op-kit';
 import { checkBoolean, checkNonNegative, checkRange } from './internal/check.js';
-import { gradOffset } from './internal/dense.js';
+import { checkGrad } from './internal/dense.js';
 import { gradsOf } from './internal/grads.js';
 
 export interface ClipGradNormOptions {
@@ -34,22 +35,15 @@ export function clipGradNorm(
     checkRange(op, 'normType', normType, { lo: 0, hi: Infinity, loOpen: true, hiOpen: true });
   const errorIfNonfinite = checkBoolean(op, 'errorIfNonfinite', options.errorIfNonfinite ?? false);
   const list = gradsOf(op, params);
+  // Σ over the gradients of each one's Σ|g|ᵖ (float64), or the largest max |g|: the norm of
+  // all gradients as if concatenated. A NaN anywhere makes the total NaN, as in PyTorch.
   let acc = 0;
   for (const p of list) {
     const g = p.grad!;
-    const d = g.data.data;
-    const off = gradOffset(op, p, g);
-    const n = p.size;
-    if (normType === Infinity) {
-      for (let i = 0; i < n; i++) {
-        const a = Math.abs(d[off + i]!);
-        if (a > acc || Number.isNaN(a)) acc = a;
-      }
-    } else if (normType === 2) {
-      for (let i = 0; i < n; i++) acc += d[off + i]! * d[off + i]!;
-    } else {
-      for (let i = 0; i < n; i++) acc += Math.abs(d[off + i]!) ** normType;
-    }
+    checkGrad(op, p, g);
+    const s = sumAbsPow(g, normType);
+    if (normType !== Infinity) acc += s;
+    else if (s > acc || Number.isNaN(s)) acc = s;
   }
   const total = normType === Infinity ? acc : acc ** (1 / normType);
   if (errorIfNonfinite && !Number.isFinite(total)) {
@@ -59,14 +53,11 @@ export function clipGradNorm(
     );
   }
   const coef = maxNorm / (total + 1e-6);
+  // Written without recording, as PyTorch's clip_grad_norm_ (decorated with no_grad).
   if (!(coef >= 1)) {
-    for (const p of list) {
-      const g = p.grad!;
-      const d = g.data.data;
-      const off = gradOffset(op, p, g);
-      const n = p.size;
-      for (let i = 0; i < n; i++) d[off + i] = d[off + i]! * coef;
-    }
+    noGrad(() => {
+      for (const p of list) p.grad!.mul_(coef);
+    });
   }
   return total;
 }

@@ -1,7 +1,7 @@
 // clipGradValue: clamp every gradient element to [-clipValue, clipValue].
-import type { Tensor } from '@tapegrad/core';
+import { noGrad, type Tensor } from '@tapegrad/core';
 import { checkNonNegative } from './internal/check.js';
-import { gradOffset } from './internal/dense.js';
+import { checkGrad } from './internal/dense.js';
 import { gradsOf } from './internal/grads.js';
 
 /**
@@ -17,15 +17,10 @@ import { gradsOf } from './internal/grads.js';
 export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: number): void {
   const op = 'clipGradValue';
   const c = checkNonNegative(op, 'clipValue', clipValue);
-  for (const p of gradsOf(op, params)) {
-    const g = p.grad!;
-    const d = g.data.data;
-    const off = gradOffset(op, p, g);
-    const n = p.size;
-    for (let i = 0; i < n; i++) {
-      const v = d[off + i]!;
-      if (v > c) d[off + i] = c;
-      else if (v < -c) d[off + i] = -c;
-    }
-  }
+  const list = gradsOf(op, params);
+  for (const p of list) checkGrad(op, p, p.grad!);
+  // Written without recording, as PyTorch's clip_grad_value_ (decorated with no_grad).
+  noGrad(() => {
+    for (const p of list) p.grad!.clamp_(-c, c);
+  });
 }

@@ -7,11 +7,13 @@ import {
   noGrad,
   ShapeError,
   Tensor,
+  tensor,
   ValueError,
   zerosLike,
 } from '@tapegrad/core';
-import { checkKnownKeys, checkNonNegative, fmtShape, show } from './internal/check.js';
-import { denseOffset, paramOffset } from './internal/dense.js';
+import { fmtShape } from '@tapegrad/core/op-kit';
+import { checkKnownKeys, checkNonNegative, show } from './internal/check.js';
+import { checkParam } from './internal/dense.js';
 
 /** A value an option can take: plain JSON-able data. */
 export type Hyperparam = number | boolean | readonly number[];
@@ -193,14 +195,13 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
           p.grad = null;
           continue;
         }
-        const off = denseOffset(g);
         // A gradient that is part of a graph (createGraph) or a strided view is replaced,
         // never written through, so that no tensor of a graph changes under it.
-        if (g.gradFn !== null || g.requiresGrad || off < 0) {
+        if (g.gradFn !== null || g.requiresGrad || !g.isContiguous()) {
           p.grad = zerosLike(p);
           continue;
         }
-        g.data.data.fill(0, off, off + g.size);
+        g.zero_();
       }
     }
   }
@@ -224,7 +225,7 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
         if (s !== undefined) {
           const copy: Record<string, number | FloatArray> = {};
           for (const [key, value] of Object.entries(s)) {
-            copy[key] = typeof value === 'number' ? value : (value as FloatArray).slice();
+            copy[key] = value instanceof Tensor ? value.toTypedArray() : (value as number);
           }
           state[index] = copy;
         }
@@ -323,24 +324,22 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
     for (const [p, s] of state) this.state.set(p, s);
   }
 
-  /** A buffer for `param`'s state: zeros of its dtype and size. */
-  protected newBuffer(param: Tensor): FloatArray {
-    return param.data.data instanceof Float64Array
-      ? new Float64Array(param.size)
-      : new Float32Array(param.size);
+  /** A buffer for `param`'s state: zeros of its dtype and shape, outside any graph. */
+  protected newBuffer(param: Tensor): Tensor {
+    return zerosLike(param);
   }
 
   /**
-   * The buffer `saved[key]` copied into a new array of `param`'s dtype (typed arrays, plain
-   * number lists, or the `{"0": …, "1": …}` object a plain `JSON.stringify` makes of a typed
-   * array are accepted); an error naming `where` and the sizes otherwise.
+   * The buffer `saved[key]` copied into a new tensor of `param`'s dtype and shape (typed
+   * arrays, plain number lists, or the `{"0": …, "1": …}` object a plain `JSON.stringify`
+   * makes of a typed array are accepted); an error naming `where` and the sizes otherwise.
    */
   protected loadBuffer(
     saved: Readonly<Record<string, unknown>>,
     key: string,
     param: Tensor,
     where: string,
-  ): FloatArray {
+  ): Tensor {
     const op = `${this.op}.loadStateDict`;
     const value = saved[key];
     const values =
@@ -357,15 +356,13 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
         [[values.length], param.shape],
       );
     }
-    const out = this.newBuffer(param);
-    for (let i = 0; i < out.length; i++) {
+    for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (typeof v !== 'number') {
         throw new ValueError(op, `${where}.${key}[${i}] is ${show(v)}, not a number`);
       }
-      out[i] = v;
     }
-    return out;
+    return tensor(values as ArrayLike<number>, { shape: param.shape, dtype: param.dtype });
   }
 
   /** The option values of `group` (arrays copied), without its parameters. */
@@ -450,7 +447,7 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
           `a parameter is given twice: ${at} is the same tensor as ${first}`,
         );
       }
-      paramOffset(op, p, at);
+      checkParam(op, p, at);
       added.set(p, at);
     });
     for (const [p, at] of added) this.seen.set(p, at);

@@ -1,9 +1,9 @@
 // SGD: stochastic gradient descent with L2 weight decay, momentum (heavy ball) and
 // Nesterov momentum, step for step as torch.optim.SGD.
-import { type FloatArray, type Tensor, ValueError } from '@tapegrad/core';
+import { type Tensor, ValueError } from '@tapegrad/core';
+import { type SgdStep, sgdStep_ } from '@tapegrad/core/op-kit';
 import { checkBoolean, checkKnownKeys, checkNonNegative, checkRange } from './internal/check.js';
-import { gradOffset } from './internal/dense.js';
-import { sgdMomentumStep, sgdStep } from './internal/kernels.js';
+import { checkGrad } from './internal/dense.js';
 import { Optimizer, type Params } from './optimizer.js';
 
 /** The options of SGD, as each parameter group holds them. */
@@ -28,7 +28,7 @@ export type SGDOptions = { readonly lr: number } & {
 /** The state SGD keeps per parameter (only with momentum). */
 export interface SGDState {
   /** The velocity b: the gradient on the first step, then μ·b + (1 − τ)·g. */
-  momentumBuffer: FloatArray;
+  momentumBuffer: Tensor;
 }
 
 const OP = 'SGD';
@@ -57,6 +57,16 @@ const OP = 'SGD';
  * }
  */
 export class SGD extends Optimizer<SGDHyperparams, SGDState> {
+  /** The kernel's hyperparameters, rewritten for each group and parameter: no object per step. */
+  private readonly h: { -readonly [K in keyof SgdStep]: SgdStep[K] } = {
+    lr: 0,
+    weightDecay: 0,
+    momentum: 0,
+    keep: 1,
+    nesterov: false,
+    first: false,
+  };
+
   constructor(params: Params<SGDHyperparams>, options: SGDOptions) {
     super(OP, params, options, {
       lr: undefined,
@@ -83,44 +93,32 @@ export class SGD extends Optimizer<SGDHyperparams, SGDState> {
 
   protected override update(): void {
     const groups = this.paramGroups;
+    const h = this.h;
     for (let gi = 0; gi < groups.length; gi++) {
       const group = groups[gi]!;
-      const { lr, momentum, weightDecay, nesterov } = group;
-      const keep = 1 - group.dampening;
+      h.lr = group.lr;
+      h.weightDecay = group.weightDecay;
+      h.momentum = group.momentum;
+      h.keep = 1 - group.dampening;
+      h.nesterov = group.nesterov;
       const params = group.params;
       for (let pi = 0; pi < params.length; pi++) {
         const p = params[pi]!;
         const grad = p.grad;
         if (grad === null) continue; // no gradient, no update (as in PyTorch)
-        const x = p.data.data;
-        const xo = p.data.offset;
-        const g = grad.data.data;
-        const go = gradOffset(OP, p, grad);
-        if (momentum === 0) {
-          sgdStep(x, xo, g, go, p.size, lr, weightDecay);
+        checkGrad(OP, p, grad);
+        if (h.momentum === 0) {
+          h.first = false;
+          sgdStep_(p, grad, null, h);
           continue;
         }
         let state = this.state.get(p);
-        const first = state === undefined;
+        h.first = state === undefined;
         if (state === undefined) {
           state = { momentumBuffer: this.newBuffer(p) };
           this.state.set(p, state);
         }
-        const buf = state.momentumBuffer;
-        sgdMomentumStep(
-          x,
-          xo,
-          g,
-          go,
-          buf,
-          p.size,
-          lr,
-          weightDecay,
-          momentum,
-          keep,
-          nesterov,
-          first,
-        );
+        sgdStep_(p, grad, state.momentumBuffer, h);
       }
     }
   }

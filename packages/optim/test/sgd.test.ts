@@ -1,7 +1,6 @@
 // SGD: closed forms on a quadratic, PyTorch's update transcribed, groups, zeroGrad,
 // skipped parameters, option errors, and no allocation per step.
 import {
-  fromNdarray,
   isGradEnabled,
   noGrad,
   Rng,
@@ -11,6 +10,7 @@ import {
   ValueError,
   zerosLike,
 } from '@tapegrad/core';
+import { denseValues } from '@tapegrad/core/op-kit';
 import { describe, expect, it } from 'vitest';
 import { SGD, type SGDOptions } from '../src/index.js';
 import { expectClose, param, quadraticGrad, values } from './helpers.js';
@@ -237,7 +237,7 @@ describe('SGD step and zeroGrad', () => {
 
   it('updates in place without recording, and runs a closure with recording on', () => {
     const p = param([1, 2]);
-    const storage = p.data.data;
+    const storage = denseValues(p).data;
     const opt = new SGD([p], { lr: 0.1 });
     const loss = noGrad(() =>
       opt.step(() => {
@@ -249,7 +249,7 @@ describe('SGD step and zeroGrad', () => {
       }),
     );
     expect(loss).toBe(5);
-    expect(p.data.data).toBe(storage);
+    expect(denseValues(p).data).toBe(storage);
     expect(p.isLeaf).toBe(true);
     expect(p.gradFn).toBeNull();
     expectClose(values(p), [0.8, 1.6]);
@@ -433,7 +433,7 @@ describe('SGD errors name the option and the value', () => {
       [1, 2, 3],
       [4, 5, 6],
     ]);
-    const strided = fromNdarray(base.data.transpose(1, 0), { requiresGrad: true });
+    const strided = base.transpose(0, 1).requiresGrad_();
     expect(() => new SGD([strided], { lr: 0.1 })).toThrow(
       /params\[0\] \(shape \[3,2\], strides \[1,3\]\) is not contiguous/,
     );

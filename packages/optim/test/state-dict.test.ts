@@ -1,6 +1,6 @@
 // Optimizer and scheduler state: saving mid-training and resuming on new objects gives
 // the same trajectory as not stopping; bad state dicts are refused and change nothing.
-import { Rng, randn, ShapeError, type Tensor, tensor, ValueError } from '@tapegrad/core';
+import { noGrad, Rng, randn, ShapeError, type Tensor, tensor, ValueError } from '@tapegrad/core';
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
@@ -24,8 +24,10 @@ function makeParams(init?: number[][]): Tensor[] {
   const w = randn([3, 2], { rng, dtype: 'float64', requiresGrad: true });
   const b = randn([2], { rng, dtype: 'float64', requiresGrad: true });
   if (init) {
-    w.data.data.set(init[0]!);
-    b.data.data.set(init[1]!);
+    noGrad(() => {
+      w.copy_(tensor(init[0]!, { shape: w.shape, dtype: 'float64' }));
+      b.copy_(tensor(init[1]!, { shape: b.shape, dtype: 'float64' }));
+    });
   }
   return [w, b];
 }

@@ -1,6 +1,7 @@
 // The update Adam and AdamW share: bias-corrected moment estimates, eps outside the sqrt,
 // optional AMSGrad; L2 weight decay in the gradient (Adam) or decoupled (AdamW).
-import { type FloatArray, type Tensor, ValueError } from '@tapegrad/core';
+import { type Tensor, ValueError } from '@tapegrad/core';
+import { type AdamStep, adamStep_ } from '@tapegrad/core/op-kit';
 import { Optimizer, type Params } from '../optimizer.js';
 import {
   checkBoolean,
@@ -10,8 +11,7 @@ import {
   checkRange,
   show,
 } from './check.js';
-import { gradOffset } from './dense.js';
-import { adamStep } from './kernels.js';
+import { checkGrad } from './dense.js';
 
 /** The options of Adam and AdamW, as each parameter group holds them. */
 export interface AdamHyperparams {
@@ -35,16 +35,28 @@ export interface AdamState {
   /** Steps taken on this parameter (the t of the bias corrections). */
   step: number;
   /** First moment estimate m. */
-  expAvg: FloatArray;
+  expAvg: Tensor;
   /** Second moment estimate v. */
-  expAvgSq: FloatArray;
+  expAvgSq: Tensor;
   /** Running maximum of v (AMSGrad only). */
-  maxExpAvgSq?: FloatArray;
+  maxExpAvgSq?: Tensor;
 }
 
 /** Adam's update; `decoupled` makes it AdamW's. Subclassed by `Adam` and `AdamW`. */
 export abstract class AdamBase extends Optimizer<AdamHyperparams, AdamState> {
   private readonly decoupled: boolean;
+  /** The kernel's hyperparameters, rewritten for each group and parameter: no object per step. */
+  private readonly h: { -readonly [K in keyof AdamStep]: AdamStep[K] } = {
+    decay: 1,
+    l2: 0,
+    w1: 0,
+    beta2: 0,
+    w2: 0,
+    stepSize: 0,
+    bc2Sqrt: 1,
+    eps: 0,
+    amsgrad: false,
+  };
 
   protected constructor(
     op: string,
@@ -78,26 +90,28 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams, AdamState> {
   protected override update(): void {
     const groups = this.paramGroups;
     const decoupled = this.decoupled;
+    const h = this.h;
     for (let gi = 0; gi < groups.length; gi++) {
       const group = groups[gi]!;
       const lr = group.lr;
       const beta1 = group.betas[0];
       const beta2 = group.betas[1];
-      const eps = group.eps;
       const wd = group.weightDecay;
       const amsgrad = group.amsgrad;
       // AdamW shrinks the parameter before the Adam step: p ← (1 − γλ)·p.
-      const decay = decoupled ? 1 - lr * wd : 1;
-      const l2 = decoupled ? 0 : wd;
+      h.decay = decoupled ? 1 - lr * wd : 1;
+      h.l2 = decoupled ? 0 : wd;
+      h.w1 = 1 - beta1;
+      h.beta2 = beta2;
+      h.w2 = 1 - beta2;
+      h.eps = group.eps;
+      h.amsgrad = amsgrad;
       const params = group.params;
       for (let pi = 0; pi < params.length; pi++) {
         const p = params[pi]!;
         const grad = p.grad;
         if (grad === null) continue; // no gradient: no update and no step counted
-        const x = p.data.data;
-        const xo = p.data.offset;
-        const g = grad.data.data;
-        const go = gradOffset(this.op, p, grad);
+        checkGrad(this.op, p, grad);
         let state = this.state.get(p);
         if (state === undefined) {
           state = { step: 0, expAvg: this.newBuffer(p), expAvgSq: this.newBuffer(p) };
@@ -109,29 +123,10 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams, AdamState> {
         const t = ++state.step;
         // Bias corrections: m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), folded into the step:
         // p ← p − (γ / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε), as PyTorch computes it.
-        const stepSize = lr / (1 - beta1 ** t);
-        const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-        const v = state.expAvgSq;
-        const vmax = amsgrad ? state.maxExpAvgSq! : v;
-        adamStep(
-          x,
-          xo,
-          g,
-          go,
-          state.expAvg,
-          v,
-          vmax,
-          p.size,
-          decay,
-          l2,
-          1 - beta1,
-          beta2,
-          1 - beta2,
-          stepSize,
-          bc2Sqrt,
-          eps,
-          amsgrad,
-        );
+        h.stepSize = lr / (1 - beta1 ** t);
+        h.bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+        const vmax = amsgrad ? state.maxExpAvgSq! : null;
+        adamStep_(p, grad, state.expAvg, state.expAvgSq, vmax, h);
       }
     }
   }

@@ -1,8 +1,7 @@
 // Option checks shared by the optimizers and schedulers: each error names the option and
 // the value it got, and says what would be right.
-import { fmtShape, Tensor, ValueError } from '@tapegrad/core';
-
-export { fmtShape };
+import { Tensor, ValueError } from '@tapegrad/core';
+import { fmtShape } from '@tapegrad/core/op-kit';
 
 /** `42`, `'abc'`, `undefined`: a value the way a user would write it. */
 export function show(value: unknown): string {

@@ -1,49 +1,35 @@
-// Direct access to a tensor's values as one row-major block of its typed array, which is
-// what the update loops index; the check allocates nothing, so it can run on every step.
+// The layout the update kernels need, checked before a step with the optimizer's own
+// messages: a parameter and its gradient of the same shape, each in row-major order.
 import { type Tensor, ValueError } from '@tapegrad/core';
-import { fmtShape } from './check.js';
+import { fmtShape, sameShape } from '@tapegrad/core/op-kit';
 
-/**
- * The index of `t`'s first value in `t.data.data` when its values lie there in row-major
- * order (any offset), or -1 when they don't (a transposed or strided view).
- */
-export function denseOffset(t: Tensor): number {
-  return t.isContiguous() ? t.data.offset : -1;
+/** `t`'s strides as the messages print them: `[1,3]`. */
+function strides(t: Tensor): string {
+  return `[${t.stride().join(',')}]`;
 }
 
-/** `denseOffset(param)`, or a ValueError saying the parameter can't be updated in place. */
-export function paramOffset(op: string, param: Tensor, where: string): number {
-  const off = denseOffset(param);
-  if (off < 0) {
+/** A ValueError unless `param` is contiguous, naming it by `where` ('params[0]'). */
+export function checkParam(op: string, param: Tensor, where: string): void {
+  if (!param.isContiguous()) {
     throw new ValueError(
       op,
-      `${where} (shape ${fmtShape(param.shape)}, strides [${param.data.stride.join(',')}]) is not contiguous; optimizers update a parameter's values in place and need them in row-major order (make the parameter from a contiguous tensor, e.g. x.contiguous().detach().requiresGrad_())`,
+      `${where} (shape ${fmtShape(param.shape)}, strides ${strides(param)}) is not contiguous; optimizers update a parameter's values in place and need them in row-major order (make the parameter from a contiguous tensor, e.g. x.contiguous().detach().requiresGrad_())`,
     );
   }
-  return off;
 }
 
-/**
- * `denseOffset(param.grad)` after checking that the gradient has the parameter's shape;
- * a ValueError naming the parameter otherwise.
- */
-export function gradOffset(op: string, param: Tensor, grad: Tensor): number {
-  const ps = param.shape;
-  const gs = grad.shape;
-  let same = ps.length === gs.length;
-  for (let i = 0; same && i < ps.length; i++) same = ps[i] === gs[i];
-  if (!same) {
+/** A ValueError unless `grad` has `param`'s shape and is contiguous. Allocates nothing. */
+export function checkGrad(op: string, param: Tensor, grad: Tensor): void {
+  if (!sameShape(param.shape, grad.shape)) {
     throw new ValueError(
       op,
-      `a parameter of shape ${fmtShape(ps)} has a .grad of shape ${fmtShape(gs)}; they must match`,
+      `a parameter of shape ${fmtShape(param.shape)} has a .grad of shape ${fmtShape(grad.shape)}; they must match`,
     );
   }
-  const off = denseOffset(grad);
-  if (off < 0) {
+  if (!grad.isContiguous()) {
     throw new ValueError(
       op,
-      `the .grad of a parameter of shape ${fmtShape(ps)} is not contiguous (strides [${grad.data.stride.join(',')}]); set it to grad.contiguous() before stepping`,
+      `the .grad of a parameter of shape ${fmtShape(param.shape)} is not contiguous (strides ${strides(grad)}); set it to grad.contiguous() before stepping`,
     );
   }
-  return off;
 }
