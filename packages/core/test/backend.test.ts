@@ -125,6 +125,90 @@ describe('elementwise expressions', () => {
   });
 });
 
+/** Expressions of one input, for the reductions' fused pre-map. */
+const unaryExprArb = exprArb.map((e) => onlyInput0(e));
+
+function onlyInput0(e: E.Expr): E.Expr {
+  switch (e.kind) {
+    case 'input':
+      return E.input(0);
+    case 'param':
+      return E.constant(0.5);
+    case 'const':
+      return e;
+    case 'unary':
+      return { ...e, x: onlyInput0(e.x) };
+    case 'binary':
+      return { ...e, a: onlyInput0(e.a), b: onlyInput0(e.b) };
+    case 'select':
+      return {
+        ...e,
+        cond: onlyInput0(e.cond),
+        ifTrue: onlyInput0(e.ifTrue),
+        ifFalse: onlyInput0(e.ifFalse),
+      };
+  }
+}
+
+describe('reductions', () => {
+  it('fold pre(x) over any dims: sum (to rounding), max and any (exactly)', () => {
+    const caseArb = fc
+      .array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 })
+      .chain((shape) =>
+        fc.record({
+          shape: fc.constant(shape),
+          dims: fc.subarray(shape.map((_, i) => i)),
+          values: fc.array(valueArb, {
+            minLength: shape.reduce((a, b) => a * b, 1),
+            maxLength: shape.reduce((a, b) => a * b, 1),
+          }),
+          pre: fc.oneof(fc.constant(E.input(0)), unaryExprArb),
+          kind: fc.constantFrom('sum' as const, 'max' as const, 'any' as const),
+        }),
+      );
+    fc.assert(
+      fc.property(caseArb, ({ shape, dims, values, pre, kind }) => {
+        const kept = shape.map((d, i) => (dims.includes(i) ? 1 : d));
+        const outSize = kept.reduce((a, b) => a * b, 1);
+        const want = new Float64Array(outSize).fill(kind === 'max' ? Number.NEGATIVE_INFINITY : 0);
+        values.forEach((v, k) => {
+          // k's multi-index, and its output position with the reduced dims at 0
+          let rest = k;
+          let o = 0;
+          let scale = 1;
+          for (let d = shape.length - 1; d >= 0; d--) {
+            const i = rest % shape[d]!;
+            rest = Math.floor(rest / shape[d]!);
+            if (!dims.includes(d)) o += i * scale;
+            scale *= kept[d]!;
+          }
+          const y = E.evaluate(pre, [v]);
+          if (kind === 'sum') want[o]! += y;
+          else if (kind === 'max') want[o] = y > want[o]! || Number.isNaN(y) ? y : want[o]!;
+          else if (y !== 0) want[o] = 1;
+        });
+        const out = new Float64Array(outSize);
+        kernels().reduce(kind, makeArray(Float64Array.from(values), shape), dims, out, pre);
+        // Each order of summing n terms is within (n - 1)·u·Σ|t| of the exact sum (u = 2⁻⁵³),
+        // so two orders are within twice that.
+        const terms = values.map((v) => Math.abs(E.evaluate(pre, [v]))).filter(Number.isFinite);
+        const slack = 2 * values.length * 2 ** -53 * terms.reduce((a, b) => a + b, 0);
+        want.forEach((w, o) => {
+          const g = out[o]!;
+          const ok =
+            Object.is(g, w) ||
+            (Number.isNaN(g) && Number.isNaN(w)) ||
+            (kind === 'sum' && Number.isFinite(w) && Math.abs(g - w) <= slack);
+          expect(ok, `${kind} of ${E.exprKey(pre)} over ${dims} of ${shape}: ${g} vs ${w}`).toBe(
+            true,
+          );
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('the backend registry', () => {
   const original = getBackend();
   afterEach(() => setBackend(original));

@@ -35,8 +35,11 @@ export interface IndexArray {
   readonly shape: readonly number[];
 }
 
-/** A reduction the `reduce` kernel computes. */
-export type ReduceKind = 'sum' | 'max';
+/**
+ * A reduction the `reduce` kernel computes: 'sum', 'max', or 'any' (1 where some element is
+ * not 0 — NaN counts as not 0 — else 0, as PyTorch's `any`; a kernel may stop at the first).
+ */
+export type ReduceKind = 'sum' | 'max' | 'any';
 
 /** Hyperparameters of one SGD step, resolved for the kernel. */
 export interface SgdStep {
@@ -90,10 +93,12 @@ export interface Kernels {
 
   // Reductions
   /**
-   * Sum or max of `x` over `dims` (sorted, distinct), into the contiguous `out` of the kept
-   * dims' size. Accumulates in float64, walking x in memory order; max propagates NaN.
+   * Sum or max of `x` (or of `pre(x)`, an elementwise expression of input 0 applied to each
+   * element on the way: fused, no temporary) over `dims` (sorted, distinct), into the
+   * contiguous `out` of the kept dims' size. Accumulates in float64, walking x in memory
+   * order; max propagates NaN.
    */
-  reduce(kind: ReduceKind, x: View, dims: readonly number[], out: FloatArray): void;
+  reduce(kind: ReduceKind, x: View, dims: readonly number[], out: FloatArray, pre?: Expr): void;
   /**
    * The index of the largest value along `dim` (of the flattened x when null), the first on
    * ties, into the contiguous `out` (as float values).

@@ -2,6 +2,7 @@
 // kernel call. (Like defineOp, nothing here imports an op: op modules call it while loading.)
 import { type Arr, arrayDtype, emptyArray } from '../array.js';
 import { type BackwardRule, defineOp, type Op } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
 import type { ReduceKind } from '../backend/kernels.js';
 import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
@@ -46,10 +47,18 @@ export function checkNonEmptyDims(
   }
 }
 
-/** sum or max of an array over dims, shaped as the reduction's output, in x's dtype. */
-export function reduceArray(x: Arr, { dims, keepdim }: ReduceAttrs, kind: ReduceKind): Arr {
+/**
+ * sum or max of an array (or of `pre` of it, fused) over dims, shaped as the reduction's
+ * output, in x's dtype.
+ */
+export function reduceArray(
+  x: Arr,
+  { dims, keepdim }: ReduceAttrs,
+  kind: ReduceKind,
+  pre?: E.Expr,
+): Arr {
   const out = emptyArray(reducedShape(x.shape, dims, keepdim), arrayDtype(x));
-  kernels().reduce(kind, x, dims, out.data);
+  kernels().reduce(kind, x, dims, out.data, pre);
   return out;
 }
 
@@ -58,6 +67,11 @@ export interface ReductionDefinition {
   readonly name: string;
   /** What the kernel computes: 'sum' or 'max' (max refuses to reduce a dim of size 0). */
   readonly kind: ReduceKind;
+  /**
+   * An elementwise expression of each element, reduced instead of the element itself (in
+   * the same pass: no temporary). @example map: (x) => E.mul(x, x) // a sum of squares
+   */
+  readonly map?: (x: E.Expr) => E.Expr;
   /** The gradient of the input; `spread` and `keepDims` (reduce-grad.ts) put dy back in the input's shape. */
   readonly backward?: BackwardRule<[x: Tensor], ReduceAttrs>;
 }
@@ -73,13 +87,14 @@ export interface ReductionDefinition {
  * });
  */
 export function reductionOp(def: ReductionDefinition): Op<[x: Tensor], ReduceAttrs> {
+  const pre = def.map?.(E.input(0));
   return defineOp<[x: Tensor], ReduceAttrs>({
     name: def.name,
     arity: 1,
     ...(def.kind === 'max'
       ? { check: ([x], { dims }, op) => checkNonEmptyDims(op.name, x.shape, dims) }
       : {}),
-    forward: ([x], attrs) => reduceArray(x, attrs, def.kind),
+    forward: ([x], attrs) => reduceArray(x, attrs, def.kind, pre),
     ...(def.backward === undefined ? {} : { backward: def.backward }),
   });
 }

@@ -52,7 +52,7 @@ function literal(v: number): string {
 }
 
 /** JS source of `e` as a boolean test (for select), without turning comparisons into 0/1. */
-function condition(e: Expr): string {
+export function condition(e: Expr): string {
   if (e.kind === 'binary' && isComparison(e.op)) {
     return `(${source(e.a)} ${INFIX[e.op]} ${source(e.b)})`;
   }
@@ -60,12 +60,13 @@ function condition(e: Expr): string {
 }
 
 /**
- * JS source of `e` as a number. Operands are single-use names (`x0`, `p0`), so repeated
+ * JS source of `e` as a number (also used by the reductions' generated code). Operands are
+ * single-use names (`x0`, `p0`), so repeated
  * sub-expressions are computed again, as in a hand-written kernel. Simple operands (names,
  * literals) are not wrapped in parentheses, so the generated kernels read like hand-written
  * ones (and compute the same bits).
  */
-function source(e: Expr): string {
+export function source(e: Expr): string {
   switch (e.kind) {
     case 'input':
       return `x${e.index}`;

@@ -1,9 +1,11 @@
-// Reductions of the 'js' backend (sum, max) over any set of dims. Both walk the input in
-// memory order and move an output pointer whose stride is 0 along the reduced dims, so the
-// walk is cache friendly whichever dims are reduced. Sums accumulate in float64.
+// Reductions of the 'js' backend (sum, max) over any set of dims, of the input or of an
+// elementwise expression of it (fused: no temporary), generated once per (kind, expression,
+// dtype) so that every typed-array access is monomorphic. Sums accumulate in float64.
 import type { FloatArray } from '../../dtype.js';
 import { contiguousStrides, isRowMajor, sizeOf } from '../../shape.js';
+import { type Expr, exprKey, input } from '../expr.js';
 import type { ReduceKind, View } from '../kernels.js';
+import { condition, source } from './elementwise.js';
 import { forEachOffset } from './walk.js';
 
 /** Output strides over the input's dims: 0 on reduced dims, contiguous elsewhere. */
@@ -13,97 +15,208 @@ function outStrides(shape: readonly number[], dims: readonly number[]): number[]
   return c.map((s, i) => (dims.includes(i) ? 0 : s));
 }
 
-/** Walk x in index order, folding each element into acc at its output position. */
-function walk(x: View, os: readonly number[], acc: Float64Array, kind: 0 | 1): void {
-  const shape = x.shape;
-  const nd = shape.length;
-  const d = x.data;
-  if (nd === 0) {
-    const v = d[x.offset]!;
-    if (kind === 0) acc[0]! += v;
-    else if (v > acc[0]! || Number.isNaN(v)) acc[0] = v;
-    return;
-  }
-  let size = 1;
-  for (const s of shape) size *= s;
-  if (size === 0) return;
-  const last = nd - 1;
-  const n = shape[last]!;
-  const sx = x.stride;
-  const sxl = sx[last]!;
-  const sol = os[last]!;
-  const idx = new Int32Array(nd);
-  let px = x.offset;
-  let po = 0;
-  const outer = size / n;
-  for (let k = 0; k < outer; k++) {
-    if (kind === 0) {
-      if (sol === 0) {
-        let s = 0;
-        for (let i = 0; i < n; i++, px += sxl) s += d[px]!;
-        acc[po]! += s;
-      } else {
-        for (let i = 0; i < n; i++, px += sxl, po += sol) acc[po]! += d[px]!;
-        po -= sol * n;
-      }
-    } else {
-      for (let i = 0; i < n; i++, px += sxl, po += sol) {
-        const v = d[px]!;
-        const m = acc[po]!;
-        if (v > m || Number.isNaN(v)) acc[po] = v;
-      }
-      po -= sol * n;
-    }
-    px -= sxl * n;
-    for (let dd = last - 1; dd >= 0; dd--) {
-      idx[dd]!++;
-      px += sx[dd]!;
-      po += os[dd]!;
-      if (idx[dd]! < shape[dd]!) break;
-      px -= sx[dd]! * shape[dd]!;
-      po -= os[dd]! * shape[dd]!;
-      idx[dd] = 0;
-    }
-  }
+/** A compiled reduction: x folded into acc (dims given by the output strides `os`). */
+type Fold = (
+  d: FloatArray,
+  offset: number,
+  shape: readonly number[],
+  stride: readonly number[],
+  os: readonly number[],
+  acc: Float64Array,
+  rows: boolean,
+) => void;
+
+/** A compiled 'any' reduction, writing 0/1 per kept position into out. */
+type AnyFold = (
+  d: FloatArray,
+  offset: number,
+  shape: readonly number[],
+  stride: readonly number[],
+  dims: readonly number[],
+  out: FloatArray,
+) => void;
+
+/**
+ * The fold of one element into `acc[po]` for a kind. max: NaN propagates (a NaN once there
+ * stays, as no v is greater and the test only replaces with NaN).
+ */
+function foldInto(kind: 'sum' | 'max', target: string): string {
+  return kind === 'sum'
+    ? `${target} += v;`
+    : `{ const m = ${target}; if (v > m || v !== v) ${target} = v; }`;
 }
 
 /**
- * A [m, n] view summed over dim 0 (a bias gradient), four rows at a time: every output still
- * adds the rows in order, as `walk` does (the same bits), with a quarter of the passes
+ * The generated reduction for (kind, pre-map, dtype): the input walked in memory order with
+ * an output pointer whose stride is 0 along the reduced dims (cache friendly whichever dims
+ * are reduced); a sum keeps a row's partial sum in a local when the innermost dim is
+ * reduced. A [m, n] input reduced over dim 0 (a bias gradient) goes four rows at a time:
+ * every output still adds the rows in order (the same bits), with a quarter of the passes
  * over acc.
  */
-function sumRows(x: View, acc: Float64Array): void {
-  const m = x.shape[0]!;
-  const n = x.shape[1]!;
-  const rs = x.stride[0]!;
-  const cs = x.stride[1]!;
-  const d = x.data;
-  let r = 0;
-  for (; r + 4 <= m; r += 4) {
-    for (let j = 0, p = x.offset + r * rs; j < n; j++, p += cs) {
-      let s = acc[j]!;
-      s += d[p]!;
-      s += d[p + rs]!;
-      s += d[p + 2 * rs]!;
-      s += d[p + 3 * rs]!;
-      acc[j] = s;
+function generate(kind: 'sum' | 'max', pre: Expr): Fold {
+  const value = source(pre);
+  const read = (at: string) => `const x0 = d[${at}]; const v = ${value};`;
+  const rowsBody =
+    kind === 'sum'
+      ? `
+      let r = 0;
+      for (; r + 4 <= m; r += 4) {
+        for (let j = 0, p = offset + r * rs; j < n; j++, p += cs) {
+          let s = acc[j];
+          { ${read('p')} s += v; }
+          { ${read('p + rs')} s += v; }
+          { ${read('p + 2 * rs')} s += v; }
+          { ${read('p + 3 * rs')} s += v; }
+          acc[j] = s;
+        }
+      }
+      for (; r < m; r++) {
+        for (let j = 0, p = offset + r * rs; j < n; j++, p += cs) { ${read('p')} acc[j] += v; }
+      }`
+      : `
+      for (let r = 0; r < m; r++) {
+        for (let j = 0, p = offset + r * rs; j < n; j++, p += cs) { ${read('p')} ${foldInto(kind, 'acc[j]')} }
+      }`;
+  const body = `
+    const nd = shape.length;
+    if (nd === 0) { ${read('offset')} ${foldInto(kind, 'acc[0]')} return; }
+    if (rows) {
+      const m = shape[0], n = shape[1], rs = stride[0], cs = stride[1];
+      ${rowsBody}
+      return;
     }
-  }
-  for (; r < m; r++) {
-    for (let j = 0, p = x.offset + r * rs; j < n; j++, p += cs) acc[j]! += d[p]!;
-  }
+    let size = 1;
+    for (let i = 0; i < nd; i++) size *= shape[i];
+    if (size === 0) return;
+    const last = nd - 1;
+    const n = shape[last];
+    const sxl = stride[last];
+    const sol = os[last];
+    const idx = new Int32Array(nd);
+    let px = offset;
+    let po = 0;
+    const outer = size / n;
+    for (let k = 0; k < outer; k++) {
+      ${
+        kind === 'sum'
+          ? `if (sol === 0) {
+        let s = 0;
+        for (let i = 0; i < n; i++, px += sxl) { ${read('px')} s += v; }
+        acc[po] += s;
+      } else {
+        for (let i = 0; i < n; i++, px += sxl, po += sol) { ${read('px')} acc[po] += v; }
+        po -= sol * n;
+      }`
+          : `for (let i = 0; i < n; i++, px += sxl, po += sol) { ${read('px')} ${foldInto(kind, 'acc[po]')} }
+      po -= sol * n;`
+      }
+      px -= sxl * n;
+      for (let dd = last - 1; dd >= 0; dd--) {
+        idx[dd]++;
+        px += stride[dd];
+        po += os[dd];
+        if (idx[dd] < shape[dd]) break;
+        px -= stride[dd] * shape[dd];
+        po -= os[dd] * shape[dd];
+        idx[dd] = 0;
+      }
+    }`;
+  const src = `'use strict'; return function fold(d, offset, shape, stride, os, acc, rows) {${body}\n};`;
+  return new Function(src)() as Fold;
 }
 
-/** Sum or max of x over `dims` into the contiguous `out`; see `Kernels.reduce`. */
-export function reduce(kind: ReduceKind, x: View, dims: readonly number[], out: FloatArray): void {
+/**
+ * The generated 'any' reduction for (pre-map, dtype): for each kept position in row-major
+ * order, the reduced positions are scanned until one gives pre(x) ≠ 0 (NaN counts as not
+ * 0), so a unit that fires on the first sample costs one read.
+ */
+function generateAny(pre: Expr): AnyFold {
+  const test = condition(pre);
+  const src = `'use strict'; return function any(d, offset, shape, stride, dims, out) {
+    const nd = shape.length;
+    const kept = [], keptStride = [], red = [], redStride = [];
+    for (let i = 0; i < nd; i++) {
+      if (dims.includes(i)) { red.push(shape[i]); redStride.push(stride[i]); }
+      else { kept.push(shape[i]); keptStride.push(stride[i]); }
+    }
+    let nKept = 1, nRed = 1;
+    for (const k of kept) nKept *= k;
+    for (const r of red) nRed *= r;
+    const ki = new Int32Array(kept.length), ri = new Int32Array(red.length);
+    let base = offset;
+    for (let o = 0; o < nKept; o++) {
+      let found = 0;
+      let q = base;
+      ri.fill(0);
+      for (let j = 0; j < nRed; j++) {
+        const x0 = d[q];
+        if (${test}) { found = 1; break; }
+        for (let t = red.length - 1; t >= 0; t--) {
+          q += redStride[t];
+          if (++ri[t] < red[t]) break;
+          q -= redStride[t] * red[t];
+          ri[t] = 0;
+        }
+      }
+      out[o] = found;
+      for (let t = kept.length - 1; t >= 0; t--) {
+        base += keptStride[t];
+        if (++ki[t] < kept[t]) break;
+        base -= keptStride[t] * kept[t];
+        ki[t] = 0;
+      }
+    }
+  };`;
+  return new Function(src)() as AnyFold;
+}
+
+const IDENTITY = input(0);
+const folds = new Map<string, Fold>();
+const anyFolds = new Map<string, AnyFold>();
+
+/** The cache key of (kind, pre, dtype). */
+function keyOf(kind: ReduceKind, pre: Expr, data: FloatArray): string {
+  return `${kind}|${data instanceof Float64Array ? 'd' : 'f'}|${pre === IDENTITY ? '' : exprKey(pre)}`;
+}
+
+/**
+ * Sum or max of `pre(x)` (x itself when absent) over `dims` into the contiguous `out`; see
+ * `Kernels.reduce`.
+ */
+export function reduce(
+  kind: ReduceKind,
+  x: View,
+  dims: readonly number[],
+  out: FloatArray,
+  pre: Expr = IDENTITY,
+): void {
+  if (kind === 'any') {
+    const key = keyOf(kind, pre, x.data);
+    let any = anyFolds.get(key);
+    if (any === undefined) {
+      any = generateAny(pre);
+      anyFolds.set(key, any);
+    }
+    any(x.data, x.offset, x.shape, x.stride, dims, out);
+    return;
+  }
   // a float64 output is its own accumulator; a float32 one gets its values rounded once
   const acc = out instanceof Float64Array ? out : new Float64Array(out.length);
   acc.fill(kind === 'max' ? Number.NEGATIVE_INFINITY : 0);
-  if (kind === 'sum' && x.shape.length === 2 && dims.length === 1 && dims[0] === 0) {
-    sumRows(x, acc);
-  } else walk(x, outStrides(x.shape, dims), acc, kind === 'sum' ? 0 : 1);
+  const rows = x.shape.length === 2 && dims.length === 1 && dims[0] === 0;
+  const os = rows ? NO_STRIDES : outStrides(x.shape, dims);
+  const key = keyOf(kind, pre, x.data);
+  let fold = folds.get(key);
+  if (fold === undefined) {
+    fold = generate(kind, pre);
+    folds.set(key, fold);
+  }
+  fold(x.data, x.offset, x.shape, x.stride, os, acc, rows);
   if (acc !== out) out.set(acc);
 }
+
+const NO_STRIDES: readonly number[] = [];
 
 /** The first index of the largest value (NaN never wins) along `dim`, or of all of x. */
 export function argmax(x: View, dim: number | null, out: FloatArray): void {
