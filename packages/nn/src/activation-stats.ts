@@ -1,7 +1,7 @@
 // What one forward pass through an activation layer looked like: the dead ReLUs and saturated
 // sigmoid/tanh units the notes warn about, measured from the layer's input and output.
-import type { Tensor } from '@tapegrad/core';
-import { flatValues } from './internal/values.js';
+import { noGrad, type Tensor } from '@tapegrad/core';
+import { E, reduceAttrs, reductionOp } from '@tapegrad/core/op-kit';
 
 /** The activation functions whose health is measured. @example const kind: ActivationKind = 'relu'; */
 export type ActivationKind = 'relu' | 'leakyRelu' | 'prelu' | 'sigmoid' | 'tanh';
@@ -50,6 +50,50 @@ export interface ActivationStats {
   readonly saturatedOutputs: number | null;
 }
 
+// Reductions over the samples (dim 0 of `[samples, units]`) with the test fused into the
+// pass: no temporary, and 'any' stops at a unit's first hit (most units fire early in a
+// batch), so tracking health costs little on every forward pass.
+
+/** 1 for each unit whose input was > 0 on some sample (NaN never is). */
+const firedOp = reductionOp({ name: 'fired', kind: 'any', map: (x) => E.gt(x, 0) });
+
+/** Per unit, the samples on which a sigmoid output sat near a rail. */
+const sigmoidRailsOp = reductionOp({
+  name: 'sigmoidSaturated',
+  kind: 'sum',
+  map: (y) => E.max(E.lt(y, SIGMOID_SATURATION), E.gt(y, 1 - SIGMOID_SATURATION)),
+});
+
+/** Per unit, the samples on which a tanh output sat near a rail. */
+const tanhRailsOp = reductionOp({
+  name: 'tanhSaturated',
+  kind: 'sum',
+  map: (y) => E.gt(E.abs(y), TANH_SATURATION),
+});
+
+/** The units of `v` (`[samples, units]`, a rectifier's inputs) that never fired. */
+function neverActive(v: Tensor): number {
+  const units = v.shape[1]!;
+  return (
+    units -
+    firedOp
+      .run([v], reduceAttrs('fired', v, 0, false))
+      .sum()
+      .item()
+  );
+}
+
+/**
+ * Sigmoid and tanh: the units of `v` (`[samples, units]`, the outputs) saturated on every
+ * sample, and the number of saturated outputs.
+ */
+function saturation(kind: 'sigmoid' | 'tanh', v: Tensor): { never: number; outputs: number } {
+  const op = kind === 'sigmoid' ? sigmoidRailsOp : tanhRailsOp;
+  // whole numbers below 2²⁴ samples: exact even in float32; summed over the units in float64
+  const counts = op.run([v], reduceAttrs(op.opName, v, 0, false)).to('float64');
+  return { never: counts.eq(v.shape[0]!).sum().item(), outputs: counts.sum().item() };
+}
+
 /**
  * Measure one forward pass of an activation: `x` its input, `y` its output. Rectifiers are
  * judged on x (PReLU may learn a negative slope), sigmoid and tanh on y.
@@ -62,36 +106,15 @@ export function measureActivation(kind: ActivationKind, x: Tensor, y: Tensor): A
   const size = x.size;
   const units = samples === 0 ? 0 : size / samples;
   const rectifier = kind === 'relu' || kind === 'leakyRelu' || kind === 'prelu';
-  const { values, offset } = flatValues(rectifier ? x : y);
-  // per unit: was it ever active (rectifiers) / ever unsaturated (sigmoid, tanh)?
-  const ever = new Uint8Array(units);
-  let saturatedOutputs = 0;
-  if (rectifier) {
-    // unit by unit, stopping at the first sample where it fires: this runs on every
-    // training step, and most units fire early in the batch
-    for (let u = 0; u < units; u++) {
-      for (let s = 0, k = offset + u; s < samples; s++, k += units) {
-        if (values[k]! > 0) {
-          ever[u] = 1;
-          break;
-        }
-      }
-    }
-  } else {
-    for (let s = 0, k = offset; s < samples; s++) {
-      for (let u = 0; u < units; u++, k++) {
-        const v = values[k]!;
-        const sat =
-          kind === 'sigmoid'
-            ? v < SIGMOID_SATURATION || v > 1 - SIGMOID_SATURATION
-            : Math.abs(v) > TANH_SATURATION;
-        if (sat) saturatedOutputs++;
-        else ever[u] = 1;
-      }
-    }
-  }
-  let never = 0;
-  for (let u = 0; u < units; u++) if (ever[u] === 0) never++;
+  // units never active (rectifiers) or never unsaturated (sigmoid, tanh), saturated outputs
+  const { never, outputs } =
+    units === 0
+      ? { never: 0, outputs: 0 }
+      : noGrad(() =>
+          rectifier
+            ? { never: neverActive(x.reshape([samples, units])), outputs: 0 }
+            : saturation(kind, y.reshape([samples, units])),
+        );
   const unitFraction = units === 0 ? 0 : never / units;
   return {
     activation: kind,
@@ -99,6 +122,6 @@ export function measureActivation(kind: ActivationKind, x: Tensor, y: Tensor): A
     units,
     dead: rectifier ? unitFraction : null,
     saturated: rectifier ? null : unitFraction,
-    saturatedOutputs: rectifier ? null : size === 0 ? 0 : saturatedOutputs / size,
+    saturatedOutputs: rectifier ? null : size === 0 ? 0 : outputs / size,
   };
 }

@@ -1,6 +1,6 @@
 // Dropout (Srivastava et al. 2014), inverted: in training each unit is kept with
 // probability 1 - p and scaled by 1 / (1 - p), so evaluation needs no rescaling.
-import { getDefaultRng, type Rng, type Tensor, ValueError, zeros } from '@tapegrad/core';
+import { getDefaultRng, lt, type Rng, rand, type Tensor, ValueError, zeros } from '@tapegrad/core';
 import { Module } from './module.js';
 
 function checkP(op: string, p: number): number {
@@ -27,10 +27,13 @@ export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Ten
   checkP('dropout', p);
   if (options.training === false || p === 0) return x;
   const keep = 1 - p;
-  const rng = options.rng ?? getDefaultRng();
-  const mask = zeros(x.shape, { dtype: x.dtype });
-  const m = mask.data.data;
-  if (keep > 0) for (let i = 0; i < m.length; i++) m[i] = rng.random() < keep ? 1 / keep : 0;
+  if (keep === 0) return x.mul(zeros(x.shape, { dtype: x.dtype })); // p = 1: no draws
+  // one draw per element, in row-major order, kept in float64 so that the comparison with
+  // `keep` is the number's own (a draw rounded to float32 could land on the other side)
+  const draws = rand(x.shape, { rng: options.rng ?? getDefaultRng(), dtype: 'float64' });
+  const mask = lt(draws, keep)
+    .to(x.dtype)
+    .mul(1 / keep);
   return x.mul(mask);
 }
 

@@ -1,6 +1,6 @@
 // Weight initializers from the notes: small random numbers, variance calibrated by 1/√n
 // (LeCun), Xavier/Glorot and He/Kaiming. Each fills a tensor in place from an explicit Rng.
-import { type Rng, type Tensor, ValueError } from '@tapegrad/core';
+import { noGrad, type Rng, type Tensor, ValueError } from '@tapegrad/core';
 
 /** The nonlinearities `calculateGain` knows. */
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu';
@@ -48,17 +48,19 @@ export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01):
   }
 }
 
-/** Fill `t` in place with `draw()`; only leaf tensors owning a contiguous buffer. */
-function fill(op: string, t: Tensor, draw: () => number): Tensor {
-  if (!t.isLeaf || !t.isContiguous() || t.data.offset !== 0) {
+/**
+ * Fill `t` in place with `draw` (under noGrad, as PyTorch's initializers run). Only a leaf
+ * that owns a contiguous buffer (a Parameter or a new tensor): an op's output is not state to
+ * initialize, and a view would scatter the draws into another tensor's values.
+ */
+function fill(op: string, t: Tensor, draw: (t: Tensor) => Tensor): Tensor {
+  if (!t.isLeaf || t.contiguous() !== t) {
     throw new ValueError(
       op,
       'can only fill a leaf tensor that owns a contiguous buffer (a Parameter or a new tensor)',
     );
   }
-  const d = t.data.data;
-  for (let i = 0; i < t.size; i++) d[i] = draw();
-  return t;
+  return noGrad(() => draw(t));
 }
 
 function positive(op: string, name: string, v: number): number {
@@ -76,7 +78,7 @@ function positive(op: string, name: string, v: number): number {
  */
 export function smallRandom(t: Tensor, rng: Rng, options: { std?: number } = {}): Tensor {
   const std = positive('smallRandom', 'std', options.std ?? 0.01);
-  return fill('smallRandom', t, () => rng.normal(0, std));
+  return fill('smallRandom', t, (w) => w.normal_(0, std, { rng }));
 }
 
 /**
@@ -88,7 +90,7 @@ export function smallRandom(t: Tensor, rng: Rng, options: { std?: number } = {})
  */
 export function lecunNormal(t: Tensor, rng: Rng): Tensor {
   const std = 1 / Math.sqrt(fans(t.shape).fanIn);
-  return fill('lecunNormal', t, () => rng.normal(0, std));
+  return fill('lecunNormal', t, (w) => w.normal_(0, std, { rng }));
 }
 
 /**
@@ -102,7 +104,7 @@ export function xavierUniform(t: Tensor, rng: Rng, options: { gain?: number } = 
   const { fanIn, fanOut } = fans(t.shape);
   const gain = positive('xavierUniform', 'gain', options.gain ?? 1);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
-  return fill('xavierUniform', t, () => rng.uniform(-a, a));
+  return fill('xavierUniform', t, (w) => w.uniform_(-a, a, { rng }));
 }
 
 /**
@@ -115,7 +117,7 @@ export function xavierNormal(t: Tensor, rng: Rng, options: { gain?: number } = {
   const { fanIn, fanOut } = fans(t.shape);
   const gain = positive('xavierNormal', 'gain', options.gain ?? 1);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
-  return fill('xavierNormal', t, () => rng.normal(0, std));
+  return fill('xavierNormal', t, (w) => w.normal_(0, std, { rng }));
 }
 
 /** Options of the He/Kaiming initializers. @example kaimingNormal(w, rng, { nonlinearity: 'leakyRelu', negativeSlope: 0.1 }) */
@@ -146,7 +148,7 @@ function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
  */
 export function kaimingNormal(t: Tensor, rng: Rng, options: KaimingOptions = {}): Tensor {
   const std = kaimingStd('kaimingNormal', t, options);
-  return fill('kaimingNormal', t, () => rng.normal(0, std));
+  return fill('kaimingNormal', t, (w) => w.normal_(0, std, { rng }));
 }
 
 /**
@@ -157,11 +159,12 @@ export function kaimingNormal(t: Tensor, rng: Rng, options: KaimingOptions = {})
  */
 export function kaimingUniform(t: Tensor, rng: Rng, options: KaimingOptions = {}): Tensor {
   const b = kaimingStd('kaimingUniform', t, options) * Math.sqrt(3);
-  return fill('kaimingUniform', t, () => rng.uniform(-b, b));
+  return fill('kaimingUniform', t, (w) => w.uniform_(-b, b, { rng }));
 }
 
 /**
- * How a layer initializes its weight: a named scheme or a function filling it in place.
+ * How a layer initializes its weight: a named scheme or a function filling it in place (run
+ * under noGrad, so it may call a Parameter's in-place methods, e.g. `(w) => w.fill_(0.5)`).
  * `'small'` is `smallRandom`, `'lecun'` `lecunNormal`, `'xavier'` `xavierNormal`,
  * `'kaiming'` `kaimingNormal` (ReLU gain).
  */
@@ -174,7 +177,7 @@ export type Init = 'small' | 'lecun' | 'xavier' | 'kaiming' | ((weight: Tensor, 
  * initWeight(linear.weight, 'xavier', new Rng(0));
  */
 export function initWeight(weight: Tensor, init: Init, rng: Rng): void {
-  if (typeof init === 'function') init(weight, rng);
+  if (typeof init === 'function') noGrad(() => init(weight, rng));
   else if (init === 'small') smallRandom(weight, rng);
   else if (init === 'lecun') lecunNormal(weight, rng);
   else if (init === 'xavier') xavierNormal(weight, rng);

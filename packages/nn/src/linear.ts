@@ -1,5 +1,5 @@
 // Linear: a fully-connected layer, many neurons in one matrix: y = x Wᵀ + b on a batch of rows.
-import { type DType, getDefaultRng, type Rng, type Tensor, zeros } from '@tapegrad/core';
+import { type DType, getDefaultRng, noGrad, type Rng, type Tensor, zeros } from '@tapegrad/core';
 import { type Init, initWeight } from './init.js';
 import { checkFeatures, positiveInt } from './internal/check.js';
 import { Module } from './module.js';
@@ -46,8 +46,10 @@ export class Linear extends Module {
 
   /** Draw new initial weights (zero biases), from `rng` or the default generator. */
   resetParameters(rng: Rng = getDefaultRng()): void {
-    initWeight(this.weight, this.#init, rng);
-    this.bias?.data.data.fill(0);
+    noGrad(() => {
+      initWeight(this.weight, this.#init, rng);
+      this.bias?.zero_();
+    });
   }
 
   forward(x: Tensor): Tensor {

@@ -3,6 +3,7 @@
 import {
   type DType,
   getDefaultRng,
+  noGrad,
   type Rng,
   ShapeError,
   type Tensor,
@@ -82,8 +83,10 @@ export class Maxout extends Module {
 
   /** Draw new initial weights (zero biases), from `rng` or the default generator. */
   resetParameters(rng: Rng = getDefaultRng()): void {
-    initWeight(this.weight, this.#init, rng);
-    this.bias?.data.data.fill(0);
+    noGrad(() => {
+      initWeight(this.weight, this.#init, rng);
+      this.bias?.zero_();
+    });
   }
 
   forward(x: Tensor): Tensor {

@@ -2,14 +2,7 @@
 // an array of them registers itself: parameters(), stateDict(), train()/eval() and to() find
 // them by walking the object's own fields, so a layer only assigns its fields. Forward hooks
 // run after a module's forward, however it is called.
-import {
-  type DType,
-  type FloatArray,
-  noGrad,
-  ShapeError,
-  Tensor,
-  ValueError,
-} from '@tapegrad/core';
+import { type DType, noGrad, ShapeError, Tensor, ValueError } from '@tapegrad/core';
 import type { ActivationStats } from './activation-stats.js';
 import { type ShapeMismatch, StateDictError } from './errors.js';
 import { checkDtype } from './internal/check.js';
@@ -439,12 +432,14 @@ export abstract class Module {
     }
     // Every check passed: copying can no longer fail half-way. All values are read before
     // any is written, so a state dict holding the module's own parameters (permuted) loads.
-    const copies: [Parameter, FloatArray][] = [];
-    for (const [name, p] of own) {
-      const v = entries.get(name);
-      if (v !== undefined) copies.push([p, v.toTypedArray()]);
-    }
-    for (const [p, values] of copies) p.data.data.set(values);
+    noGrad(() => {
+      const copies: [Parameter, Tensor][] = [];
+      for (const [name, p] of own) {
+        const v = entries.get(name);
+        if (v !== undefined) copies.push([p, v.detach().clone()]);
+      }
+      for (const [p, value] of copies) p.copy_(value);
+    });
     return { missing, unexpected };
   }
 

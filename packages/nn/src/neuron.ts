@@ -1,6 +1,6 @@
 // Neuron: the notes' single neuron — a dot product of the inputs with weights, plus a bias,
 // through an activation (the sigmoid by default).
-import { type DType, getDefaultRng, type Rng, type Tensor, zeros } from '@tapegrad/core';
+import { type DType, getDefaultRng, noGrad, type Rng, type Tensor, zeros } from '@tapegrad/core';
 import { type Init, initWeight } from './init.js';
 import { checkFeatures, positiveInt } from './internal/check.js';
 import { type ActivationSpec, initFor, makeActivation } from './make-activation.js';
@@ -49,8 +49,10 @@ export class Neuron extends Module {
 
   /** Draw new initial weights (zero bias), from `rng` or the default generator. */
   resetParameters(rng: Rng = getDefaultRng()): void {
-    initWeight(this.weight, this.#init, rng);
-    this.bias.data.data.fill(0);
+    noGrad(() => {
+      initWeight(this.weight, this.#init, rng);
+      this.bias.zero_();
+    });
   }
 
   /** The cell body's sum `x · w + b`, before the activation (the logit, for a sigmoid neuron). */

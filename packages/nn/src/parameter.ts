@@ -1,10 +1,12 @@
 // Parameter: a tensor a module learns. Marking parameters with their own class is what lets
 // a module find them among its fields without any registration code.
-import { type DType, noGrad, Tensor, tensor } from '@tapegrad/core';
+import { type DType, noGrad, Tensor } from '@tapegrad/core';
+import { makeArray } from '@tapegrad/core/op-kit';
 
 /**
- * A learnable leaf tensor (`requiresGrad: true`) held by a module. It always owns a
- * contiguous buffer, so initializers and optimizers may write into `p.data.data` directly.
+ * A learnable leaf tensor (`requiresGrad: true`) held by a module, always owning a contiguous
+ * buffer. Initializers and optimizers change it with the in-place methods (`copy_`, `sub_`,
+ * `normal_`, …) inside `noGrad`.
  *
  * @example
  * class Scale extends Module {
@@ -16,8 +18,9 @@ export class Parameter extends Tensor {
   /** A parameter holding a copy of `value`'s values (cut from any graph), in `dtype` if given. */
   constructor(value: Tensor, options: { requiresGrad?: boolean; dtype?: DType } = {}) {
     const dtype = options.dtype ?? value.dtype;
-    const copy = noGrad(() => tensor(value.toTypedArray(), { shape: value.shape, dtype }));
-    super(copy.data, options.requiresGrad ?? true);
+    // toTypedArray always copies: the parameter owns its buffer
+    const values = value.detach().to(dtype).toTypedArray();
+    super(makeArray(values, value.shape), options.requiresGrad ?? true);
   }
 }
 
@@ -28,8 +31,8 @@ export class Parameter extends Tensor {
 export function castInPlace(p: Parameter, dtype: DType): void {
   if (p.dtype === dtype) return;
   noGrad(() => {
-    const values = tensor(p.toTypedArray(), { shape: p.shape, dtype });
-    (p as unknown as { data: Tensor['data'] }).data = values.data;
-    if (p.grad !== null) p.grad = tensor(p.grad.toTypedArray(), { shape: p.grad.shape, dtype });
+    // a converted copy (cast makes a new contiguous buffer), which p then holds
+    p.set_(p.detach().to(dtype));
+    if (p.grad !== null) p.grad = p.grad.detach().to(dtype);
   });
 }

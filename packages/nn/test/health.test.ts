@@ -1,5 +1,5 @@
 // Training health: dead ReLU units and saturated sigmoid/tanh units, per layer by name.
-import { Rng, randn, tensor } from '@tapegrad/core';
+import { noGrad, Rng, randn, tensor } from '@tapegrad/core';
 import { describe, expect, it } from 'vitest';
 import {
   healthReport,
@@ -69,9 +69,36 @@ describe('activation statistics', () => {
     leaky.forward(x);
     expect(leaky.stats!.dead).toBe(0.5);
     const p = new PReLU();
-    p.weight.data.data[0] = -1; // a negative slope makes outputs positive; x still decides
+    noGrad(() => p.weight.fill_(-1)); // a negative slope makes outputs positive; x still decides
     p.forward(x);
     expect(p.stats!.dead).toBe(0.5);
+  });
+
+  it('a large batch: a unit firing on one late sample is alive; NaN is not > 0', () => {
+    // 200 samples: units 0-9 fire on one sample each, late in the batch; units 10-14 never;
+    // unit 15 sees a NaN and one positive input, unit 16 a NaN and nothing positive; the
+    // others fire on every sample. With 80 units the quiet ones are few, with 40 they are not.
+    for (const units of [80, 40]) {
+      const samples = 200;
+      const x = Array.from({ length: samples }, (_, s) =>
+        Array.from({ length: units }, (_, u) => {
+          if (u < 10) return s === samples - 1 - u ? 0.5 : -1;
+          if (u < 15) return s % 2 === 0 ? 0 : -2;
+          if (u < 17) return s === 0 ? Number.NaN : u === 15 && s === 150 ? 3 : -1;
+          return 1;
+        }),
+      );
+      const stats = measureActivation('relu', tensor(x), tensor(x).relu());
+      expect(stats).toMatchObject({ samples, units, dead: 6 / units });
+    }
+  });
+
+  it('saturation rails are compared as numbers, not as float32 values', () => {
+    // float32's 0.01 is below 0.01 and its 0.99 above 0.99: both saturated
+    const y = tensor([Math.fround(0.01), Math.fround(0.99), 0.5]);
+    expect(measureActivation('sigmoid', y, y).saturatedOutputs).toBeCloseTo(2 / 3, 12);
+    const t = tensor([Math.fround(-0.99), 0.98]);
+    expect(measureActivation('tanh', t, t).saturatedOutputs).toBe(0.5);
   });
 
   it('a module lists every activation layer by dotted name, in train and eval mode', () => {
@@ -86,7 +113,7 @@ describe('activation statistics', () => {
 
   it("a Neuron is one unit: a batch is its samples, whatever the input's leading dims", () => {
     const neuron = new Neuron(1, { activation: 'relu' });
-    neuron.weight.data.data.fill(1);
+    noGrad(() => neuron.weight.fill_(1));
     // the unit fires on 2 of the 4 samples: alive
     neuron.forward(tensor([[-1], [2], [-3], [4]]));
     expect(neuron.activationStats().get('activation')).toMatchObject({
@@ -114,10 +141,10 @@ describe('activation statistics', () => {
   it('a network pushed into the dead zone reports it; summary() does not overwrite the stats', () => {
     const fc = new Linear(3, 10, { rng: new Rng(2) });
     const net = new Sequential(fc, new ReLU());
-    fc.bias!.data.data.fill(-100); // a large negative bias, as after a too-large update
+    noGrad(() => fc.bias!.fill_(-100)); // a large negative bias, as after a too-large update
     net.forward(randn([64, 3], { rng: new Rng(3) }));
     expect(net.activationStats().get('layers.1')!.dead).toBe(1);
-    fc.bias!.data.data.fill(100);
+    noGrad(() => fc.bias!.fill_(100));
     net.summary(randn([4, 3]));
     expect(net.activationStats().get('layers.1')!.dead).toBe(1);
     net.forward(randn([64, 3], { rng: new Rng(3) }));
@@ -127,9 +154,7 @@ describe('activation statistics', () => {
   it('large initial weights saturate a sigmoid network; Xavier does not', () => {
     const x = randn([64, 50], { rng: new Rng(4) });
     const big = new MLP([50, 100, 1], { activation: 'sigmoid', init: 'kaiming', rng: new Rng(5) });
-    big.parameters()[0]!.data.data.forEach((v, i, a) => {
-      a[i] = v * 10;
-    });
+    noGrad(() => big.parameters()[0]!.mul_(10));
     big.forward(x);
     const xavier = new MLP([50, 100, 1], { activation: 'sigmoid', rng: new Rng(5) });
     xavier.forward(x);

@@ -2,6 +2,7 @@
 // Linear, Maxout, PReLU, the activations, Dropout.
 import {
   manualSeed,
+  noGrad,
   Rng,
   randn,
   ShapeError,
@@ -220,7 +221,7 @@ describe('activations', () => {
       v.map((a) => (a > 0 ? a : 0.25 * a)),
     );
     const per = new PReLU({ numParameters: 2, init: 0.1 });
-    per.weight.data.data.set([0.1, 0.5]);
+    noGrad(() => per.weight.copy_(tensor([0.1, 0.5])));
     const x3 = tensor([
       [
         [-1, -2],
@@ -289,6 +290,18 @@ describe('Dropout', () => {
     expect(dropout(x, 0.5, { training: false })).toBe(x);
     expect(Array.from(dropout(x, 1).toTypedArray()).every((v) => v === 0)).toBe(true);
     expect(() => new Dropout(1.5)).toThrow(ValueError);
+  });
+
+  it('draws one number per element from its Rng, in row-major order, and none for p = 1', () => {
+    const x = tensor(new Float32Array(12).fill(1), { shape: [3, 4] });
+    const rng = new Rng(5);
+    const ref = new Rng(5);
+    const expected = Array.from({ length: 12 }, () => (ref.random() < 0.75 ? 1 / 0.75 : 0));
+    expectValues(dropout(x, 0.25, { rng }), expected);
+    expect(rng.random()).toBe(ref.random());
+    const untouched = new Rng(6);
+    dropout(x, 1, { rng: untouched });
+    expect(untouched.random()).toBe(new Rng(6).random());
   });
 
   it('the same Rng state gives the same mask, and gradients flow through kept units only', () => {

@@ -1,5 +1,6 @@
 // Module: registration without boilerplate, names, counting, modes, dtype, state dicts, summary.
 import {
+  noGrad,
   ones,
   Rng,
   randn,
@@ -9,6 +10,7 @@ import {
   ValueError,
   zeros,
 } from '@tapegrad/core';
+import { denseValues } from '@tapegrad/core/op-kit';
 import { describe, expect, it } from 'vitest';
 import {
   Dropout,
@@ -108,12 +110,12 @@ describe('registration and names', () => {
       expect(p.isLeaf).toBe(true);
       expect(p.requiresGrad).toBe(true);
       expect(p.isContiguous()).toBe(true);
-      expect(p.data.data.length).toBe(p.size);
+      expect(denseValues(p).data.length).toBe(p.size);
     }
     const view = randn([4, 3]).T; // a strided view becomes an owned contiguous copy
     const p = new Parameter(view);
     expect(p.toArray()).toEqual(view.toArray());
-    expect(p.data.data.length).toBe(12);
+    expect(denseValues(p).data.length).toBe(12);
   });
 });
 
@@ -168,9 +170,9 @@ describe('modes, gradients and dtype', () => {
       expect(p.grad!.dtype).toBe('float64');
       expect(Array.from(p.grad!.toTypedArray())).toEqual(grads[i]);
     });
-    // what an optimizer does with the parameters it was given: write into p.data.data
+    // what an optimizer does with the parameters it was given: write into them in place
     const w = params[0]!;
-    w.data.data[0] = 0.5;
+    noGrad(() => w.fill_(0.5));
     expect(net.layers[0]!.parameters()[0]!.toTypedArray()[0]).toBe(0.5);
   });
 
@@ -208,7 +210,7 @@ describe('stateDict and loadStateDict', () => {
     const sd = a.stateDict();
     expect([...sd.keys()]).toEqual(a.namedParameters().map(([n]) => n));
     expect([...sd.values()].every((t) => !t.requiresGrad)).toBe(true);
-    a.parameters()[0]!.data.data[0] = 123; // later changes do not reach the snapshot
+    noGrad(() => a.parameters()[0]!.fill_(123)); // later changes do not reach the snapshot
     expect(sd.get('layers.0.weight')!.toTypedArray()[0]).not.toBe(123);
     const before = b.parameters();
     expect(b.loadStateDict(sd)).toEqual({ missing: [], unexpected: [] });
@@ -273,8 +275,8 @@ describe('stateDict and loadStateDict', () => {
 
   it("reads every value before writing any: a state dict of the module's own parameters, permuted", () => {
     const m = new Sequential(
-      new Linear(1, 1, { bias: false, init: (w) => w.data.data.fill(1) }),
-      new Linear(1, 1, { bias: false, init: (w) => w.data.data.fill(2) }),
+      new Linear(1, 1, { bias: false, init: (w) => w.fill_(1) }),
+      new Linear(1, 1, { bias: false, init: (w) => w.fill_(2) }),
     );
     const [[a, pa], [b, pb]] = m.namedParameters() as [[string, Parameter], [string, Parameter]];
     m.loadStateDict(

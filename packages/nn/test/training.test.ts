@@ -13,11 +13,7 @@ import {
 
 function sgdStep(model: Module, lr: number): void {
   noGrad(() => {
-    for (const p of model.parameters()) {
-      const g = p.grad!.toTypedArray();
-      const d = p.data.data;
-      for (let i = 0; i < d.length; i++) d[i]! -= lr * g[i]!;
-    }
+    for (const p of model.parameters()) p.sub_(p.grad!, lr);
   });
   model.zeroGrad();
 }

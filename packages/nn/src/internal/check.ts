@@ -20,4 +20,4 @@ export function checkFeatures(op: string, x: Tensor, features: number, name = 'i
   }
 }
 
-export { checkDtype } from '@tapegrad/core';
+export { checkDtype } from '@tapegrad/core/op-kit';

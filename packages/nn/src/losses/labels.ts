@@ -1,5 +1,6 @@
 // Class labels for the multiclass losses: any form core accepts, checked against the scores.
-import { IndexError, type Labels, ShapeError, type Tensor, toIndexArray } from '@tapegrad/core';
+import { IndexError, type Labels, ShapeError, type Tensor } from '@tapegrad/core';
+import { toIndexArray } from '@tapegrad/core/op-kit';
 import { fmtShape } from '../internal/values.js';
 
 /**
@@ -21,20 +22,16 @@ export function classLabels(
     );
   }
   const [n, c] = scores.shape as [number, number];
-  const idx = toIndexArray(op, labels, 'labels');
-  if (
-    idx.data.length !== n ||
-    idx.shape.length > 2 ||
-    (idx.shape.length === 2 && idx.shape[1] !== 1)
-  ) {
+  const { data: indices, shape } = toIndexArray(op, labels, 'labels');
+  if (indices.length !== n || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) {
     throw new ShapeError(
       op,
-      `labels of shape ${fmtShape(idx.shape)} do not match ${scoresName} of shape ${fmtShape(scores.shape)} (expected ${n} labels)`,
-      [scores.shape, idx.shape],
+      `labels of shape ${fmtShape(shape)} do not match ${scoresName} of shape ${fmtShape(scores.shape)} (expected ${n} labels)`,
+      [scores.shape, shape],
     );
   }
   for (let i = 0; i < n; i++) {
-    const y = idx.data[i]!;
+    const y = indices[i]!;
     if (y < 0 || y >= c) {
       throw new IndexError(
         op,
@@ -42,5 +39,5 @@ export function classLabels(
       );
     }
   }
-  return idx.data === labels ? idx.data.slice() : idx.data;
+  return indices === labels ? indices.slice() : indices;
 }
