@@ -8,6 +8,42 @@ import { contiguousStrides, isRowMajor, sizeOf } from './shape.js';
 /** A strided view of a float32 or float64 buffer: what a Tensor holds, and what forward gets. */
 export type Arr = NdArray<FloatArray>;
 
+type Make = (
+  data: FloatArray,
+  shape: readonly number[],
+  stride: readonly number[],
+  offset: number,
+) => Arr;
+
+/** Per dtype (float32, float64) and rank, the maker of ndarray's own view class. */
+const makers: [Make[], Make[]] = [[], []];
+
+/**
+ * ndarray's view class for this buffer type and rank, constructed directly: the `ndarray()`
+ * factory finds the class from the buffer's type through `Object.prototype.toString` on every
+ * call, which took a fifth of an op's time on small tensors. The objects are the same class
+ * with the same fields (the class is taken from one `ndarray()` made once per rank).
+ */
+function makerFor(data: FloatArray, rank: number): Make {
+  const table = makers[data instanceof Float64Array ? 1 : 0];
+  let make = table[rank];
+  if (make === undefined) {
+    const View = ndarray(data, new Array<number>(rank).fill(0)).constructor;
+    const dims = Array.from({ length: rank }, (_, i) => i);
+    // ndarray's view classes take (data, shape…, stride…, offset); a 0-d one (data, offset)
+    const args =
+      rank === 0
+        ? 'data, offset'
+        : `data, ${dims.map((i) => `shape[${i}]`).join(', ')}, ${dims.map((i) => `stride[${i}]`).join(', ')}, offset`;
+    make = new Function(
+      'View',
+      `'use strict'; return (data, shape, stride, offset) => new View(${args});`,
+    )(View) as Make;
+    table[rank] = make;
+  }
+  return make;
+}
+
 /**
  * An array over `data` with `shape` (row-major strides unless given).
  *
@@ -20,7 +56,7 @@ export function makeArray(
   stride: readonly number[] = contiguousStrides(shape),
   offset = 0,
 ): Arr {
-  return ndarray(data, shape.slice(), stride.slice(), offset);
+  return makerFor(data, shape.length)(data, shape, stride, offset);
 }
 
 /**
@@ -30,7 +66,8 @@ export function makeArray(
  * const out = emptyArray([n, m], 'float32');
  */
 export function emptyArray(shape: readonly number[], dtype: DType): Arr {
-  return makeArray(allocate(dtype, sizeOf(shape)), shape);
+  const data = allocate(dtype, sizeOf(shape));
+  return makerFor(data, shape.length)(data, shape, contiguousStrides(shape), 0);
 }
 
 /** The dtype of an array's buffer. @example arrayDtype(x) // 'float32' */

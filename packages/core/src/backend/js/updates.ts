@@ -37,7 +37,6 @@ function momentumSgd(
   g: FloatArray,
   go: number,
   buf: FloatArray,
-  bo: number,
   n: number,
   h: SgdStep,
 ): void {
@@ -53,17 +52,26 @@ function momentumSgd(
   for (let i = 0; i < n; i++) {
     const xi = x[xo + i]!;
     const d = g[go + i]! + wd * xi;
-    buf[bo + i] = bm * buf[bo + i]! + bk * d;
-    const b = buf[bo + i]!;
+    buf[i] = bm * buf[i]! + bk * d;
+    const b = buf[i]!;
     x[xo + i] = xi - lr * (nesterov ? d + mu * b : b);
   }
+}
+
+/**
+ * A state buffer's n values as an array of their own from index 0: the buffer itself when
+ * they start there (optimizers' buffers always do), else a view (no copy). The loops then
+ * index state as `buf[i]`, measurably faster than `buf[offset + i]`.
+ */
+function own(d: Dense, n: number): FloatArray {
+  return d.offset === 0 ? d.data : d.data.subarray(d.offset, d.offset + n);
 }
 
 /** One SGD step; see `Kernels.sgdStep`. */
 export function sgdStep(p: Dense, g: Dense, buf: Dense | null, n: number, h: SgdStep): void {
   if (buf === null) plainSgd(p.data, p.offset, g.data, g.offset, n, h);
   else {
-    momentumSgd(p.data, p.offset, g.data, g.offset, buf.data, buf.offset, n, h);
+    momentumSgd(p.data, p.offset, g.data, g.offset, own(buf, n), n, h);
   }
 }
 
@@ -77,11 +85,8 @@ function adam(
   g: FloatArray,
   go: number,
   m: FloatArray,
-  mo: number,
   v: FloatArray,
-  vo: number,
   vmax: FloatArray,
-  wo: number,
   n: number,
   h: AdamStep,
   amsgrad: boolean,
@@ -90,15 +95,15 @@ function adam(
   for (let i = 0; i < n; i++) {
     const xi = x[xo + i]! * decay;
     const gi = g[go + i]! + l2 * xi;
-    const mi = m[mo + i]!;
-    m[mo + i] = mi + w1 * (gi - mi);
-    v[vo + i] = beta2 * v[vo + i]! + w2 * gi * gi;
-    let vi = v[vo + i]!;
+    const mi = m[i]!;
+    m[i] = mi + w1 * (gi - mi);
+    v[i] = beta2 * v[i]! + w2 * gi * gi;
+    let vi = v[i]!;
     if (amsgrad) {
-      if (vi > vmax[wo + i]!) vmax[wo + i] = vi;
-      vi = vmax[wo + i]!;
+      if (vi > vmax[i]!) vmax[i] = vi;
+      vi = vmax[i]!;
     }
-    x[xo + i] = xi - stepSize * (m[mo + i]! / (Math.sqrt(vi) / bc2Sqrt + eps));
+    x[xo + i] = xi - stepSize * (m[i]! / (Math.sqrt(vi) / bc2Sqrt + eps));
   }
 }
 
@@ -112,20 +117,18 @@ export function adamStep(
   n: number,
   h: AdamStep,
 ): void {
-  const w = vmax ?? v;
+  const vs = own(v, n);
+  const amsgrad = h.amsgrad && vmax !== null;
   adam(
     p.data,
     p.offset,
     g.data,
     g.offset,
-    m.data,
-    m.offset,
-    v.data,
-    v.offset,
-    w.data,
-    w.offset,
+    own(m, n),
+    vs,
+    amsgrad ? own(vmax, n) : vs,
     n,
     h,
-    h.amsgrad && vmax !== null,
+    amsgrad,
   );
 }
