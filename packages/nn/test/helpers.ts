@@ -1,13 +1,25 @@
-// Test helpers: gradient checks of a module's inputs and parameters through core's gradcheck.
+// Test helpers: a small user-written module, and gradient checks of a module's inputs and
+// parameters through core's gradcheck.
 import {
   type GradcheckOptions,
   type GradcheckReport,
   grad,
   gradcheck,
+  Rng,
   type Tensor,
 } from '@tapegrad/core';
 import { expect } from 'vitest';
-import { functionalCall, type Module } from '../src/index.js';
+import { functionalCall, Linear, Module, ReLU } from '../src/index.js';
+
+/** A user-written module calling its children's forward, as in the notes (26 parameters). */
+export class TwoLayer extends Module {
+  fc1 = new Linear(3, 4, { rng: new Rng(1) });
+  act = new ReLU();
+  fc2 = new Linear(4, 2, { rng: new Rng(2) });
+  forward(x: Tensor): Tensor {
+    return this.fc2.forward(this.act.forward(this.fc1.forward(x)));
+  }
+}
 
 /**
  * gradcheck of `module.forward(...inputs)` with respect to the inputs that require grad and

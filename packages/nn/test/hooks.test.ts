@@ -9,13 +9,14 @@ import {
   healthReport,
   Linear,
   MLP,
-  Module,
+  type Module,
   Neuron,
   ReLU,
   Sequential,
   Tanh,
   trackHealth,
 } from '../src/index.js';
+import { TwoLayer } from './helpers.js';
 
 /** A hook that counts its calls. */
 function counter(): { calls: number; hook: ForwardHook } {
@@ -26,16 +27,6 @@ function counter(): { calls: number; hook: ForwardHook } {
     },
   };
   return c;
-}
-
-/** A user-written module calling its children's forward, as in the notes. */
-class TwoLayer extends Module {
-  fc1 = new Linear(3, 4, { rng: new Rng(1) });
-  act = new ReLU();
-  fc2 = new Linear(4, 2, { rng: new Rng(2) });
-  forward(x: Tensor): Tensor {
-    return this.fc2.forward(this.act.forward(this.fc1.forward(x)));
-  }
 }
 
 /** A subclass whose forward calls the parent's. */

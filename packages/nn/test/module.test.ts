@@ -25,15 +25,7 @@ import {
   StateDictError,
   Tanh,
 } from '../src/index.js';
-
-class TwoLayer extends Module {
-  fc1 = new Linear(3, 4, { rng: new Rng(1) });
-  act = new ReLU();
-  fc2 = new Linear(4, 2, { rng: new Rng(2) });
-  forward(x: Tensor): Tensor {
-    return this.fc2.forward(this.act.forward(this.fc1.forward(x)));
-  }
-}
+import { TwoLayer } from './helpers.js';
 
 /** Two layers sharing one weight (tied weights) and holding parameters in an array. */
 class Tied extends Module {
