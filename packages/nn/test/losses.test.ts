@@ -63,6 +63,27 @@ describe('softmaxCrossEntropy', () => {
     expectValues(each, Array.from(composed.toTypedArray()), 1e-12);
   });
 
+  it('rounds a float32 gradient once, from its float64 value (softmax(z) - onehot(y)) / n', () => {
+    const n = 7;
+    const c = 5;
+    const z = randn([n, c], { rng: new Rng(4), requiresGrad: true });
+    const labels = [0, 4, 2, 2, 1, 3, 0];
+    softmaxCrossEntropy(z, labels).backward();
+    const values = z.toTypedArray();
+    const si = Math.fround(1 / n); // the mean's scale, dy / n, is a float32 tensor
+    const want: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = Array.from(values.subarray(i * c, (i + 1) * c));
+      const m = Math.max(...row);
+      const s = row.reduce((t, v) => t + Math.exp(v - m), 0);
+      row.forEach((v, j) => {
+        const g = (Math.exp(v - m) / s) * si;
+        want.push(Math.fround(j === labels[i] ? g - si : g));
+      });
+    }
+    expect(Array.from(z.grad!.toTypedArray())).toEqual(want);
+  });
+
   it('is finite and exact for logits of size 1e4', () => {
     const z = t64([
       [1e4, 0, -1e4],

@@ -43,8 +43,12 @@ export function softmaxCrossEntropyBackward(
   eachRow(z, (i, row, m, s) => {
     const si = k[ko + i * ks]!;
     const o = i * c;
-    for (let j = 0; j < c; j++) out[o + j] = (Math.exp(d[row + j]! - m) / s) * si;
-    out[o + labels[i]!]! -= si;
+    const y = labels[i]!;
+    // one rounding per element, into out's dtype: the label's -si is taken in float64 first
+    for (let j = 0; j < c; j++) {
+      const g = (Math.exp(d[row + j]! - m) / s) * si;
+      out[o + j] = j === y ? g - si : g;
+    }
   });
 }
 
