@@ -45,3 +45,13 @@ export class AnomalyError extends TapegradError {
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/**
+ * What a function got where it wanted a tensor or a number, for its error: `null`, `string`,
+ * `Map`, or an array with the hint to wrap it.
+ */
+export function describeInput(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  return typeof x === 'object' ? (x.constructor?.name ?? 'an object') : typeof x;
+}

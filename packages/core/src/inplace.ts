@@ -6,7 +6,7 @@ import { isGradEnabled } from './autograd/mode.js';
 import * as E from './backend/expr.js';
 import { kernels } from './backend/registry.js';
 import type { FloatArray } from './dtype.js';
-import { AutogradError, fmtShape, ShapeError, ValueError } from './errors.js';
+import { AutogradError, describeInput, fmtShape, ShapeError, ValueError } from './errors.js';
 import { getDefaultRng, type Rng } from './random.js';
 import { broadcastShapes, isRowMajor, sameShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -29,7 +29,7 @@ const CLAMP = E.select(
  */
 export function checkWritable(op: string, t: Tensor): void {
   if (!(t instanceof Tensor)) {
-    throw new ValueError(op, `expected a Tensor to write into, got ${describe(t)}`);
+    throw new ValueError(op, `expected a Tensor to write into, got ${describeInput(t)}`);
   }
   if (t.requiresGrad && isGradEnabled()) {
     throw new AutogradError(
@@ -37,12 +37,6 @@ export function checkWritable(op: string, t: Tensor): void {
       `a tensor that requires grad (shape ${fmtShape(t.shape)}) cannot be changed in place while ops are recorded; do it inside noGrad(() => …), or on x.detach()`,
     );
   }
-}
-
-function describe(x: unknown): string {
-  if (x === null || x === undefined) return String(x);
-  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
-  return typeof x === 'object' ? (x.constructor?.name ?? 'an object') : typeof x;
 }
 
 /**
@@ -53,7 +47,7 @@ function describe(x: unknown): string {
 function operand(op: string, dst: Tensor, src: Tensor | number): Arr {
   if (typeof src === 'number') return scalarArray(src, 'float64');
   if (!(src instanceof Tensor)) {
-    throw new ValueError(op, `expected a Tensor or a number, got ${describe(src)}`);
+    throw new ValueError(op, `expected a Tensor or a number, got ${describeInput(src)}`);
   }
   const shape = broadcastShapes(op, src.shape, dst.shape);
   if (!sameShape(shape, dst.shape)) {
@@ -76,7 +70,7 @@ function operand(op: string, dst: Tensor, src: Tensor | number): Arr {
 /** A number (±Infinity allowed, NaN not), or a ValueError naming the argument. */
 function numberArg(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v)) {
-    throw new ValueError(op, `${name} must be a number, got ${describe(v)}`);
+    throw new ValueError(op, `${name} must be a number, got ${describeInput(v)}`);
   }
   return v;
 }
@@ -85,7 +79,7 @@ function numberArg(op: string, name: string, v: unknown): number {
 export function copy_(dst: Tensor, src: Tensor): void {
   checkWritable('copy_', dst);
   if (!(src instanceof Tensor)) {
-    throw new ValueError('copy_', `src must be a Tensor, got ${describe(src)}`);
+    throw new ValueError('copy_', `src must be a Tensor, got ${describeInput(src)}`);
   }
   kernels().copy(operand('copy_', dst, src), dst.data);
 }
@@ -97,7 +91,7 @@ export function copy_(dst: Tensor, src: Tensor): void {
 export function set_(dst: Tensor, src: Tensor): void {
   checkWritable('set_', dst);
   if (!(src instanceof Tensor)) {
-    throw new ValueError('set_', `src must be a Tensor, got ${describe(src)}`);
+    throw new ValueError('set_', `src must be a Tensor, got ${describeInput(src)}`);
   }
   if (!sameShape(dst.shape, src.shape)) {
     throw new ShapeError(
@@ -127,7 +121,7 @@ export function denseValues(t: Tensor): { readonly data: FloatArray; readonly of
 export function fill_(dst: Tensor, value: number, op = 'fill_'): void {
   checkWritable(op, dst);
   if (typeof value !== 'number') {
-    throw new ValueError(op, `value must be a number, got ${describe(value)}`);
+    throw new ValueError(op, `value must be a number, got ${describeInput(value)}`);
   }
   kernels().fill(dst.data, value);
 }
@@ -179,7 +173,7 @@ function fillFrom(op: string, dst: Tensor, draw: () => number): void {
 function rngOf(op: string, rng: Rng | undefined): Rng {
   if (rng === undefined) return getDefaultRng();
   if (typeof (rng as Partial<Rng>).normal !== 'function') {
-    throw new ValueError(op, `rng must be an Rng, got ${describe(rng)}`);
+    throw new ValueError(op, `rng must be an Rng, got ${describeInput(rng)}`);
   }
   return rng;
 }

@@ -6,7 +6,7 @@
 // from tensor-class.ts rather than from tensor.ts.
 import { type Arr, scalarArray } from '../array.js';
 import { type DType, promote } from '../dtype.js';
-import { AnomalyError, ValueError } from '../errors.js';
+import { AnomalyError, describeInput, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { hasNonFinite, isAnomalyEnabled, isGradEnabled } from './mode.js';
 import { type AnyOpContext, Node, type OpContext } from './node.js';
@@ -86,17 +86,11 @@ function toTensors(op: string, inputs: readonly TensorLike[], T: typeof Tensor):
   for (const x of inputs) {
     if (x instanceof T) dtype = dtype === null ? x.dtype : promote(dtype, x.dtype);
     else if (typeof x !== 'number') {
-      throw new ValueError(op, `expected a Tensor or a number as input, got ${describe(x)}`);
+      throw new ValueError(op, `expected a Tensor or a number as input, got ${describeInput(x)}`);
     }
   }
   const dt = dtype ?? 'float32';
   return inputs.map((x) => (x instanceof T ? x : new T(scalarArray(x, dt))));
-}
-
-function describe(x: unknown): string {
-  if (x === null || x === undefined) return String(x);
-  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
-  return typeof x === 'object' ? (x.constructor?.name ?? 'an object') : typeof x;
 }
 
 /** A user's forward may return anything; a Tensor needs an ndarray over float storage. */
@@ -109,7 +103,7 @@ function checkForwardResult(op: string, data: unknown, T: typeof Tensor): void {
       ? 'a Tensor'
       : isNdarray
         ? `an ndarray over ${(storage as object | null)?.constructor?.name ?? String(storage)}`
-        : describe(data);
+        : describeInput(data);
   throw new ValueError(
     op,
     `forward must return an ndarray over a Float32Array or Float64Array, got ${got}`,
