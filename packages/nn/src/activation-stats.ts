@@ -77,7 +77,7 @@ function neverActive(v: Tensor): number {
   return (
     units -
     firedOp
-      .run([v], reduceAttrs('fired', v, 0, false))
+      .run([v], reduceAttrs(firedOp.opName, v, 0, false))
       .sum()
       .item()
   );

@@ -2,7 +2,7 @@
 // and is the reference the other backends are tested against.
 
 import { isRowMajor, sizeOf } from '../../shape.js';
-import { input } from '../expr.js';
+import { input, param } from '../expr.js';
 import type { Kernels, View } from '../kernels.js';
 import { map } from './elementwise.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
@@ -17,6 +17,8 @@ import { argmax, reduce, sumAbsPow } from './reduce.js';
 import { adamStep, sgdStep } from './updates.js';
 
 const IDENTITY = input(0);
+/** The run-time value of a fill: one compiled kernel serves every value. */
+const FILL = param(0);
 
 /** Whether a view's values lie in row-major order from its offset. */
 function dense(v: View): boolean {
@@ -41,7 +43,7 @@ export const jsKernels: Kernels = {
   },
   fill(dst, value) {
     if (dense(dst)) dst.data.fill(value, dst.offset, dst.offset + sizeOf(dst.shape));
-    else map({ kind: 'const', value }, [], dst);
+    else map(FILL, [], dst, [value]);
   },
   reduce,
   argmax,
