@@ -3,7 +3,7 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { kernels } from './backend/registry.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
-import { contiguousStrides, isRowMajor, sizeOf } from './shape.js';
+import { checkRank, contiguousStrides, isRowMajor, sizeOf } from './shape.js';
 
 /** A strided view of a float32 or float64 buffer: what a Tensor holds, and what forward gets. */
 export type Arr = NdArray<FloatArray>;
@@ -28,6 +28,7 @@ function makerFor(data: FloatArray, rank: number): Make {
   const table = makers[data instanceof Float64Array ? 1 : 0];
   let make = table[rank];
   if (make === undefined) {
+    checkRank('tensor', rank); // ops check first, naming themselves; this is the last guard
     const View = ndarray(data, new Array<number>(rank).fill(0)).constructor;
     const dims = Array.from({ length: rank }, (_, i) => i);
     // ndarray's view classes take (data, shape…, stride…, offset); a 0-d one (data, offset)

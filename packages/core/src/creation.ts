@@ -1,9 +1,10 @@
 // Creation functions: from data, constants, ranges, and seeded random values.
 import ndarray, { type NdArray } from 'ndarray';
 import { allocate, checkDtype, type DType, type FloatArray } from './dtype.js';
-import { DTypeError, fmtShape, ShapeError, ValueError } from './errors.js';
-import { getDefaultRng, type Rng } from './random.js';
-import { checkShape, sizeOf } from './shape.js';
+import { DTypeError, describeValue, fmtShape, ShapeError, ValueError } from './errors.js';
+import { checkBoolean, checkOptions } from './options.js';
+import { type Rng, rngArg } from './random.js';
+import { checkRank, checkShape, sizeOf } from './shape.js';
 import { fromBuffer, type NestedArray, Tensor } from './tensor.js';
 
 export interface CreateOptions {
@@ -29,6 +30,8 @@ function inferShape(data: Data): number[] {
   const shape: number[] = [];
   let cur: unknown = data;
   while (Array.isArray(cur)) {
+    // nesting deeper than MAX_RANK is refused before anything is walked or built
+    checkRank('tensor', shape.length + 1, 'nested arrays');
     shape.push(cur.length);
     if (cur.length === 0) break;
     cur = cur[0];
@@ -71,7 +74,8 @@ function fill(op: string, data: unknown, shape: readonly number[], out: FloatArr
  */
 export function tensor(data: Data, options: TensorOptions = {}): Tensor {
   const op = 'tensor';
-  const requiresGrad = options.requiresGrad ?? false;
+  checkOptions(op, options, ['dtype', 'requiresGrad', 'shape']);
+  const requiresGrad = checkBoolean(op, 'requiresGrad', options.requiresGrad, false);
   if (
     ArrayBuffer.isView(data) ||
     (options.shape !== undefined && Array.isArray(data) && !data.some(Array.isArray))
@@ -145,14 +149,27 @@ function filled(
   shape: readonly number[],
   value: number,
   options: CreateOptions,
+  known: readonly string[] = CREATE_OPTIONS,
 ): Tensor {
+  checkOptions(op, options, known);
   const s = checkShape(op, Array.isArray(shape) ? [...shape] : shape);
   if (typeof value !== 'number') {
-    throw new ValueError(op, `value must be a number, got ${typeof value}`);
+    throw new ValueError(op, `value must be a number, got ${describeValue(value)}`);
   }
+  const requiresGrad = checkBoolean(op, 'requiresGrad', options.requiresGrad, false);
   const buf = allocateFor(op, checkDtype(op, options.dtype ?? 'float32'), s);
   if (value !== 0) buf.fill(value);
-  return fromBuffer(buf, s, options.requiresGrad ?? false);
+  return fromBuffer(buf, s, requiresGrad);
+}
+
+const CREATE_OPTIONS = ['dtype', 'requiresGrad'];
+const RANDOM_OPTIONS = ['dtype', 'requiresGrad', 'rng'];
+
+/** `t` if it is a Tensor, else a ValueError naming `op`. */
+function tensorArg(op: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor))
+    throw new ValueError(op, `expected a Tensor, got ${describeValue(t)}`);
+  return t;
 }
 
 /** A tensor of `value` everywhere. */
@@ -170,18 +187,20 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
 
 /** Zeros with the shape and dtype of `t`. */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return filled('zerosLike', t.shape, 0, { dtype: t.dtype, ...options });
+  const o = checkOptions('zerosLike', options, CREATE_OPTIONS);
+  return filled('zerosLike', tensorArg('zerosLike', t).shape, 0, { dtype: t.dtype, ...o });
 }
 
 /** Ones with the shape and dtype of `t`. */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return filled('onesLike', t.shape, 1, { dtype: t.dtype, ...options });
+  const o = checkOptions('onesLike', options, CREATE_OPTIONS);
+  return filled('onesLike', tensorArg('onesLike', t).shape, 1, { dtype: t.dtype, ...o });
 }
 
 /** Standard normal samples, from `options.rng` or the default generator. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const t = filled('randn', shape, 0, options);
-  const rng = options.rng ?? getDefaultRng();
+  const t = filled('randn', shape, 0, options, RANDOM_OPTIONS);
+  const rng = rngArg('randn', options.rng);
   const d = t.data.data;
   for (let i = 0; i < d.length; i++) d[i] = rng.normal();
   return t;
@@ -189,8 +208,8 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const t = filled('rand', shape, 0, options);
-  const rng = options.rng ?? getDefaultRng();
+  const t = filled('rand', shape, 0, options, RANDOM_OPTIONS);
+  const rng = rngArg('rand', options.rng);
   const d = t.data.data;
   for (let i = 0; i < d.length; i++) d[i] = rng.random();
   return t;
@@ -198,6 +217,7 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
 
 /** `start, start + step, …` below `end`; `arange(n)` is `0 … n-1`. */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+  checkOptions('arange', options, CREATE_OPTIONS);
   if (end === undefined) {
     end = start;
     start = 0;
@@ -207,9 +227,10 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (!Number.isFinite(start) || !Number.isFinite(end))
     throw new ValueError('arange', `start and end must be finite numbers, got ${start} and ${end}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
+  const requiresGrad = checkBoolean('arange', 'requiresGrad', options.requiresGrad, false);
   const buf = allocateFor('arange', checkDtype('arange', options.dtype ?? 'float32'), [n]);
   for (let i = 0; i < n; i++) buf[i] = start + i * step;
-  return fromBuffer(buf, [n], options.requiresGrad ?? false);
+  return fromBuffer(buf, [n], requiresGrad);
 }
 
 /** `n` evenly spaced values from `start` to `end` inclusive. */
@@ -219,11 +240,18 @@ export function linspace(
   n: number,
   options: CreateOptions = {},
 ): Tensor {
+  checkOptions('linspace', options, CREATE_OPTIONS);
   if (!Number.isInteger(n) || n < 0)
-    throw new ValueError('linspace', `n must be a non-negative integer, got ${n}`);
+    throw new ValueError('linspace', `n must be a non-negative integer, got ${describeValue(n)}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end))
+    throw new ValueError(
+      'linspace',
+      `start and end must be finite numbers, got ${describeValue(start)} and ${describeValue(end)}`,
+    );
+  const requiresGrad = checkBoolean('linspace', 'requiresGrad', options.requiresGrad, false);
   const buf = allocateFor('linspace', checkDtype('linspace', options.dtype ?? 'float32'), [n]);
   for (let i = 0; i < n; i++) buf[i] = n === 1 ? start : start + ((end - start) * i) / (n - 1);
-  return fromBuffer(buf, [n], options.requiresGrad ?? false);
+  return fromBuffer(buf, [n], requiresGrad);
 }
 
 /** The `n × m` identity (m defaults to n). */
@@ -235,15 +263,17 @@ export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
 
 /** Wrap an existing ndarray (float32 or float64) as a tensor; shares its storage. */
 export function fromNdarray(array: NdArray, options: { requiresGrad?: boolean } = {}): Tensor {
-  const d = array.data as unknown;
+  checkOptions('fromNdarray', options, ['requiresGrad']);
+  const d = (array as { data?: unknown } | null)?.data;
   if (!(d instanceof Float32Array || d instanceof Float64Array)) {
     throw new DTypeError(
       'fromNdarray',
       `expected an ndarray over a Float32Array or Float64Array, got ${(d as object)?.constructor?.name ?? typeof d}`,
     );
   }
+  checkRank('fromNdarray', array.shape.length, 'an ndarray');
   return new Tensor(
     ndarray(d, array.shape.slice(), array.stride.slice(), array.offset),
-    options.requiresGrad ?? false,
+    checkBoolean('fromNdarray', 'requiresGrad', options.requiresGrad, false),
   );
 }

@@ -55,3 +55,35 @@ export function describeInput(x: unknown): string {
   if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
   return typeof x === 'object' ? (x.constructor?.name ?? 'an object') : typeof x;
 }
+
+/**
+ * What a function got, for an error that says what it expected instead: `NaN`, `0.7`,
+ * `the string "0.5"`, `true`, `a Float32Array of length 3`, `an array of length 2`, `a Map`,
+ * `an object with keys {a, b}`, `a function`.
+ *
+ * @example
+ * throw new ValueError('loadMnist', `testFraction must be a number in [0, 1), got ${describeValue(v)}`);
+ */
+export function describeValue(x: unknown): string {
+  if (x === null || x === undefined || typeof x === 'boolean') return String(x);
+  if (typeof x === 'number') return String(x);
+  if (typeof x === 'bigint') return `the bigint ${x}n`;
+  if (typeof x === 'string') {
+    const s = x.length > 40 ? `${x.slice(0, 40)}…` : x;
+    return `the string ${JSON.stringify(s)}`;
+  }
+  if (typeof x === 'function') return 'a function';
+  if (typeof x === 'symbol') return `the symbol ${x.description ?? ''}`;
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (ArrayBuffer.isView(x) && 'length' in x) {
+    return `a ${x.constructor.name} of length ${(x as { length: number }).length}`;
+  }
+  const proto = Object.getPrototypeOf(x);
+  if (proto === Object.prototype || proto === null) {
+    const keys = Object.keys(x as object);
+    const shown = keys.slice(0, 6).join(', ') + (keys.length > 6 ? ', …' : '');
+    return keys.length === 0 ? 'an empty object {}' : `an object with keys {${shown}}`;
+  }
+  const name = (x as { constructor?: { name?: string } }).constructor?.name;
+  return name ? `a ${name}` : 'an object';
+}

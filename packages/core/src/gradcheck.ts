@@ -2,12 +2,13 @@
 // differences, both in float64, with a report that shows the two side by side.
 import { grad } from './autograd/engine.js';
 import { enableGrad, noGrad } from './autograd/mode.js';
-import { fmtShape, ValueError } from './errors.js';
+import { describeValue, fmtShape, ValueError } from './errors.js';
 import { add } from './ops/add.js';
 import { mul } from './ops/mul.js';
 import { sum } from './ops/sum.js';
+import { checkOptions } from './options.js';
 import { Rng } from './random.js';
-import { fromBuffer, type Tensor } from './tensor.js';
+import { fromBuffer, Tensor } from './tensor.js';
 
 /** A function of tensors checked by `gradcheck`: it receives the inputs in order. */
 export type GradcheckFn = (...inputs: Tensor[]) => Tensor;
@@ -81,6 +82,7 @@ export function gradcheck(
   inputs: readonly Tensor[],
   options: GradcheckOptions = {},
 ): GradcheckReport {
+  checkArgs('gradcheck', fn, inputs, options);
   return check('gradcheck', fn, inputs, options, checkedInputs('gradcheck', inputs), String);
 }
 
@@ -101,6 +103,7 @@ export function gradgradcheck(
   inputs: readonly Tensor[],
   options: GradcheckOptions = {},
 ): GradcheckReport {
+  checkArgs('gradgradcheck', fn, inputs, options);
   const checked = checkedInputs('gradgradcheck', inputs);
   const rng = new Rng((options.seed ?? 0) + 1);
   const outShape = noGrad(() => fn(...inputs.map(toFloat64Leaf))).shape;
@@ -155,6 +158,25 @@ function check(
   return report(op, comparisons, tol, inputName);
 }
 
+/** fn a function, inputs a list of tensors, options known ones: errors name `op`. */
+function checkArgs(op: string, fn: unknown, inputs: unknown, options: unknown): void {
+  if (typeof fn !== 'function') {
+    throw new ValueError(op, `fn must be a function of the inputs, got ${describeValue(fn)}`);
+  }
+  if (!Array.isArray(inputs)) {
+    throw new ValueError(op, `inputs must be a list of tensors, got ${describeValue(inputs)}`);
+  }
+  inputs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) {
+      throw new ValueError(op, `input ${i} must be a Tensor, got ${describeValue(x)}`);
+    }
+  });
+  const o = checkOptions(op, options, ['eps', 'atol', 'rtol', 'seed']);
+  if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) {
+    throw new ValueError(op, `seed must be a whole number, got ${describeValue(o.seed)}`);
+  }
+}
+
 function tolerances(options: GradcheckOptions): Tolerances {
   const tol = {
     eps: options.eps ?? DEFAULTS.eps,
@@ -163,7 +185,10 @@ function tolerances(options: GradcheckOptions): Tolerances {
   };
   for (const [name, v] of Object.entries(tol)) {
     if (!(v >= 0) || !Number.isFinite(v) || (name === 'eps' && v === 0)) {
-      throw new ValueError('gradcheck', `${name} must be a finite number ≥ 0 (eps > 0), got ${v}`);
+      throw new ValueError(
+        'gradcheck',
+        `${name} must be a finite number ≥ 0 (eps > 0), got ${describeValue(v)}`,
+      );
     }
   }
   return tol;
@@ -205,7 +230,13 @@ function scalar(value: number): Tensor {
 function projectedObjective(fn: GradcheckFn, xs: readonly Tensor[], seed: number): () => Tensor {
   let v: Tensor | null = null;
   return () => {
-    const y = fn(...xs);
+    const y: unknown = fn(...xs);
+    if (!(y instanceof Tensor)) {
+      throw new ValueError(
+        'gradcheck',
+        `fn must return a Tensor, got ${describeValue(y)}; build the result with tensor ops on the inputs`,
+      );
+    }
     if (y.size === 1) return y;
     v ??= randomLike(y.shape, new Rng(seed));
     return sum(mul(y, v));

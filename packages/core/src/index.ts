@@ -42,6 +42,7 @@ export {
   AnomalyError,
   AutogradError,
   DTypeError,
+  describeValue,
   IndexError,
   ShapeError,
   TapegradError,
@@ -57,7 +58,8 @@ export {
 } from './gradcheck.js';
 export type { Labels } from './labels.js';
 export * from './ops/index.js';
-export { getDefaultRng, manualSeed, Rng } from './random.js';
+export { getDefaultRng, isRng, manualSeed, Rng, type Seed } from './random.js';
+export { MAX_RANK } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
 export { toDot } from './to-dot.js';
 

@@ -3,11 +3,12 @@
 // `loadStateDict` use them, and nothing outside core writes storage itself.
 import { type Arr, emptyArray, makeArray, scalarArray } from './array.js';
 import { isGradEnabled } from './autograd/mode.js';
+import { bumpVersion, storageVersion } from './autograd/version.js';
 import * as E from './backend/expr.js';
 import { kernels } from './backend/registry.js';
 import type { FloatArray } from './dtype.js';
 import { AutogradError, describeInput, fmtShape, ShapeError, ValueError } from './errors.js';
-import { getDefaultRng, type Rng } from './random.js';
+import { type Rng, rngArg } from './random.js';
 import { broadcastShapes, isRowMajor, sameShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -37,6 +38,11 @@ export function checkWritable(op: string, t: Tensor): void {
       `a tensor that requires grad (shape ${fmtShape(t.shape)}) cannot be changed in place while ops are recorded; do it inside noGrad(() => …), or on x.detach()`,
     );
   }
+}
+
+/** Count a write into `t`'s storage (after it succeeded: a refused write changes nothing). */
+export function written(t: Tensor): void {
+  bumpVersion(t.data.data);
 }
 
 /**
@@ -82,6 +88,7 @@ export function copy_(dst: Tensor, src: Tensor): void {
     throw new ValueError('copy_', `src must be a Tensor, got ${describeInput(src)}`);
   }
   kernels().copy(operand('copy_', dst, src), dst.data);
+  written(dst);
 }
 
 /**
@@ -100,7 +107,11 @@ export function set_(dst: Tensor, src: Tensor): void {
       [dst.shape, src.shape],
     );
   }
-  (dst as { data: Arr }).data = src.data;
+  // the tensor's version goes on from its old storage's, one write later, whatever the new
+  // storage's own count: an op that saved this tensor saw other values
+  const next = dst.version + 1;
+  (dst as unknown as { data: Arr }).data = src.data;
+  (dst as unknown as { versionBase: number }).versionBase = next - storageVersion(src.data.data);
 }
 
 /**
@@ -124,6 +135,7 @@ export function fill_(dst: Tensor, value: number, op = 'fill_'): void {
     throw new ValueError(op, `value must be a number, got ${describeInput(value)}`);
   }
   kernels().fill(dst.data, value);
+  written(dst);
 }
 
 /** `dst += alpha · other`. */
@@ -131,18 +143,21 @@ export function add_(dst: Tensor, other: Tensor | number, alpha: number, op = 'a
   checkWritable(op, dst);
   const x = operand(op, dst, other);
   kernels().map(ADD_SCALED, [dst.data, x], dst.data, [numberArg(op, 'alpha', alpha)]);
+  written(dst);
 }
 
 /** `dst *= other`. */
 export function mul_(dst: Tensor, other: Tensor | number): void {
   checkWritable('mul_', dst);
   kernels().map(MUL, [dst.data, operand('mul_', dst, other)], dst.data);
+  written(dst);
 }
 
 /** `dst /= other`. */
 export function div_(dst: Tensor, other: Tensor | number): void {
   checkWritable('div_', dst);
   kernels().map(DIV, [dst.data, operand('div_', dst, other)], dst.data);
+  written(dst);
 }
 
 /** Every element clamped into [min, max]. */
@@ -152,6 +167,7 @@ export function clamp_(dst: Tensor, min: number | undefined, max: number | undef
   const hi = max === undefined ? Number.POSITIVE_INFINITY : numberArg('clamp_', 'max', max);
   if (lo > hi) throw new ValueError('clamp_', `min ${lo} is larger than max ${hi}`);
   kernels().map(CLAMP, [dst.data], dst.data, [lo, hi]);
+  written(dst);
 }
 
 /** Fill `dst` with `draw()` for each element in row-major order. */
@@ -162,20 +178,14 @@ function fillFrom(op: string, dst: Tensor, draw: () => number): void {
     const buf = d.data;
     const end = d.offset + sizeOf(d.shape);
     for (let i = d.offset; i < end; i++) buf[i] = draw();
+    written(dst);
     return;
   }
   // a strided view: draw in row-major order, then write through the view
   const values = new Float64Array(dst.size);
   for (let i = 0; i < values.length; i++) values[i] = draw();
   kernels().copy(makeArray(values, d.shape), d);
-}
-
-function rngOf(op: string, rng: Rng | undefined): Rng {
-  if (rng === undefined) return getDefaultRng();
-  if (typeof (rng as Partial<Rng>).normal !== 'function') {
-    throw new ValueError(op, `rng must be an Rng, got ${describeInput(rng)}`);
-  }
-  return rng;
+  written(dst);
 }
 
 /** Normal samples N(mean, std²), drawn in row-major order. */
@@ -183,7 +193,7 @@ export function normal_(dst: Tensor, mean: number, std: number, rng: Rng | undef
   const m = numberArg('normal_', 'mean', mean);
   const s = numberArg('normal_', 'std', std);
   if (!(s >= 0)) throw new ValueError('normal_', `std must be ≥ 0, got ${s}`);
-  const r = rngOf('normal_', rng);
+  const r = rngArg('normal_', rng);
   fillFrom('normal_', dst, () => r.normal(m, s));
 }
 
@@ -192,6 +202,6 @@ export function uniform_(dst: Tensor, low: number, high: number, rng: Rng | unde
   const lo = numberArg('uniform_', 'low', low);
   const hi = numberArg('uniform_', 'high', high);
   if (lo > hi) throw new ValueError('uniform_', `low ${lo} is larger than high ${hi}`);
-  const r = rngOf('uniform_', rng);
+  const r = rngArg('uniform_', rng);
   fillFrom('uniform_', dst, () => r.uniform(lo, hi));
 }

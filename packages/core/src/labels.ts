@@ -1,6 +1,6 @@
 // Whole-number index data (class labels, gather indices) from the forms users hold them in.
 import type { IndexArray } from './backend/kernels.js';
-import { IndexError, ValueError } from './errors.js';
+import { describeValue, IndexError, ValueError } from './errors.js';
 import { Tensor } from './tensor.js';
 
 export type { IndexArray } from './backend/kernels.js';
@@ -20,9 +20,10 @@ export function toIndexArray(op: string, labels: Labels, argName = 'index'): Ind
   if (labels instanceof Int32Array) return { data: labels.slice(), shape: [labels.length] };
   if (Array.isArray(labels))
     return { data: wholeNumbers(op, labels, argName), shape: [labels.length] };
+  const hint = ArrayBuffer.isView(labels) ? ' (convert it with Int32Array.from(…))' : '';
   throw new ValueError(
     op,
-    `${argName} must be a Tensor, an Int32Array or a number[], got ${typeof labels}`,
+    `${argName} must be a Tensor, an Int32Array or a number[], got ${describeValue(labels)}${hint}`,
   );
 }
 
@@ -30,8 +31,12 @@ function wholeNumbers(op: string, values: ArrayLike<number>, argName: string): I
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!Number.isInteger(v))
-      throw new ValueError(op, `${argName} must hold whole numbers, got ${v} at position ${i}`);
+    if (!Number.isInteger(v)) {
+      throw new ValueError(
+        op,
+        `${argName} must hold whole numbers, got ${describeValue(v)} at position ${i}`,
+      );
+    }
     // an Int32Array would wrap 2³² to 0: a label that large is out of range for any dim
     if (v !== (v | 0)) {
       throw new IndexError(

@@ -54,7 +54,7 @@ export {
   type FloatArray,
   promote,
 } from './dtype.js';
-export { fmtShape } from './errors.js';
+export { describeInput, describeValue, fmtShape } from './errors.js';
 export { checkWritable, denseValues } from './inplace.js';
 export { checkRange, type Labels, toIndexArray } from './labels.js';
 export {
@@ -82,11 +82,14 @@ export {
   type OpAttributes,
   type OpName,
 } from './ops/registry.js';
+export { checkBoolean, checkOptions } from './options.js';
 export {
   broadcastShapes,
+  checkRank,
   checkShape,
   contiguousStrides,
   isRowMajor,
+  MAX_RANK,
   normalizeDim,
   normalizeDims,
   reducedShape,

@@ -3,6 +3,19 @@ import { fmtShape, ShapeError } from './errors.js';
 
 export type Shape = readonly number[];
 
+/**
+ * The most dims a tensor may have (NumPy's limit too). Checked before anything is built: the
+ * cost of a view class grows with the rank, and rank 2000 used to exhaust memory.
+ */
+export const MAX_RANK = 64;
+
+/** A ShapeError naming `op` when `rank` exceeds MAX_RANK. */
+export function checkRank(op: string, rank: number, what = 'a tensor'): void {
+  if (rank > MAX_RANK) {
+    throw new ShapeError(op, `${what} may have at most ${MAX_RANK} dims, got ${rank}`);
+  }
+}
+
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
@@ -109,6 +122,7 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boo
 }
 
 export function checkShape(op: string, shape: unknown): number[] {
+  if (Array.isArray(shape)) checkRank(op, shape.length, 'a shape');
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     // NaN and Infinity print as themselves (JSON.stringify would print null)
     const got = Array.isArray(shape)

@@ -11,6 +11,7 @@ import { makeArray } from './array.js';
 import { type BackwardOptions, backward } from './autograd/engine.js';
 import type { Node } from './autograd/node.js';
 import { provideTensorClass } from './autograd/tensor-class.js';
+import { storageVersion } from './autograd/version.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
 import { fmtShape, ShapeError, ValueError } from './errors.js';
 import * as inplace from './inplace.js';
@@ -29,7 +30,11 @@ export type NestedArray = number | NestedArray[];
  * x.mul(x).sum().backward(); // x.grad: [[2, 4], [6, 8]]
  */
 export class Tensor {
-  /** The values, for reading. Writes go through the in-place methods (`copy_`, `add_`, …). */
+  /**
+   * The values, for reading only. Writes go through the in-place methods (`copy_`, `add_`,
+   * `set_`, …), which count them (`version`); a write into `data.data` goes unseen, and a
+   * gradient computed afterwards from the old values would be silently wrong.
+   */
   readonly data: NdArray<FloatArray>;
   /** Whether ops on this tensor are recorded. Leaves set it; op outputs inherit it. */
   requiresGrad: boolean;
@@ -40,6 +45,8 @@ export class Tensor {
   /** The shape (do not mutate). */
   readonly shape: readonly number[];
   private readonly numel: number;
+  /** Added to the storage's version so that `set_` (a new storage) counts as one more write. */
+  private versionBase = 0;
 
   constructor(data: NdArray<FloatArray>, requiresGrad = false) {
     this.data = data;
@@ -57,6 +64,14 @@ export class Tensor {
   /** Number of elements. */
   get size(): number {
     return this.numel;
+  }
+  /**
+   * How many in-place writes this tensor's storage has had (PyTorch's `_version`), shared by
+   * every view of it. Backward compares it with the version an op saw, to refuse a gradient
+   * computed from values that were overwritten.
+   */
+  get version(): number {
+    return this.versionBase + storageVersion(this.data.data);
   }
   /** A tensor the user created (not the output of a recorded op). */
   get isLeaf(): boolean {

@@ -1,9 +1,9 @@
 // toDot: the recorded graph behind a tensor as Graphviz DOT, walked iteratively so that
 // graphs of 10^5+ nodes print without exhausting the stack.
 import type { Node } from './autograd/node.js';
-import { fmtShape } from './errors.js';
+import { describeValue, fmtShape, ValueError } from './errors.js';
 import { type CoreOpCall, coreOpCall, type OpAttributes, type OpName } from './ops/registry.js';
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
 
 const none = (): string => '';
 const list = (xs: readonly number[]): string => `[${xs.join(',')}]`;
@@ -93,6 +93,9 @@ function quote(s: string): string {
  * writeFileSync('graph.dot', toDot(loss)); // then: dot -Tsvg graph.dot > graph.svg
  */
 export function toDot(t: Tensor): string {
+  if (!(t instanceof Tensor)) {
+    throw new ValueError('toDot', `expected a Tensor, got ${describeValue(t)}`);
+  }
   const leafIds = new Map<Tensor, string>();
   const leafLines: string[] = [];
   const leafId = (leaf: Tensor): string => {

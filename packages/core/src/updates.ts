@@ -4,7 +4,7 @@
 import type { AdamStep, Dense, SgdStep } from './backend/kernels.js';
 import { kernels } from './backend/registry.js';
 import { fmtShape, ShapeError, ValueError } from './errors.js';
-import { checkWritable } from './inplace.js';
+import { checkWritable, written } from './inplace.js';
 import { isRowMajor, sameShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -46,6 +46,8 @@ export function sgdStep_(param: Tensor, grad: Tensor, buf: Tensor | null, h: Sgd
     b = dense(op, buf, 'the momentum buffer', param);
   }
   kernels().sgdStep(p, g, b, param.size, h);
+  written(param);
+  if (buf !== null) written(buf);
 }
 
 /**
@@ -74,6 +76,10 @@ export function adamStep_(
     param.size,
     h,
   );
+  written(param);
+  written(m);
+  written(v);
+  if (vmax !== null) written(vmax);
 }
 
 /**

@@ -4,12 +4,13 @@
 // Op modules call defineOp while the package is being evaluated, so this module (and the
 // presets built on it) imports nothing that imports the op library: it gets the Tensor class
 // from tensor-class.ts rather than from tensor.ts.
-import { type Arr, scalarArray } from '../array.js';
+import { type Arr, arrayDtype, emptyArray, scalarArray } from '../array.js';
+import { kernels } from '../backend/registry.js';
 import { type DType, promote } from '../dtype.js';
 import { AnomalyError, describeInput, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { hasNonFinite, isAnomalyEnabled, isGradEnabled } from './mode.js';
-import { type AnyOpContext, Node, type OpContext } from './node.js';
+import { type AnyOpContext, Node, type OpContext, type SavedTensor } from './node.js';
 import { getTensorClass } from './tensor-class.js';
 
 /** What an op accepts as an input: a tensor, or a number (a constant scalar). */
@@ -61,6 +62,18 @@ export interface OpDefinition<I extends TensorList = Tensor[], A = undefined> {
   /** The number of inputs, checked on every call. */
   readonly arity?: number;
   /**
+   * The tensors whose values `backward` reads: input positions and/or `'output'` (default:
+   * every input and the output). Backward refuses to run when one of them was changed in
+   * place after the op ran (see `Tensor.version`); an op that needs only shapes saves `[]`.
+   */
+  readonly saves?: readonly (number | 'output')[];
+  /**
+   * The output may be a view of input 0's storage (reshape, transpose, slice, expand). Any
+   * other op that returns an input's own storage gets a copy of it instead, so that writing
+   * into the output never changes the input.
+   */
+  readonly view?: boolean;
+  /**
    * An op users do not call themselves (a piece of another op's backward, such as
    * `reluBackward`): exporters and graph printers may say so.
    */
@@ -97,7 +110,10 @@ function toTensors(op: string, inputs: readonly TensorLike[], T: typeof Tensor):
 function checkForwardResult(op: string, data: unknown, T: typeof Tensor): void {
   const storage = (data as { data?: unknown } | null | undefined)?.data;
   const isNdarray = Array.isArray((data as { shape?: unknown } | null | undefined)?.shape);
-  if (isNdarray && (storage instanceof Float32Array || storage instanceof Float64Array)) return;
+  if (isNdarray && (storage instanceof Float32Array || storage instanceof Float64Array)) {
+    checkCovers(op, data as Arr);
+    return;
+  }
   const got =
     data instanceof T
       ? 'a Tensor'
@@ -108,6 +124,59 @@ function checkForwardResult(op: string, data: unknown, T: typeof Tensor): void {
     op,
     `forward must return an ndarray over a Float32Array or Float64Array, got ${got}`,
   );
+}
+
+/**
+ * Every element of the view lies inside its storage: a user's `ndarray(new Float64Array(2),
+ * [3])` would read past the end (undefined → NaN) where a Tensor expects values.
+ */
+function checkCovers(op: string, a: Arr): void {
+  const { shape, stride, offset } = a;
+  let lo = offset;
+  let hi = offset;
+  let empty = false;
+  for (let i = 0; i < shape.length; i++) {
+    const n = shape[i]!;
+    const s = stride[i]!;
+    if (!Number.isInteger(n) || n < 0 || !Number.isInteger(s)) {
+      throw new ValueError(
+        op,
+        `forward returned an ndarray with shape [${shape.join(',')}] and strides [${stride.join(',')}]; expected non-negative integer sizes and integer strides`,
+      );
+    }
+    if (n === 0) empty = true;
+    else if (s > 0) hi += (n - 1) * s;
+    else lo += (n - 1) * s;
+  }
+  if (empty) return;
+  if (!Number.isInteger(offset) || lo < 0 || hi >= a.data.length) {
+    throw new ValueError(
+      op,
+      `forward returned an ndarray of shape [${shape.join(',')}] (strides [${stride.join(',')}], offset ${offset}) that reaches elements ${lo}…${hi} of a storage of ${a.data.length}; its storage must hold every element`,
+    );
+  }
+}
+
+/** The saved tensors of an op that ran, with the versions backward must find them at. */
+function saveForBackward(
+  def: AnyOpDefinition,
+  inputs: readonly Tensor[],
+  output: Tensor,
+): SavedTensor[] {
+  const which = def.saves;
+  const saved: SavedTensor[] = [];
+  if (which === undefined) {
+    for (let i = 0; i < inputs.length; i++) {
+      saved.push({ tensor: inputs[i]!, what: i, version: inputs[i]!.version });
+    }
+    saved.push({ tensor: output, what: 'output', version: output.version });
+    return saved;
+  }
+  for (const w of which) {
+    const t = w === 'output' ? output : inputs[w];
+    if (t !== undefined) saved.push({ tensor: t, what: w, version: t.version });
+  }
+  return saved;
 }
 
 /**
@@ -134,8 +203,14 @@ export function defineOp<I extends TensorList = Tensor[], A = undefined>(
     const T = getTensorClass();
     const ts = toTensors(name, inputs, T) as unknown as I;
     def.check?.(ts, attrs, info);
-    const data = def.forward(ts.map((t) => t.data) as unknown as ArraysOf<I>, attrs, info);
+    let data = def.forward(ts.map((t) => t.data) as unknown as ArraysOf<I>, attrs, info);
     checkForwardResult(name, data, T);
+    if (!def.view && ts.some((t) => t.data.data === data.data)) {
+      // the output would alias an input: a write into one would change the other
+      const copy = emptyArray(data.shape, arrayDtype(data));
+      kernels().copy(data, copy);
+      data = copy;
+    }
     if (
       isAnomalyEnabled() &&
       hasNonFinite(data.data) &&
@@ -152,7 +227,8 @@ export function defineOp<I extends TensorList = Tensor[], A = undefined>(
     if (record) {
       const needsInputGrad = ts.map((t) => t.requiresGrad) as unknown as FlagsOf<I>;
       const ctx: OpContext<I, A> = { inputs: ts, output: out, attrs, needsInputGrad };
-      out.gradFn = new Node(def, ts, ctx as unknown as AnyOpContext);
+      const saved = saveForBackward(def, ts, out);
+      out.gradFn = new Node(def, ts, ctx as unknown as AnyOpContext, saved);
     }
     return out;
   };

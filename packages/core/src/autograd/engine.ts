@@ -2,9 +2,17 @@
 // decreasing creation order, a seed gradient, broadcast sum-back and accumulation.
 
 import { ones } from '../creation.js';
-import { AnomalyError, AutogradError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import {
+  AnomalyError,
+  AutogradError,
+  describeValue,
+  fmtShape,
+  ShapeError,
+  ValueError,
+} from '../errors.js';
 import { add } from '../ops/add.js';
 import { cast } from '../ops/cast.js';
+import { checkBoolean, checkOptions } from '../options.js';
 import { ownsBuffer, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, hasNonFinite, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
@@ -93,6 +101,22 @@ function describe(x: unknown): string {
   return typeof x === 'object' ? `a ${x.constructor?.name ?? 'object'}` : `a ${typeof x}`;
 }
 
+/**
+ * Refuse to run a rule on values that changed after its op ran: a tensor it saved was
+ * written in place (an optimizer step, `loadStateDict`, `x.add_(…)` inside noGrad).
+ */
+function checkSaved(node: Node): void {
+  for (const s of node.saved) {
+    const now = s.tensor.version;
+    if (now === s.version) continue;
+    const which = s.what === 'output' ? 'its output' : `its input ${s.what}`;
+    throw new AutogradError(
+      node.op,
+      `a tensor needed for the gradient was changed in place after '${node.op}' (op #${node.seq}) ran: ${which} (shape ${fmtShape(s.tensor.shape)}, ${s.tensor.dtype}) is at version ${now}, but was at version ${s.version} when it was saved. Change it only after backward (an optimizer's step() and loadStateDict() write in place), or use a copy (clone()) in the forward`,
+    );
+  }
+}
+
 function checkFinite(node: Node, i: number, g: Tensor): void {
   if (hasNonFinite(g.data.data)) {
     throw new AnomalyError(
@@ -140,6 +164,7 @@ function run(
     if (wantedSet.has(ctx.output)) result.set(ctx.output, dy);
     // like forward, anomaly mode blames the op that makes a NaN or Inf from finite values
     const dyNonFinite = anomaly && hasNonFinite(dy.data.data);
+    checkSaved(node);
     const gs = anomaly ? withoutAnomaly(() => node.rule(dy, ctx)) : node.rule(dy, ctx);
     if (!retain) node.ctx = null;
     checkRuleOutput(node, gs);
@@ -162,6 +187,11 @@ function run(
   return result;
 }
 
+function checkEngineOptions(op: string, options: unknown, known: readonly string[]): void {
+  const o = checkOptions(op, options, known);
+  for (const k of ['retainGraph', 'createGraph', 'allowUnused']) checkBoolean(op, k, o[k], false);
+}
+
 /**
  * Backpropagate from `output` into the `.grad` of every leaf that requires grad.
  * Called as `loss.backward()`.
@@ -173,29 +203,28 @@ export function backward(output: Tensor, gradOutput?: Tensor, options: BackwardO
       `the tensor (shape ${fmtShape(output.shape)}) does not require grad and has no graph; create the inputs with { requiresGrad: true }`,
     );
   }
+  checkEngineOptions('backward', options, ['retainGraph', 'createGraph']);
   const createGraph = options.createGraph ?? false;
   const body = (): void => {
     const seed = seedGradient('backward', output, gradOutput);
-    run(
-      'backward',
-      output,
-      seed,
-      options,
-      (leaf, g) => {
-        // A first gradient is always copied, recorded under createGraph as PyTorch does: g
-        // may be the caller's gradOutput, or the very tensor a rule gave to several inputs
-        // (add), and .grad is written in place later (accumulation, clipping, zeroGrad).
-        // .grad is written in place only when it owns its buffer and is not in a graph.
-        if (leaf.grad === null) {
-          leaf.grad = g.clone();
-          return;
-        }
-        const inGraph = createGraph || leaf.grad.requiresGrad;
-        if (!inGraph && ownsBuffer(leaf.grad.data)) accumulateInto(leaf.grad, g);
-        else leaf.grad = add(checkGradShape(leaf.grad, g), g);
-      },
-      [],
-    );
+    // All or nothing: the leaves' gradients are collected while the rules run, and .grad is
+    // written only once every rule has run (a rule that throws half way changes no .grad).
+    const pending: [leaf: Tensor, g: Tensor][] = [];
+    run('backward', output, seed, options, (leaf, g) => pending.push([leaf, g]), []);
+    for (const [leaf, g] of pending) if (leaf.grad !== null) checkGradShape(leaf.grad, g);
+    for (const [leaf, g] of pending) {
+      // A first gradient is always copied, recorded under createGraph as PyTorch does: g
+      // may be the caller's gradOutput, or the very tensor a rule gave to several inputs
+      // (add), and .grad is written in place later (accumulation, clipping, zeroGrad).
+      // .grad is written in place only when it owns its buffer and is not in a graph.
+      if (leaf.grad === null) {
+        leaf.grad = g.clone();
+        continue;
+      }
+      const inGraph = createGraph || leaf.grad.requiresGrad;
+      if (!inGraph && ownsBuffer(leaf.grad.data)) accumulateInto(leaf.grad, g);
+      else leaf.grad = add(leaf.grad, g);
+    }
   };
   if (createGraph) enableGrad(body);
   else noGrad(body);
@@ -212,9 +241,13 @@ export function grad(
   inputs: readonly Tensor[],
   options: GradOptions = {},
 ): (Tensor | null)[] {
+  if (!(output instanceof Tensor)) {
+    throw new ValueError('grad', `output must be a Tensor, got ${describeValue(output)}`);
+  }
   if (!Array.isArray(inputs)) {
     throw new ValueError('grad', `inputs must be a list of tensors, got ${describe(inputs)}`);
   }
+  checkEngineOptions('grad', options, ['retainGraph', 'createGraph', 'gradOutput', 'allowUnused']);
   inputs.forEach((t, i) => {
     if (!(t instanceof Tensor)) {
       throw new ValueError('grad', `input ${i} must be a Tensor, got ${describe(t)}`);
@@ -229,7 +262,7 @@ export function grad(
   if (!output.requiresGrad) {
     throw new AutogradError(
       'grad',
-      `the output (shape ${fmtShape(output.shape)}) does not require grad`,
+      `the output (shape ${fmtShape(output.shape)}) does not require grad: no differentiable op connects it to a tensor that does (as in PyTorch, the gradient of max or maximum is a mask times the upstream gradient, with no gradient of its own)`,
     );
   }
   const body = (): (Tensor | null)[] => {

@@ -14,6 +14,14 @@ export interface OpContext<I extends TensorList = Tensor[], A = undefined> {
   readonly needsInputGrad: FlagsOf<I>;
 }
 
+/** A tensor an op's backward reads, and its version when the op ran. */
+export interface SavedTensor {
+  readonly tensor: Tensor;
+  /** Which one: an input's position, or the output. */
+  readonly what: number | 'output';
+  readonly version: number;
+}
+
 /** A context as the tape stores it, whatever the op's signature. */
 export type AnyOpContext = OpContext<Tensor[], unknown>;
 
@@ -34,6 +42,8 @@ export class Node {
     readonly def: AnyOpDefinition,
     readonly inputs: readonly Tensor[],
     ctx: AnyOpContext,
+    /** The tensors backward reads, with their versions (checked before the rule runs). */
+    readonly saved: readonly SavedTensor[] = [],
   ) {
     this.op = def.name;
     this.attrs = ctx.attrs;

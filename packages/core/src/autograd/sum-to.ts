@@ -7,6 +7,7 @@ import { reshape } from '../ops/reshape.js';
 import { sum } from '../ops/sum.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { bumpVersion } from './version.js';
 
 /** Sum `g` over the dims along which `shape` was broadcast; a ShapeError if it can't fit. */
 export function sumTo(g: Tensor, shape: readonly number[], op: string, input: number): Tensor {
@@ -48,4 +49,5 @@ const ADD = E.add(E.input(0), E.input(1));
 export function accumulateInto(dst: Tensor, g: Tensor): void {
   checkGradShape(dst, g);
   kernels().map(ADD, [dst.data, g.data], dst.data);
+  bumpVersion(dst.data.data);
 }

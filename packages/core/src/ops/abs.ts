@@ -10,6 +10,7 @@ export const absOp = elementwiseOp({
   arity: 1,
   expr: ([x]) => E.abs(x),
   // abs'(0) is 0, as in PyTorch
+  saves: [0],
   backward: (dy, { inputs: [x] }) => [mul(dy, sign(x))],
 });
 

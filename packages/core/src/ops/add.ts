@@ -8,6 +8,7 @@ export const addOp = elementwiseOp({
   name: 'add',
   arity: 2,
   expr: ([a, b]) => E.add(a, b),
+  saves: [],
   backward: (dy) => [dy, dy],
 });
 

@@ -17,6 +17,7 @@ export const castOp = defineOp<[x: Tensor], CastAttrs>({
     kernels().copy(x, out);
     return out;
   },
+  saves: [],
   backward: (dy, { inputs: [x] }) => [cast(dy, x.dtype)],
 });
 

@@ -12,6 +12,7 @@ export const cloneOp = defineOp<[x: Tensor]>({
     kernels().copy(x, out);
     return out;
   },
+  saves: [],
   backward: (dy) => [dy],
 });
 

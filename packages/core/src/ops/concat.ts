@@ -42,6 +42,7 @@ export const concatOp = defineOp<Tensor[], ConcatAttrs>({
     }
     return out;
   },
+  saves: [],
   backward: (dy, { inputs, attrs: { dim } }) => {
     let offset = 0;
     return inputs.map((x) => {

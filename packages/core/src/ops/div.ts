@@ -11,6 +11,7 @@ export const divOp = elementwiseOp({
   arity: 2,
   expr: ([a, b]) => E.div(a, b),
   // d(a/b)/db = -a/b² = -(a/b)/b
+  saves: [1, 'output'],
   backward: (dy, { inputs: [, b], output, needsInputGrad: [da, db] }) => [
     da ? div(dy, b) : null,
     db ? neg(div(mul(dy, output), b)) : null,

@@ -53,6 +53,8 @@ export interface ElementwiseDefinition<N extends number, A> {
   readonly params?: readonly NumericKeys<A>[];
   /** The gradient of each input (omit for ops that are not differentiable). */
   readonly backward?: BackwardRule<TensorTuple<N>, A>;
+  /** The tensors whose values backward reads (see `OpDefinition.saves`; default: all). */
+  readonly saves?: readonly (number | 'output')[];
   /** The output's dtype (default: float64 if any input is, else float32). */
   readonly dtype?: (inputs: readonly Arr[]) => DType;
   /** An op users do not call themselves (see `OpDefinition.internal`). */
@@ -103,6 +105,7 @@ export function elementwiseOp<N extends number, A = undefined>(
     arity: def.arity,
     forward: (xs, attrs, op) => forward(xs as unknown as readonly Arr[], attrs, op),
     ...(def.backward === undefined ? {} : { backward: def.backward }),
+    ...(def.saves === undefined ? {} : { saves: def.saves }),
     ...(def.internal === undefined ? {} : { internal: def.internal }),
   });
 }

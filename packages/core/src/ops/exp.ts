@@ -8,6 +8,7 @@ export const expOp = elementwiseOp({
   name: 'exp',
   arity: 1,
   expr: ([x]) => E.exp(x),
+  saves: ['output'],
   backward: (dy, { output }) => [mul(dy, output)],
 });
 

@@ -13,6 +13,7 @@ export interface ExpandAttrs {
 
 export const expandOp = defineOp<[x: Tensor], ExpandAttrs>({
   name: 'expand',
+  view: true,
   arity: 1,
   check: ([x], { shape }, op) => {
     const b = broadcastShapes(op.name, x.shape, shape);
@@ -29,6 +30,7 @@ export const expandOp = defineOp<[x: Tensor], ExpandAttrs>({
     kernels().copy(x, out);
     return out;
   },
+  saves: [],
   backward: (dy) => [dy],
 });
 

@@ -27,6 +27,7 @@ export const gatherOp: Op<[x: Tensor], GatherAttrs> = defineOp<[x: Tensor], Gath
     kernels().gather(x, dim, index, out.data);
     return out;
   },
+  saves: [],
   backward: (dy, { inputs: [x], attrs }) => [scatterAddOp.run([dy], { ...attrs, shape: x.shape })],
 });
 
@@ -43,6 +44,7 @@ export const scatterAddOp: Op<[dy: Tensor], ScatterAddAttrs> = defineOp<
     kernels().scatterAdd(dy, dim, index, out);
     return out;
   },
+  saves: [],
   backward: (ddy, { attrs }) => [gatherOp.run([ddy], attrs)],
 });
 

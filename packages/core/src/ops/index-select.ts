@@ -34,6 +34,7 @@ export const indexSelectOp: Op<[x: Tensor], IndexSelectAttrs> = defineOp<
     kernels().indexSelect(x, dim, index, out.data);
     return out;
   },
+  saves: [],
   backward: (dy, { inputs: [x], attrs }) => [
     indexAddOp.run([dy], { ...attrs, size: x.shape[attrs.dim]! }),
   ],
@@ -51,6 +52,7 @@ export const indexAddOp: Op<[dy: Tensor], IndexAddAttrs> = defineOp<[dy: Tensor]
     kernels().indexAdd(dy, dim, index, out.data);
     return out;
   },
+  saves: [],
   backward: (ddy, { attrs: { dim, index } }) => [indexSelectOp.run([ddy], { dim, index })],
 });
 

@@ -23,6 +23,7 @@ export const logSoftmaxOp = defineOp<[x: Tensor], SoftmaxAttrs>({
     return mapNew('logSoftmax', MINUS_LOG_SUM, [x, m, s]);
   },
   // dx = dy - softmax ⊙ Σ dy
+  saves: ['output'],
   backward: (dy, { output, attrs: { dim } }) => [sub(dy, mul(exp(output), sum(dy, dim, true)))],
 });
 

@@ -8,6 +8,7 @@ export const logOp = elementwiseOp({
   name: 'log',
   arity: 1,
   expr: ([x]) => E.log(x),
+  saves: [0],
   backward: (dy, { inputs: [x] }) => [div(dy, x)],
 });
 

@@ -51,6 +51,7 @@ export const logsumexpOp = defineOp<[x: Tensor], ReduceAttrs>({
     return makeArray(out.data, reducedShape(x.shape, attrs.dims, attrs.keepdim));
   },
   // d/dx logsumexp(x) = softmax(x) = exp(x - logsumexp(x))
+  saves: [0, 'output'],
   backward: (dy, { inputs: [x], output, attrs }) => [
     mul(keepDims(dy, x.shape, attrs), exp(sub(x, keepDims(output, x.shape, attrs)))),
   ],

@@ -103,6 +103,7 @@ export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
     }
     return out;
   },
+  saves: [0, 1],
   backward: (dy, { inputs: [a, b], needsInputGrad: [da, db] }) => [
     da ? matmul(dy, transpose(b)) : null,
     db ? weightGrad(a, b, dy) : null,

@@ -11,6 +11,7 @@ import { sum } from './sum.js';
 export const maxOp = reductionOp({
   name: 'max',
   kind: 'max',
+  saves: [0, 'output'],
   backward: (dy, { inputs: [x], output, attrs }) => {
     const mask = eq(x, keepDims(output, x.shape, attrs));
     const share = div(mask, sum(mask, attrs.dims, true));

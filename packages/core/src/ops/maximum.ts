@@ -17,6 +17,7 @@ export const maximumOp = elementwiseOp({
   name: 'maximum',
   arity: 2,
   expr: ([a, b]) => E.max(a, b),
+  saves: [0, 1],
   backward: (dy, { inputs: [a, b] }) => {
     const [sa, sb] = shares(gt(a, b), lt(a, b), a, b);
     return [mul(dy, sa), mul(dy, sb)];
@@ -27,6 +28,7 @@ export const minimumOp = elementwiseOp({
   name: 'minimum',
   arity: 2,
   expr: ([a, b]) => E.min(a, b),
+  saves: [0, 1],
   backward: (dy, { inputs: [a, b] }) => {
     const [sa, sb] = shares(lt(a, b), gt(a, b), a, b);
     return [mul(dy, sa), mul(dy, sb)];

@@ -8,6 +8,7 @@ export const mulOp = elementwiseOp({
   name: 'mul',
   arity: 2,
   expr: ([a, b]) => E.mul(a, b),
+  saves: [0, 1],
   backward: (dy, { inputs: [a, b], needsInputGrad: [da, db] }) => [
     da ? mul(dy, b) : null,
     db ? mul(dy, a) : null,

@@ -7,6 +7,7 @@ export const negOp = elementwiseOp({
   name: 'neg',
   arity: 1,
   expr: ([x]) => E.neg(x),
+  saves: [],
   backward: (dy) => [neg(dy)],
 });
 

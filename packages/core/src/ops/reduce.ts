@@ -74,6 +74,8 @@ export interface ReductionDefinition {
   readonly map?: (x: E.Expr) => E.Expr;
   /** The gradient of the input; `spread` and `keepDims` (reduce-grad.ts) put dy back in the input's shape. */
   readonly backward?: BackwardRule<[x: Tensor], ReduceAttrs>;
+  /** The tensors whose values backward reads (see `OpDefinition.saves`; default: all). */
+  readonly saves?: readonly (0 | 'output')[];
 }
 
 /**
@@ -96,5 +98,6 @@ export function reductionOp(def: ReductionDefinition): Op<[x: Tensor], ReduceAtt
       : {}),
     forward: ([x], attrs) => reduceArray(x, attrs, def.kind, pre),
     ...(def.backward === undefined ? {} : { backward: def.backward }),
+    ...(def.saves === undefined ? {} : { saves: def.saves }),
   });
 }

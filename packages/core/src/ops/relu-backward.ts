@@ -3,6 +3,7 @@
 // Internal: relu and leakyRelu call them, and the op table checks them through their
 // second-order gradients.
 import * as E from '../backend/expr.js';
+import { zerosLike } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import { elementwiseOp } from './elementwise.js';
 import type { LeakyReluAttrs } from './leaky-relu.js';
@@ -12,8 +13,13 @@ export const reluBackwardOp = elementwiseOp({
   arity: 2,
   internal: true,
   expr: ([dy, x]) => E.select(E.gt(x, 0), dy, 0),
-  // linear in dy (the same mask again); piecewise constant in x, so no gradient there
-  backward: (ct, { inputs: [, x] }) => [reluBackward(ct, x), null],
+  // linear in dy (the same mask again); piecewise constant in x: a zero gradient there, as
+  // PyTorch gives (so a second derivative through relu is 0, not an unused input)
+  saves: [1],
+  backward: (ct, { inputs: [, x], needsInputGrad: [, dx] }) => [
+    reluBackward(ct, x),
+    dx ? zerosLike(x) : null,
+  ],
 });
 
 /**
@@ -32,9 +38,10 @@ export const leakyReluBackwardOp = elementwiseOp<2, LeakyReluAttrs>({
   internal: true,
   params: ['negativeSlope'],
   expr: ([dy, x], { negativeSlope }) => E.select(E.gt(x, 0), dy, E.mul(negativeSlope, dy)),
-  backward: (ct, { inputs: [, x], attrs: { negativeSlope } }) => [
+  saves: [1],
+  backward: (ct, { inputs: [, x], attrs: { negativeSlope }, needsInputGrad: [, dx] }) => [
     leakyReluBackward(ct, x, negativeSlope),
-    null,
+    dx ? zerosLike(x) : null,
   ],
 });
 

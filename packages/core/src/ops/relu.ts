@@ -9,6 +9,7 @@ export const reluOp = elementwiseOp({
   arity: 1,
   expr: ([x]) => E.select(E.gt(x, 0), x, 0),
   // relu'(0) is 0, as in PyTorch
+  saves: [0],
   backward: (dy, { inputs: [x] }) => [reluBackward(dy, x)],
 });
 

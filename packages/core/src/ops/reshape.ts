@@ -3,7 +3,7 @@
 import { contiguousArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { normalizeDim, sameShape, sizeOf } from '../shape.js';
+import { checkRank, normalizeDim, sameShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 export interface ReshapeAttrs {
@@ -17,6 +17,7 @@ function resolveShape(x: Tensor, shape: readonly number[]): number[] {
       `shape must be a list of integers (one may be -1), got ${JSON.stringify(shape)}`,
     );
   }
+  checkRank('reshape', shape.length, 'the new shape');
   const bad = () =>
     new ShapeError(
       'reshape',
@@ -38,11 +39,13 @@ function resolveShape(x: Tensor, shape: readonly number[]): number[] {
 
 export const reshapeOp = defineOp<[x: Tensor], ReshapeAttrs>({
   name: 'reshape',
+  view: true,
   arity: 1,
   forward: ([x], { shape }) => {
     const c = contiguousArray(x);
     return makeArray(c.data, shape, undefined, c.offset);
   },
+  saves: [],
   backward: (dy, { inputs: [x] }) => [reshape(dy, x.shape)],
 });
 

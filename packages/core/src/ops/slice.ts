@@ -21,12 +21,14 @@ export interface PadSliceAttrs extends SliceAttrs {
 
 export const sliceOp = defineOp<[x: Tensor], SliceAttrs>({
   name: 'slice',
+  view: true,
   arity: 1,
   forward: ([x], { dim, start, end }) => {
     const shape = x.shape.slice();
     shape[dim] = end - start;
     return makeArray(x.data, shape, x.stride, x.offset + start * x.stride[dim]!);
   },
+  saves: [],
   backward: (dy, { inputs: [x], attrs }) => [
     padSliceOp.run([dy], { ...attrs, size: x.shape[attrs.dim]! }),
   ],
@@ -45,6 +47,7 @@ export const padSliceOp = defineOp<[dy: Tensor], PadSliceAttrs>({
     kernels().copy(dy, window);
     return out;
   },
+  saves: [],
   backward: (ddy, { attrs: { dim, start, end } }) => [slice(ddy, dim, start, end)],
 });
 

@@ -25,6 +25,7 @@ export const softmaxOp = defineOp<[x: Tensor], SoftmaxAttrs>({
     return mapNew('softmax', NORMALIZE, [e, s]);
   },
   // dx = y ⊙ (dy - Σ dy ⊙ y)
+  saves: ['output'],
   backward: (dy, { output: y, attrs: { dim } }) => [mul(y, sub(dy, sum(mul(dy, y), dim, true)))],
 });
 

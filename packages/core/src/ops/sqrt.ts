@@ -10,6 +10,7 @@ export const sqrtOp = elementwiseOp({
   arity: 1,
   expr: ([x]) => E.sqrt(x),
   // d√x/dx = 1 / (2√x)
+  saves: ['output'],
   backward: (dy, { output }) => [div(dy, mul(output, 2))],
 });
 

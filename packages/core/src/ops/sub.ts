@@ -9,6 +9,7 @@ export const subOp = elementwiseOp({
   name: 'sub',
   arity: 2,
   expr: ([a, b]) => E.sub(a, b),
+  saves: [],
   backward: (dy) => [dy, neg(dy)],
 });
 

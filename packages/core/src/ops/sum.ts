@@ -6,6 +6,7 @@ import { spread } from './reduce-grad.js';
 export const sumOp = reductionOp({
   name: 'sum',
   kind: 'sum',
+  saves: [],
   backward: (dy, { inputs: [x], attrs }) => [spread(dy, x.shape, attrs)],
 });
 

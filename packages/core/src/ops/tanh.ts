@@ -10,6 +10,7 @@ export const tanhOp = elementwiseOp({
   arity: 1,
   expr: ([x]) => E.tanh(x),
   // tanh' = 1 - tanh²
+  saves: ['output'],
   backward: (dy, { output }) => [mul(dy, sub(1, mul(output, output)))],
 });
 

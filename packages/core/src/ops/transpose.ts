@@ -11,6 +11,7 @@ export interface TransposeAttrs {
 
 export const transposeOp = defineOp<[x: Tensor], TransposeAttrs>({
   name: 'transpose',
+  view: true,
   arity: 1,
   forward: ([x], { d0, d1 }) => {
     const shape = x.shape.slice();
@@ -19,6 +20,7 @@ export const transposeOp = defineOp<[x: Tensor], TransposeAttrs>({
     [stride[d0], stride[d1]] = [stride[d1]!, stride[d0]!];
     return makeArray(x.data, shape, stride, x.offset);
   },
+  saves: [],
   backward: (dy, { attrs: { d0, d1 } }) => [transpose(dy, d0, d1)],
 });
 

@@ -10,6 +10,7 @@ export const whereOp = elementwiseOp({
   expr: ([c, a, b]) => E.select(c, a, b),
   // the condition's dtype is not a value's: the output has the branches' promoted dtype
   dtype: (xs) => promoteAll(xs.slice(1)),
+  saves: [0],
   backward: (dy, { inputs: [c] }) => [null, where(c, dy, 0), where(c, 0, dy)],
 });
 
