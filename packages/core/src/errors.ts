@@ -57,33 +57,47 @@ export function describeInput(x: unknown): string {
 }
 
 /**
- * What a function got, for an error that says what it expected instead: `NaN`, `0.7`,
- * `the string "0.5"`, `true`, `a Float32Array of length 3`, `an array of length 2`, `a Map`,
- * `an object with keys {a, b}`, `a function`.
+ * A value the way an error message should show it: `3`, `NaN`, `true`, `null`, `undefined`,
+ * `the string "0.5"`, `a Float32Array of length 3`, `an array of length 2`,
+ * `a Tensor of shape [2,3] (float32)`, `an object`, `an instance of Map`, `a function`.
  *
  * @example
- * throw new ValueError('loadMnist', `testFraction must be a number in [0, 1), got ${describeValue(v)}`);
+ * throw new ValueError('loadMnist', `testFraction must be a number in [0, 1], got ${describeValue(v)}`);
  */
-export function describeValue(x: unknown): string {
-  if (x === null || x === undefined || typeof x === 'boolean') return String(x);
-  if (typeof x === 'number') return String(x);
-  if (typeof x === 'bigint') return `the bigint ${x}n`;
-  if (typeof x === 'string') {
-    const s = x.length > 40 ? `${x.slice(0, 40)}…` : x;
-    return `the string ${JSON.stringify(s)}`;
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'bigint':
+      return `the bigint ${value}n`;
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'symbol':
+      return `the symbol ${String(value)}`;
+    case 'function':
+      return value.name === '' ? 'a function' : `the function ${value.name}`;
   }
-  if (typeof x === 'function') return 'a function';
-  if (typeof x === 'symbol') return `the symbol ${x.description ?? ''}`;
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (ArrayBuffer.isView(x) && 'length' in x) {
-    return `a ${x.constructor.name} of length ${(x as { length: number }).length}`;
+  if (value === null) return 'null';
+  // a Tensor, recognised by its fields (this module cannot import the class)
+  const t = value as { shape?: unknown; dtype?: unknown; gradFn?: unknown };
+  if (Array.isArray(t.shape) && typeof t.dtype === 'string' && 'gradFn' in t) {
+    return `a Tensor of shape ${fmtShape(t.shape)} (${t.dtype})`;
   }
-  const proto = Object.getPrototypeOf(x);
-  if (proto === Object.prototype || proto === null) {
-    const keys = Object.keys(x as object);
-    const shown = keys.slice(0, 6).join(', ') + (keys.length > 6 ? ', …' : '');
-    return keys.length === 0 ? 'an empty object {}' : `an object with keys {${shown}}`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const typed = value as unknown as ArrayLike<unknown>;
+    return `${article(value.constructor.name)} of length ${typed.length}`;
   }
-  const name = (x as { constructor?: { name?: string } }).constructor?.name;
-  return name ? `a ${name}` : 'an object';
+  const name = (value as object).constructor?.name;
+  return name === undefined || name === '' || name === 'Object'
+    ? 'an object'
+    : `an instance of ${name}`;
+}
+
+/** `a Float32Array`, `an Int32Array`, `a Uint8Array`. */
+function article(name: string): string {
+  return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 }

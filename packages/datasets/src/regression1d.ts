@@ -2,7 +2,18 @@
 import { type Tensor, ValueError } from '@tapegrad/core';
 import { allocate, fromBuffer } from '@tapegrad/core/op-kit';
 import type { Dataset, SyntheticOptions } from './dataset.js';
-import { checkDtype, checkInt, checkNonNegative, resolveRng } from './internal/check.js';
+import {
+  checkChoice,
+  checkDtype,
+  checkFinite,
+  checkInt,
+  checkNonNegative,
+  checkOptions,
+  describe,
+  given,
+  optionNames,
+  resolveRng,
+} from './internal/check.js';
 import { linspaceAt } from './internal/synthetic.js';
 
 /** The target function: `'sin'`, `'step'` (0 for x < 0, 1 from 0 on) or any function. */
@@ -22,6 +33,18 @@ export interface Regression1dOptions extends SyntheticOptions {
   readonly noise?: number;
 }
 
+const OPTIONS = optionNames<Regression1dOptions>({
+  fn: true,
+  points: true,
+  low: true,
+  high: true,
+  sampling: true,
+  noise: true,
+  dtype: true,
+  seed: true,
+  rng: true,
+});
+
 /**
  * Samples `(x, f(x) + noise · randn())` of a function of one variable: the continuous `sin`
  * and the discontinuous step of the notes' universal-approximation discussion (a network
@@ -36,23 +59,18 @@ export interface Regression1dOptions extends SyntheticOptions {
  */
 export function regression1d(options: Regression1dOptions = {}): Dataset<Tensor> {
   const op = 'regression1d';
-  const n = checkInt(op, 'points', options.points ?? 100);
-  const low = options.low ?? -Math.PI;
-  const high = options.high ?? Math.PI;
-  if (!(Number.isFinite(low) && Number.isFinite(high) && low < high)) {
+  const o = checkOptions(op, options, OPTIONS, "{ fn: 'sin', points: 100 }");
+  const n = checkInt(op, 'points', given(o.points, 100));
+  const low = checkFinite(op, 'low', given(o.low, -Math.PI));
+  const high = checkFinite(op, 'high', given(o.high, Math.PI));
+  if (!(low < high)) {
     throw new ValueError(op, `need finite low < high, got low ${low}, high ${high}`);
   }
-  const noise = checkNonNegative(op, 'noise', options.noise ?? 0);
-  const dtype = checkDtype(op, options.dtype ?? 'float32');
-  const f = targetFunction(op, options.fn ?? 'sin');
-  const sampling = options.sampling ?? 'grid';
-  if (sampling !== 'grid' && sampling !== 'uniform') {
-    throw new ValueError(
-      op,
-      `sampling must be 'grid' or 'uniform', got ${JSON.stringify(sampling)}`,
-    );
-  }
-  const rng = resolveRng(op, options);
+  const noise = checkNonNegative(op, 'noise', given(o.noise, 0));
+  const dtype = checkDtype(op, given(o.dtype, 'float32'));
+  const f = targetFunction(op, given(o.fn, 'sin'));
+  const sampling = checkChoice(op, 'sampling', given(o.sampling, 'grid'), ['grid', 'uniform']);
+  const rng = resolveRng(op, o);
   const xs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     xs[i] = sampling === 'grid' ? linspaceAt(low, high, n, i) : rng.uniform(low, high);
@@ -67,9 +85,9 @@ export function regression1d(options: Regression1dOptions = {}): Dataset<Tensor>
   return { x: fromBuffer(x, [n, 1]), y: fromBuffer(y, [n, 1]) };
 }
 
-function targetFunction(op: string, fn: Regression1dFn): (x: number) => number {
-  if (typeof fn === 'function') return fn;
+function targetFunction(op: string, fn: unknown): (x: number) => number {
+  if (typeof fn === 'function') return fn as (x: number) => number;
   if (fn === 'sin') return Math.sin;
   if (fn === 'step') return (x) => (x < 0 ? 0 : 1);
-  throw new ValueError(op, `fn must be 'sin', 'step' or a function, got ${JSON.stringify(fn)}`);
+  throw new ValueError(op, `fn must be 'sin', 'step' or a function, got ${describe(fn)}`);
 }

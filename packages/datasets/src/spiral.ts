@@ -1,6 +1,14 @@
 // The cs231n spiral: `classes` arms of points winding out from the origin.
 import type { Dataset, SyntheticOptions } from './dataset.js';
-import { checkDtype, checkInt, checkNonNegative, resolveRng } from './internal/check.js';
+import {
+  checkDtype,
+  checkInt,
+  checkNonNegative,
+  checkOptions,
+  given,
+  optionNames,
+  resolveRng,
+} from './internal/check.js';
 import { classification, linspaceAt } from './internal/synthetic.js';
 
 export interface SpiralOptions extends SyntheticOptions {
@@ -11,6 +19,15 @@ export interface SpiralOptions extends SyntheticOptions {
   /** Standard deviation of the Gaussian noise on the angle (default 0.2). */
   readonly noise?: number;
 }
+
+const OPTIONS = optionNames<SpiralOptions>({
+  classes: true,
+  pointsPerClass: true,
+  noise: true,
+  dtype: true,
+  seed: true,
+  rng: true,
+});
 
 /**
  * The spiral of the cs231n notes, a set no linear classifier separates. For class j and
@@ -25,11 +42,12 @@ export interface SpiralOptions extends SyntheticOptions {
  */
 export function spiral(options: SpiralOptions = {}): Dataset<Int32Array> {
   const op = 'spiral';
-  const classes = checkInt(op, 'classes', options.classes ?? 3);
-  const n = checkInt(op, 'pointsPerClass', options.pointsPerClass ?? 100);
-  const noise = checkNonNegative(op, 'noise', options.noise ?? 0.2);
-  const dtype = checkDtype(op, options.dtype ?? 'float32');
-  const rng = resolveRng(op, options);
+  const o = checkOptions(op, options, OPTIONS, '{ classes: 3, seed: 0 }');
+  const classes = checkInt(op, 'classes', given(o.classes, 3));
+  const n = checkInt(op, 'pointsPerClass', given(o.pointsPerClass, 100));
+  const noise = checkNonNegative(op, 'noise', given(o.noise, 0.2));
+  const dtype = checkDtype(op, given(o.dtype, 'float32'));
+  const rng = resolveRng(op, o);
   return classification(dtype, classes, n, 2, (j, i, out) => {
     const r = linspaceAt(0, 1, n, i);
     const t = linspaceAt(j * 4, (j + 1) * 4, n, i) + rng.normal() * noise;

@@ -1,7 +1,13 @@
 // Standardization: per-feature statistics fitted on training data, applied to any split.
 import { ShapeError, type Tensor, ValueError } from '@tapegrad/core';
 import { allocate, denseValues, fmtShape, fromBuffer, sizeOf } from '@tapegrad/core/op-kit';
-import { checkNonNegative } from './internal/check.js';
+import {
+  checkBoolean,
+  checkNonNegative,
+  checkOptions,
+  given,
+  optionNames,
+} from './internal/check.js';
 import { checkSamples } from './internal/rows.js';
 
 export interface StandardizerOptions {
@@ -10,6 +16,8 @@ export interface StandardizerOptions {
   /** Features whose standard deviation is below this are only centred, not scaled (default 1e-8). */
   readonly eps?: number;
 }
+
+const OPTIONS = optionNames<StandardizerOptions>({ scale: true, eps: true });
 
 /**
  * Zero mean and unit variance per feature, the notes' preprocessing: `fit` computes the mean
@@ -29,8 +37,10 @@ export class Standardizer {
     null;
 
   constructor(options: StandardizerOptions = {}) {
-    this.scale = options.scale ?? true;
-    this.eps = checkNonNegative('Standardizer', 'eps', options.eps ?? 1e-8);
+    const op = 'Standardizer';
+    const o = checkOptions(op, options, OPTIONS, '{ scale: true, eps: 1e-8 }');
+    this.scale = checkBoolean(op, 'scale', given(o.scale, true));
+    this.eps = checkNonNegative(op, 'eps', given(o.eps, 1e-8));
   }
 
   /** Fit the per-feature mean and (population) standard deviation of `x` `[N, …]`; returns this. */

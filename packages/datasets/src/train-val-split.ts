@@ -1,6 +1,14 @@
 // A random split of one dataset into two disjoint ones (training and validation).
 import type { Dataset, SeedOptions, Targets } from './dataset.js';
-import { checkFraction } from './internal/check.js';
+import {
+  checkBoolean,
+  checkFraction,
+  checkOptions,
+  given,
+  optionNames,
+  resolveRng,
+} from './internal/check.js';
+import { numSamples } from './internal/rows.js';
 import { splitDataset } from './internal/split.js';
 
 export interface TrainValSplitOptions extends SeedOptions {
@@ -9,6 +17,13 @@ export interface TrainValSplitOptions extends SeedOptions {
   /** Shuffle before splitting (default true); false keeps the last samples for `val`. */
   readonly shuffle?: boolean;
 }
+
+const OPTIONS = optionNames<TrainValSplitOptions>({
+  valFraction: true,
+  shuffle: true,
+  seed: true,
+  rng: true,
+});
 
 /** Two disjoint parts of a dataset that together hold every sample once. */
 export interface TrainValSplit<Y extends Targets> {
@@ -31,12 +46,11 @@ export function trainValSplit<Y extends Targets>(
   options: TrainValSplitOptions = {},
 ): TrainValSplit<Y> {
   const op = 'trainValSplit';
-  const [train, val] = splitDataset(
-    op,
-    dataset,
-    checkFraction(op, 'valFraction', options.valFraction ?? 0.2),
-    options.shuffle ?? true,
-    options,
-  );
+  numSamples(op, dataset);
+  const o = checkOptions(op, options, OPTIONS, '{ valFraction: 0.2, seed: 0 }');
+  const valFraction = checkFraction(op, 'valFraction', given(o.valFraction, 0.2));
+  const shuffle = checkBoolean(op, 'shuffle', given(o.shuffle, true));
+  const rng = resolveRng(op, o);
+  const [train, val] = splitDataset(op, dataset, valFraction, shuffle, rng);
   return { train, val };
 }

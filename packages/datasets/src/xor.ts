@@ -1,6 +1,14 @@
 // XOR: the four quadrants of the square, labelled by whether the two signs differ.
 import type { Dataset, SyntheticOptions } from './dataset.js';
-import { checkDtype, checkInt, checkNonNegative, resolveRng } from './internal/check.js';
+import {
+  checkDtype,
+  checkInt,
+  checkNonNegative,
+  checkOptions,
+  given,
+  optionNames,
+  resolveRng,
+} from './internal/check.js';
 import { classification } from './internal/synthetic.js';
 
 export interface XorOptions extends SyntheticOptions {
@@ -9,6 +17,14 @@ export interface XorOptions extends SyntheticOptions {
   /** Standard deviation of the Gaussian noise added to each coordinate (default 0). */
   readonly noise?: number;
 }
+
+const OPTIONS = optionNames<XorOptions>({
+  pointsPerClass: true,
+  noise: true,
+  dtype: true,
+  seed: true,
+  rng: true,
+});
 
 /**
  * The XOR problem a single neuron cannot solve: points uniform in the square [−1, 1]²,
@@ -23,10 +39,11 @@ export interface XorOptions extends SyntheticOptions {
  */
 export function xor(options: XorOptions = {}): Dataset<Int32Array> {
   const op = 'xor';
-  const n = checkInt(op, 'pointsPerClass', options.pointsPerClass ?? 100);
-  const noise = checkNonNegative(op, 'noise', options.noise ?? 0);
-  const dtype = checkDtype(op, options.dtype ?? 'float32');
-  const rng = resolveRng(op, options);
+  const o = checkOptions(op, options, OPTIONS, '{ pointsPerClass: 100, seed: 0 }');
+  const n = checkInt(op, 'pointsPerClass', given(o.pointsPerClass, 100));
+  const noise = checkNonNegative(op, 'noise', given(o.noise, 0));
+  const dtype = checkDtype(op, given(o.dtype, 'float32'));
+  const rng = resolveRng(op, o);
   return classification(dtype, 2, n, 2, (j, i, out) => {
     const s0 = i % 2 === 0 ? 1 : -1;
     const s1 = j === 0 ? s0 : -s0;

@@ -4,10 +4,13 @@
 import { indexSelect, ShapeError, Tensor, ValueError } from '@tapegrad/core';
 import { fmtShape } from '@tapegrad/core/op-kit';
 import type { Dataset, Targets } from '../dataset.js';
+import { describe } from './check.js';
 
 /** Throw unless `t` is a tensor with a sample dim (dim 0). */
 export function checkSamples(op: string, name: string, t: Tensor): void {
-  if (!(t instanceof Tensor)) throw new ValueError(op, `${name} must be a Tensor`);
+  if (!(t instanceof Tensor)) {
+    throw new ValueError(op, `${name} must be a Tensor, got ${describe(t)}`);
+  }
   if (t.ndim === 0) {
     throw new ShapeError(op, `${name} must have a sample dim (dim 0), got a scalar`, [t.shape]);
   }
@@ -27,17 +30,29 @@ export function rowSource(op: string, name: string, t: Tensor): Tensor {
 /** The number of samples of a dataset, checking that `x` and `y` agree on it. */
 export function numSamples(op: string, dataset: Dataset): number {
   if (dataset === null || typeof dataset !== 'object') {
-    throw new ValueError(op, 'dataset must be an object { x: Tensor, y: Int32Array | Tensor }');
+    throw new ValueError(
+      op,
+      `dataset must be an object { x: Tensor, y: Int32Array | Tensor }, got ${describe(dataset)}`,
+    );
   }
   const { x, y } = dataset;
-  if (!(x instanceof Tensor)) throw new ValueError(op, 'dataset.x must be a Tensor');
+  if (!(x instanceof Tensor)) {
+    throw new ValueError(op, `dataset.x must be a Tensor, got ${describe(x)}`);
+  }
   if (x.ndim === 0) throw new ShapeError(op, 'dataset.x must have a sample dim, got a scalar', []);
   const n = x.shape[0]!;
   let m: number;
   if (y instanceof Int32Array) m = y.length;
   else if (y instanceof Tensor && y.ndim > 0) m = y.shape[0]!;
   else {
-    throw new ValueError(op, 'dataset.y must be an Int32Array of labels or a Tensor [N, …]');
+    const hint =
+      Array.isArray(y) || ArrayBuffer.isView(y)
+        ? ' (labels: Int32Array.from(y); regression targets: tensor(y))'
+        : '';
+    throw new ValueError(
+      op,
+      `dataset.y must be an Int32Array of labels or a Tensor [N, …], got ${describe(y)}${hint}`,
+    );
   }
   if (m !== n) {
     throw new ShapeError(

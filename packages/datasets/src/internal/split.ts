@@ -1,6 +1,6 @@
 // A random split of a dataset into two disjoint parts (used by trainValSplit and loadMnist).
-import type { Dataset, SeedOptions, Targets } from '../dataset.js';
-import { resolveRng } from './check.js';
+import type { Rng } from '@tapegrad/core';
+import type { Dataset, Targets } from '../dataset.js';
 import { datasetRows, takeRows } from './rows.js';
 
 /** `[rest, part]`: `part` holds `round(N · fraction)` samples. */
@@ -9,11 +9,10 @@ export function splitDataset<Y extends Targets>(
   dataset: Dataset<Y>,
   fraction: number,
   shuffle: boolean,
-  seed: SeedOptions,
+  rng: Rng,
 ): [Dataset<Y>, Dataset<Y>] {
   const rows = datasetRows(op, dataset);
   const n = rows.n;
-  const rng = resolveRng(op, seed);
   let order: Int32Array;
   if (shuffle) order = rng.permutation(n);
   else {
