@@ -1,8 +1,8 @@
 // Creation functions: from data, constants, ranges, and seeded random values.
 import ndarray, { type NdArray } from 'ndarray';
+import { checkBoolean, checkOptions } from './args.js';
 import { allocate, checkDtype, type DType, type FloatArray } from './dtype.js';
 import { DTypeError, describeValue, fmtShape, ShapeError, ValueError } from './errors.js';
-import { checkBoolean, checkOptions } from './options.js';
 import { type Rng, rngArg } from './random.js';
 import { checkRank, checkShape, sizeOf } from './shape.js';
 import { fromBuffer, type NestedArray, Tensor } from './tensor.js';

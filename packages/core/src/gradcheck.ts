@@ -1,12 +1,13 @@
 // gradcheck and gradgradcheck: analytical gradients from the engine against central
 // differences, both in float64, with a report that shows the two side by side.
+
+import { checkOptions } from './args.js';
 import { grad } from './autograd/engine.js';
 import { enableGrad, noGrad } from './autograd/mode.js';
 import { describeValue, fmtShape, ValueError } from './errors.js';
 import { add } from './ops/add.js';
 import { mul } from './ops/mul.js';
 import { sum } from './ops/sum.js';
-import { checkOptions } from './options.js';
 import { Rng } from './random.js';
 import { fromBuffer, Tensor } from './tensor.js';
 

@@ -1,5 +1,8 @@
 // @tapegrad/core: tensors, the op library, the tape and reverse-mode autodiff. What op and
 // optimizer authors need beyond this is in '@tapegrad/core/op-kit'.
+
+import type { DType, FloatArray } from './dtype.js';
+import { describeValue, ValueError } from './errors.js';
 import * as kit from './op-kit.js';
 
 export {
@@ -65,22 +68,36 @@ export { toDot } from './to-dot.js';
 
 // Helpers for op authors, now in '@tapegrad/core/op-kit'; kept here for one release.
 
+// The deprecated aliases check their arguments (op-kit's own versions, on op authors' hot
+// paths, trust theirs).
+
+/** A shape argument of a deprecated helper, or a ShapeError naming it. */
+const shapeArg = (op: string, shape: unknown): readonly number[] => kit.checkShape(op, shape);
+
 /** @deprecated import it from '@tapegrad/core/op-kit' */
-export const allocate = kit.allocate;
+export const allocate = (dtype: DType, n: number): FloatArray => {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new ValueError('allocate', `n must be a whole number ≥ 0, got ${describeValue(n)}`);
+  }
+  return kit.allocate(kit.checkDtype('allocate', dtype), n);
+};
 /** @deprecated import it from '@tapegrad/core/op-kit' */
 export const checkDtype = kit.checkDtype;
 /** @deprecated import it from '@tapegrad/core/op-kit' */
 export const dtypeOf = kit.dtypeOf;
 /** @deprecated import it from '@tapegrad/core/op-kit' */
-export const fmtShape = kit.fmtShape;
+export const fmtShape = (shape: readonly number[]): string =>
+  kit.fmtShape(shapeArg('fmtShape', shape));
 /** @deprecated import it from '@tapegrad/core/op-kit' */
-export const broadcastShapes = kit.broadcastShapes;
+export const broadcastShapes = (op: string, a: readonly number[], b: readonly number[]): number[] =>
+  kit.broadcastShapes(op, shapeArg(op, a), shapeArg(op, b));
 /** @deprecated import it from '@tapegrad/core/op-kit' */
 export const normalizeDim = kit.normalizeDim;
 /** @deprecated import it from '@tapegrad/core/op-kit' */
-export const sameShape = kit.sameShape;
+export const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  kit.sameShape(shapeArg('sameShape', a), shapeArg('sameShape', b));
 /** @deprecated import it from '@tapegrad/core/op-kit' */
-export const sizeOf = kit.sizeOf;
+export const sizeOf = (shape: readonly number[]): number => kit.sizeOf(shapeArg('sizeOf', shape));
 /** @deprecated import it from '@tapegrad/core/op-kit' */
 export const toIndexArray = kit.toIndexArray;
 /** @deprecated import it from '@tapegrad/core/op-kit' */

@@ -2,6 +2,7 @@
 // for elementwise ops and reductions, elementwise expressions, the kernels of the current
 // backend, arrays without depending on `ndarray`, and shape and dtype helpers.
 
+export { checkBoolean, checkOptions } from './args.js';
 export {
   type Arr,
   arrayDtype,
@@ -82,7 +83,6 @@ export {
   type OpAttributes,
   type OpName,
 } from './ops/registry.js';
-export { checkBoolean, checkOptions } from './options.js';
 export {
   broadcastShapes,
   checkRank,

@@ -7,7 +7,7 @@
 import { type Arr, arrayDtype, emptyArray, scalarArray } from '../array.js';
 import { kernels } from '../backend/registry.js';
 import { type DType, promote } from '../dtype.js';
-import { AnomalyError, describeInput, ValueError } from '../errors.js';
+import { AnomalyError, describeInput, describeValue, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { hasNonFinite, isAnomalyEnabled, isGradEnabled } from './mode.js';
 import { type AnyOpContext, Node, type OpContext, type SavedTensor } from './node.js';
@@ -157,6 +157,56 @@ function checkCovers(op: string, a: Arr): void {
   }
 }
 
+/** A definition's fields have the types they need (a user's defineOp may be plain JS). */
+function checkDefinition(def: unknown): void {
+  const d = def as Partial<Record<keyof AnyOpDefinition, unknown>> | null;
+  if (typeof d !== 'object' || d === null) {
+    throw new ValueError(
+      'defineOp',
+      `expected a definition { name, forward, backward? }, got ${describeValue(def)}`,
+    );
+  }
+  const name = typeof d.name === 'string' && d.name !== '' ? d.name : null;
+  if (name === null) {
+    throw new ValueError(
+      'defineOp',
+      `name must be a non-empty string, got ${describeValue(d.name)}`,
+    );
+  }
+  const fn = (key: string, v: unknown, optional: boolean): void => {
+    if ((optional && v === undefined) || typeof v === 'function') return;
+    throw new ValueError(
+      'defineOp',
+      `${name}: ${key} must be a function${optional ? ' (or absent)' : ''}, got ${describeValue(v)}`,
+    );
+  };
+  fn('forward', d.forward, false);
+  fn('backward', d.backward, true);
+  fn('check', d.check, true);
+  const arity = d.arity;
+  if (arity !== undefined && !(Number.isSafeInteger(arity) && (arity as number) >= 0)) {
+    throw new ValueError(
+      'defineOp',
+      `${name}: arity must be a whole number ≥ 0, got ${describeValue(arity)}`,
+    );
+  }
+  const saves = d.saves;
+  if (saves === undefined) return;
+  const ok =
+    Array.isArray(saves) &&
+    saves.every(
+      (w) =>
+        w === 'output' ||
+        (Number.isSafeInteger(w) && w >= 0 && (arity === undefined || w < (arity as number))),
+    );
+  if (!ok) {
+    throw new ValueError(
+      'defineOp',
+      `${name}: saves must list input positions${arity === undefined ? '' : ` below ${arity}`} and/or 'output', got ${describeValue(saves)}`,
+    );
+  }
+}
+
 /** The saved tensors of an op that ran, with the versions backward must find them at. */
 function saveForBackward(
   def: AnyOpDefinition,
@@ -194,6 +244,7 @@ function saveForBackward(
 export function defineOp<I extends TensorList = Tensor[], A = undefined>(
   def: OpDefinition<NoInfer<I>, A>,
 ): Op<I, A> {
+  checkDefinition(def);
   const info: OpInfo = { name: def.name };
   const run = (inputs: LikeOf<I>, attrs: A): Tensor => {
     const name = info.name;

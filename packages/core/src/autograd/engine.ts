@@ -1,6 +1,7 @@
 // The engine: reverse mode over the tape. An iterative walk over the reachable nodes in
 // decreasing creation order, a seed gradient, broadcast sum-back and accumulation.
 
+import { checkBoolean, checkOptions } from '../args.js';
 import { ones } from '../creation.js';
 import {
   AnomalyError,
@@ -12,7 +13,6 @@ import {
 } from '../errors.js';
 import { add } from '../ops/add.js';
 import { cast } from '../ops/cast.js';
-import { checkBoolean, checkOptions } from '../options.js';
 import { ownsBuffer, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, hasNonFinite, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
@@ -197,6 +197,9 @@ function checkEngineOptions(op: string, options: unknown, known: readonly string
  * Called as `loss.backward()`.
  */
 export function backward(output: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
+  if (!(output instanceof Tensor)) {
+    throw new ValueError('backward', `output must be a Tensor, got ${describeValue(output)}`);
+  }
   if (!output.requiresGrad) {
     throw new AutogradError(
       'backward',

@@ -1,4 +1,12 @@
 // Global switches of the tape: whether ops record, and anomaly detection.
+import { describeValue, ValueError } from '../errors.js';
+
+/** A callback, or a ValueError naming the function it was given to. */
+function checkCallback(op: string, fn: unknown): void {
+  if (typeof fn !== 'function') {
+    throw new ValueError(op, `expected a function to run, got ${describeValue(fn)}`);
+  }
+}
 
 let gradEnabled = true;
 let anomalyEnabled = false;
@@ -7,7 +15,8 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-function withGradMode<T>(enabled: boolean, fn: () => T): T {
+function withGradMode<T>(op: string, enabled: boolean, fn: () => T): T {
+  checkCallback(op, fn);
   const prev = gradEnabled;
   gradEnabled = enabled;
   try {
@@ -25,12 +34,12 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
  * const acc = noGrad(() => model.forward(x).argmax(1));
  */
 export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
+  return withGradMode('noGrad', false, fn);
 }
 
 /** Run `fn` with recording on, even inside `noGrad`. */
 export function enableGrad<T>(fn: () => T): T {
-  return withGradMode(true, fn);
+  return withGradMode('enableGrad', true, fn);
 }
 
 /** Whether a buffer holds a NaN or an Inf (anomaly mode's test, forward and backward). */
@@ -49,7 +58,7 @@ export function isAnomalyEnabled(): boolean {
  * op the gradient belongs to).
  */
 export function detectAnomaly<T>(fn: () => T): T {
-  return withAnomalyMode(true, fn);
+  return withAnomalyMode('detectAnomaly', true, fn);
 }
 
 /**
@@ -58,10 +67,11 @@ export function detectAnomaly<T>(fn: () => T): T {
  * rather than on an op inside the rule.
  */
 export function withoutAnomaly<T>(fn: () => T): T {
-  return withAnomalyMode(false, fn);
+  return withAnomalyMode('withoutAnomaly', false, fn);
 }
 
-function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
+function withAnomalyMode<T>(op: string, enabled: boolean, fn: () => T): T {
+  checkCallback(op, fn);
   const prev = anomalyEnabled;
   anomalyEnabled = enabled;
   try {
@@ -73,5 +83,11 @@ function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
 
 /** Turn anomaly mode on or off for everything that follows. */
 export function setDetectAnomaly(enabled: boolean): void {
+  if (typeof enabled !== 'boolean') {
+    throw new ValueError(
+      'setDetectAnomaly',
+      `enabled must be true or false, got ${describeValue(enabled)}`,
+    );
+  }
   anomalyEnabled = enabled;
 }

@@ -1,4 +1,5 @@
 // argmax: the index of the largest value along a dim (the first on ties). Not differentiable.
+import { checkTensor } from '../args.js';
 import { emptyArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { kernels } from '../backend/registry.js';
@@ -31,6 +32,7 @@ export const argmaxOp = defineOp<[x: Tensor], ArgmaxAttrs>({
  * numbers in a float32 tensor. @example argmax(scores, 1) // predicted classes
  */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkTensor('argmax', x);
   const d = dim === undefined ? null : normalizeDim('argmax', dim, x.ndim, x.shape);
   return argmaxOp.run([x], { dim: d, keepdim });
 }

@@ -1,4 +1,5 @@
 // concat and stack: join tensors along a dim. concat's gradient is a slice of dy per input.
+import { checkTensorList } from '../args.js';
 import { emptyArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { kernels } from '../backend/registry.js';
@@ -55,7 +56,7 @@ export const concatOp = defineOp<Tensor[], ConcatAttrs>({
 
 /** Join tensors along an existing dim. @example concat([a, b], 0) */
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new ValueError('concat', 'expected at least one tensor');
+  checkTensorList('concat', tensors);
   const d = normalizeDim('concat', dim, tensors[0]!.ndim, tensors[0]!.shape);
   // one tensor too goes through the op: the result is a copy, never the input itself
   return concatOp.run(tensors, { dim: d });
@@ -63,7 +64,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** Join tensors of one shape along a new dim. @example stack([a, b], 0) // [2, ...] */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new ValueError('stack', 'expected at least one tensor');
+  checkTensorList('stack', tensors);
   const first = tensors[0]!;
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((d, j) => d !== first.shape[j])) {

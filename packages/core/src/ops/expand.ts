@@ -1,5 +1,6 @@
 // expand: x broadcast to a larger shape (materialized). The engine's broadcast sum-back
 // is its whole backward rule.
+import { checkTensor } from '../args.js';
 import { arrayDtype, emptyArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { kernels } from '../backend/registry.js';
@@ -36,6 +37,7 @@ export const expandOp = defineOp<[x: Tensor], ExpandAttrs>({
 
 /** x broadcast to `shape` (NumPy rules). @example expand(bias, [batch, n]) */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  const s = checkShape('expand', [...shape]);
+  checkTensor('expand', x);
+  const s = checkShape('expand', Array.isArray(shape) ? [...shape] : shape);
   return sameShape(x.shape, s) ? x : expandOp.run([x], { shape: s });
 }

@@ -1,5 +1,6 @@
 // gather: out[i][j] = x[index[i][j]][j] along `dim` (PyTorch's gather). Its gradient is a
 // scatter-add of dy, whose own gradient is the gather again.
+import { checkTensor } from '../args.js';
 import { arrayDtype, emptyArray } from '../array.js';
 import { defineOp, type Op } from '../autograd/define-op.js';
 import type { IndexArray } from '../backend/kernels.js';
@@ -53,6 +54,7 @@ export const scatterAddOp: Op<[dy: Tensor], ScatterAddAttrs> = defineOp<
  * @example gather(logProbs, 1, labels.reshape([-1, 1])) // each row's label column
  */
 export function gather(x: Tensor, dim: number, index: Labels): Tensor {
+  checkTensor('gather', x);
   const d = normalizeDim('gather', dim, x.ndim, x.shape);
   const idx = toIndexArray('gather', index);
   const fits =

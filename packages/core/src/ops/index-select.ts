@@ -2,6 +2,7 @@
 // index_select): a batch of rows, a subset of features. Its gradient adds dy's slices back at
 // their indices (an index used twice gets both), through an op whose own gradient is the
 // selection again.
+import { checkTensor } from '../args.js';
 import { arrayDtype, emptyArray } from '../array.js';
 import { defineOp, type Op } from '../autograd/define-op.js';
 import { kernels } from '../backend/registry.js';
@@ -64,6 +65,7 @@ export const indexAddOp: Op<[dy: Tensor], IndexAddAttrs> = defineOp<[dy: Tensor]
  * indexSelect(x, 0, [3, 0, 3]) // rows 3, 0 and 3 of x
  */
 export function indexSelect(x: Tensor, dim: number, index: Labels): Tensor {
+  checkTensor('indexSelect', x);
   const d = normalizeDim('indexSelect', dim, x.ndim, x.shape);
   const idx = toIndexArray('indexSelect', index);
   if (idx.shape.length !== 1) {

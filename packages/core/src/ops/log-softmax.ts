@@ -1,4 +1,5 @@
 // logSoftmax: x - logsumexp(x) along a dim, stable for logits of any size.
+import { checkTensor } from '../args.js';
 import { defineOp } from '../autograd/define-op.js';
 import * as E from '../backend/expr.js';
 import { normalizeDim } from '../shape.js';
@@ -29,5 +30,6 @@ export const logSoftmaxOp = defineOp<[x: Tensor], SoftmaxAttrs>({
 
 /** log(softmax(x)) along `dim`, computed stably. @example logSoftmax(logits, 1) */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  checkTensor('logSoftmax', x);
   return logSoftmaxOp.run([x], { dim: normalizeDim('logSoftmax', dim, x.ndim, x.shape) });
 }

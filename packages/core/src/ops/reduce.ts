@@ -1,5 +1,6 @@
 // The reduction preset, and what reductions share: dims normalization, output shapes and the
 // kernel call. (Like defineOp, nothing here imports an op: op modules call it while loading.)
+import { checkTensor } from '../args.js';
 import { type Arr, arrayDtype, emptyArray } from '../array.js';
 import { type BackwardRule, defineOp, type Op } from '../autograd/define-op.js';
 import * as E from '../backend/expr.js';
@@ -25,6 +26,7 @@ export function reduceAttrs(
   dim: number | readonly number[] | undefined,
   keepdim: boolean,
 ): ReduceAttrs {
+  checkTensor(op, x);
   return { dims: normalizeDims(op, dim, x.shape), keepdim };
 }
 

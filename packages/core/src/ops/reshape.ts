@@ -1,5 +1,6 @@
 // reshape: the same values in a new shape (a view when x is contiguous), with one -1
 // inferred; squeeze and unsqueeze are reshapes.
+import { checkTensor } from '../args.js';
 import { contiguousArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { fmtShape, ShapeError } from '../errors.js';
@@ -51,12 +52,14 @@ export const reshapeOp = defineOp<[x: Tensor], ReshapeAttrs>({
 
 /** The values of x in `shape` (one dim may be -1). @example reshape(x, [-1, 784]) */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor('reshape', x);
   const s = resolveShape(x, shape);
   return sameShape(s, x.shape) ? x : reshapeOp.run([x], { shape: s });
 }
 
 /** Remove a dim of size 1 (every such dim when `dim` is absent). */
 export function squeeze(x: Tensor, dim?: number): Tensor {
+  checkTensor('squeeze', x);
   if (dim === undefined)
     return reshape(
       x,
@@ -73,6 +76,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 
 /** Insert a dim of size 1 at `dim` (in [-ndim-1, ndim]). @example unsqueeze(v, 0) // [1, n] */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  checkTensor('unsqueeze', x);
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1, x.shape);
   const shape = x.shape.slice();
   shape.splice(d, 0, 1);

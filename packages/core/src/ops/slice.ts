@@ -1,6 +1,7 @@
 // slice: the elements start ≤ i < end along one dim (a view). Its gradient pads dy with
 // zeros, through an op whose own gradient is the slice again (so slicing is twice
 // differentiable).
+import { checkTensor } from '../args.js';
 import { arrayDtype, emptyArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { kernels } from '../backend/registry.js';
@@ -61,6 +62,7 @@ function clampIndex(i: number, size: number): number {
  * bounds are clamped, as in Python). @example slice(x, 0, 0, 32) // the first 32 rows
  */
 export function slice(x: Tensor, dim: number, start: number, end?: number): Tensor {
+  checkTensor('slice', x);
   const d = normalizeDim('slice', dim, x.ndim, x.shape);
   if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) {
     throw new IndexError('slice', `start and end must be integers, got ${start} and ${end}`);

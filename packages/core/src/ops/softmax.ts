@@ -1,4 +1,5 @@
 // softmax: exp(x) / Σ exp(x) along a dim, computed from exp(x - max) (stable).
+import { checkTensor } from '../args.js';
 import { defineOp } from '../autograd/define-op.js';
 import * as E from '../backend/expr.js';
 import { normalizeDim } from '../shape.js';
@@ -31,5 +32,6 @@ export const softmaxOp = defineOp<[x: Tensor], SoftmaxAttrs>({
 
 /** Softmax along `dim`: non-negative, sums to 1. @example softmax(logits, 1) */
 export function softmax(x: Tensor, dim: number): Tensor {
+  checkTensor('softmax', x);
   return softmaxOp.run([x], { dim: normalizeDim('softmax', dim, x.ndim, x.shape) });
 }

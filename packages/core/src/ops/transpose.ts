@@ -1,4 +1,5 @@
 // transpose: swap two dims (a view: no copy; kernels read the strides).
+import { checkTensor } from '../args.js';
 import { makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { normalizeDim } from '../shape.js';
@@ -26,6 +27,7 @@ export const transposeOp = defineOp<[x: Tensor], TransposeAttrs>({
 
 /** Swap dims d0 and d1 (the last two by default). @example transpose(w) // Wᵀ */
 export function transpose(x: Tensor, d0 = -2, d1 = -1): Tensor {
+  checkTensor('transpose', x);
   const a = normalizeDim('transpose', d0, x.ndim, x.shape);
   const b = normalizeDim('transpose', d1, x.ndim, x.shape);
   return a === b ? x : transposeOp.run([x], { d0: a, d1: b });

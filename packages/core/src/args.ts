@@ -1,5 +1,7 @@
-// Options objects: a function's `options` argument must be an object, and every key one it
-// knows (a misspelled `requiresgrad` would otherwise be ignored without a word).
+// Argument checks shared by the public functions: options objects (an object, every key one
+// the function knows: a misspelled `requiresgrad` would otherwise be ignored without a word),
+// tensors, lists of tensors and callbacks, each error naming the function and the argument.
+import { getTensorClass } from './autograd/tensor-class.js';
 import { describeValue, ValueError } from './errors.js';
 
 /**
@@ -41,4 +43,27 @@ export function checkBoolean(op: string, name: string, value: unknown, fallback:
     throw new ValueError(op, `${name} must be true or false, got ${describeValue(value)}`);
   }
   return value;
+}
+
+/** `x` if it is a Tensor, else a ValueError naming `op` and the argument. */
+export function checkTensor(op: string, x: unknown, what = 'input'): void {
+  if (!(x instanceof getTensorClass())) {
+    throw new ValueError(op, `${what} must be a Tensor, got ${describeValue(x)}`);
+  }
+}
+
+/** A non-empty list of tensors, else a ValueError naming `op`. */
+export function checkTensorList(op: string, xs: unknown): void {
+  if (!Array.isArray(xs)) {
+    throw new ValueError(op, `tensors must be a list of tensors, got ${describeValue(xs)}`);
+  }
+  if (xs.length === 0) throw new ValueError(op, 'expected at least one tensor');
+  xs.forEach((x, i) => checkTensor(op, x, `tensor ${i}`));
+}
+
+/** `fn` if it is a function, else a ValueError naming `op`. */
+export function checkFunction(op: string, fn: unknown, what = 'fn'): void {
+  if (typeof fn !== 'function') {
+    throw new ValueError(op, `${what} must be a function, got ${describeValue(fn)}`);
+  }
 }
