@@ -1,5 +1,5 @@
 // Activations by name, for the `activation` option of Neuron and MLP.
-import { ValueError } from '@tapegrad/core';
+import { type DType, ValueError } from '@tapegrad/core';
 import { Identity } from './identity.js';
 import type { Init } from './init.js';
 import { LeakyReLU } from './leaky-relu.js';
@@ -16,13 +16,20 @@ export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'prelu'
 export type ActivationSpec = ActivationName | (() => Module);
 
 /**
- * A new activation module for `spec`.
+ * A new activation module for `spec`; with `dtype`, its parameters (PReLU's slopes) have the
+ * model's dtype, as the layers around it do.
  *
  * @example
  * makeActivation('tanh');                      // new Tanh()
  * makeActivation(() => new LeakyReLU(0.1));    // the factory's module
+ * makeActivation('prelu', { dtype: 'float64' }); // a float64 slope
  */
-export function makeActivation(spec: ActivationSpec): Module {
+export function makeActivation(spec: ActivationSpec, options: { dtype?: DType } = {}): Module {
+  const m = create(spec);
+  return options.dtype === undefined ? m : m.to(options.dtype);
+}
+
+function create(spec: ActivationSpec): Module {
   if (typeof spec === 'function') return spec();
   switch (spec) {
     case 'sigmoid':

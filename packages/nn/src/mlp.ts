@@ -35,10 +35,11 @@ function buildLayers(sizes: readonly number[], options: MLPOptions): Module[] {
     ...(options.bias === undefined ? {} : { bias: options.bias }),
     ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
   };
+  const dtype = options.dtype === undefined ? {} : { dtype: options.dtype };
   const layers: Module[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Linear(sizes[i]!, sizes[i + 1]!, linear));
-    if (i + 2 < sizes.length) layers.push(makeActivation(spec));
+    if (i + 2 < sizes.length) layers.push(makeActivation(spec, dtype));
   }
   return layers;
 }

@@ -42,7 +42,7 @@ export class Neuron extends Module {
     const spec = options.activation ?? 'sigmoid';
     this.weight = new Parameter(zeros([nIn], { dtype }));
     this.bias = new Parameter(zeros([], { dtype }));
-    this.activation = makeActivation(spec);
+    this.activation = makeActivation(spec, { dtype });
     this.#init = options.init ?? initFor(spec);
     this.resetParameters(options.rng);
   }

@@ -3,7 +3,7 @@ import { checkTensorList } from '../args.js';
 import { emptyArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { kernels } from '../backend/registry.js';
-import { fmtShape, ShapeError, ValueError } from '../errors.js';
+import { fmtShape, ShapeError } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { promoteAll } from './elementwise.js';
