@@ -1,10 +1,13 @@
 // What one forward pass through an activation layer looked like: the dead ReLUs and saturated
 // sigmoid/tanh units the notes warn about, measured from the layer's input and output.
-import { noGrad, type Tensor } from '@tapegrad/core';
+import { noGrad, type Tensor, ValueError } from '@tapegrad/core';
 import { E, reduceAttrs, reductionOp } from '@tapegrad/core/op-kit';
+import { checkTensor, show } from './internal/args.js';
 
 /** The activation functions whose health is measured. @example const kind: ActivationKind = 'relu'; */
 export type ActivationKind = 'relu' | 'leakyRelu' | 'prelu' | 'sigmoid' | 'tanh';
+
+const KINDS: readonly unknown[] = ['relu', 'leakyRelu', 'prelu', 'sigmoid', 'tanh'];
 
 /**
  * A sigmoid output below `SIGMOID_SATURATION` or above `1 - SIGMOID_SATURATION` is
@@ -102,6 +105,15 @@ function saturation(kind: 'sigmoid' | 'tanh', v: Tensor): { never: number; outpu
  * measureActivation('relu', x, relu(x)).dead; // 0.5 if half the units never fired
  */
 export function measureActivation(kind: ActivationKind, x: Tensor, y: Tensor): ActivationStats {
+  const op = 'measureActivation';
+  if (!KINDS.includes(kind)) {
+    throw new ValueError(
+      op,
+      `kind must be 'relu', 'leakyRelu', 'prelu', 'sigmoid' or 'tanh', got ${show(kind)}`,
+    );
+  }
+  checkTensor(op, 'x', x);
+  checkTensor(op, 'y', y);
   const samples = x.ndim >= 2 ? x.shape[0]! : 1;
   const size = x.size;
   const units = samples === 0 ? 0 : size / samples;

@@ -1,12 +1,13 @@
 // Activation: the base class of activation modules. Each layer measures its training health
 // (dead or saturated units) with a forward hook it registers on construction; activationStats()
 // and healthReport() read what the hook recorded.
-import type { Tensor } from '@tapegrad/core';
+import { Tensor, ValueError } from '@tapegrad/core';
 import {
   type ActivationKind,
   type ActivationStats,
   measureActivation,
 } from './activation-stats.js';
+import { show } from './internal/args.js';
 import { setStats, statsOf } from './internal/stats-store.js';
 import { Module, type RemovableHandle } from './module.js';
 
@@ -83,6 +84,9 @@ export abstract class Activation extends Module {
   abstract activate(x: Tensor): Tensor;
 
   override forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) {
+      throw new ValueError(this.constructor.name, `the input must be a Tensor, got ${show(x)}`);
+    }
     return this.activate(x);
   }
 }

@@ -1,8 +1,9 @@
 // Training health: the dead ReLUs and saturated sigmoid/tanh units the notes warn about,
 // reported per layer, and turned on or off for a whole network.
 import { Activation } from './activation.js';
+import { checkBoolean } from './internal/args.js';
 import { formatTable } from './internal/table.js';
-import type { Module } from './module.js';
+import { checkModule, type Module } from './module.js';
 
 /**
  * Turn health tracking on (the default) or off for every activation layer of `module`
@@ -18,6 +19,8 @@ import type { Module } from './module.js';
  * console.log(healthReport(model));
  */
 export function trackHealth(module: Module, enabled = true): void {
+  checkModule('trackHealth', 'module', module);
+  checkBoolean('trackHealth', 'enabled', enabled);
   for (const m of module.modules()) if (m instanceof Activation) m.trackHealth(enabled);
 }
 
@@ -37,6 +40,7 @@ export function trackHealth(module: Module, enabled = true): void {
  * // layers.1  relu        100    12.0%   —          —
  */
 export function healthReport(module: Module): string {
+  checkModule('healthReport', 'module', module);
   const resumed: string[] = [];
   for (const [name, m] of module.namedModules()) {
     if (m instanceof Activation && m.kind !== null && !m.tracksHealth) {

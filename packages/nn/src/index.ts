@@ -11,7 +11,7 @@ export {
   TANH_SATURATION,
 } from './activation-stats.js';
 export { Dropout, type DropoutOptions, dropout } from './dropout.js';
-export { SafetensorsError, type ShapeMismatch, StateDictError } from './errors.js';
+export { FileError, SafetensorsError, type ShapeMismatch, StateDictError } from './errors.js';
 export { healthReport, trackHealth } from './health.js';
 export { Identity } from './identity.js';
 export {

@@ -1,6 +1,9 @@
 // Weight initializers from the notes: small random numbers, variance calibrated by 1/√n
-// (LeCun), Xavier/Glorot and He/Kaiming. Each fills a tensor in place from an explicit Rng.
-import { noGrad, type Rng, type Tensor, ValueError } from '@tapegrad/core';
+// (LeCun), Xavier/Glorot and He/Kaiming. Each fills a tensor in place from the Rng given or,
+// as torch.nn.init does, from the default generator (the one `manualSeed` seeds): that is
+// how the layers draw their weights when no rng is given, and DESIGN's `randn(shape, { rng? })`.
+import { getDefaultRng, noGrad, type Rng, type Tensor, ValueError } from '@tapegrad/core';
+import { checkRng, checkTensor, optionsOf, show } from './internal/args.js';
 
 /** The nonlinearities `calculateGain` knows. */
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu';
@@ -20,6 +23,12 @@ export interface Fans {
  * fans([4, 3]); // { fanIn: 3, fanOut: 4 }
  */
 export function fans(shape: readonly number[]): Fans {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ValueError(
+      'fans',
+      `shape must be a list of non-negative integers, got ${show(shape)}`,
+    );
+  }
   const n = shape.length;
   return { fanIn: n === 0 ? 1 : shape[n - 1]!, fanOut: n < 2 ? 1 : shape[n - 2]! };
 }
@@ -33,6 +42,12 @@ export function fans(shape: readonly number[]): Fans {
  * calculateGain('relu'); // 1.4142…
  */
 export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01): number {
+  if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {
+    throw new ValueError(
+      'calculateGain',
+      `negativeSlope must be a finite number, got ${show(negativeSlope)}`,
+    );
+  }
   switch (nonlinearity) {
     case 'linear':
     case 'sigmoid':
@@ -44,28 +59,44 @@ export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01):
     case 'leakyRelu':
       return Math.sqrt(2 / (1 + negativeSlope * negativeSlope));
     default:
-      throw new ValueError('calculateGain', `unknown nonlinearity ${JSON.stringify(nonlinearity)}`);
+      throw new ValueError(
+        'calculateGain',
+        `nonlinearity must be 'linear', 'sigmoid', 'tanh', 'relu' or 'leakyRelu', got ${show(nonlinearity)}`,
+      );
   }
 }
 
 /**
- * Fill `t` in place with `draw` (under noGrad, as PyTorch's initializers run). Only a leaf
- * that owns a contiguous buffer (a Parameter or a new tensor): an op's output is not state to
- * initialize, and a view would scatter the draws into another tensor's values.
+ * Fill `t` in place with `draw` from `rng` (under noGrad, as PyTorch's initializers run),
+ * after checking the arguments of `op`. Only a leaf that owns a contiguous buffer (a
+ * Parameter or a new tensor): an op's output is not state to initialize, and a view would
+ * scatter the draws into another tensor's values.
  */
-function fill(op: string, t: Tensor, draw: (t: Tensor) => Tensor): Tensor {
+function fill(
+  op: string,
+  t: Tensor,
+  rng: Rng | undefined,
+  draw: (t: Tensor, options: { rng?: Rng }) => Tensor,
+): Tensor {
+  const r = checkRng(op, rng);
   if (!t.isLeaf || t.contiguous() !== t) {
     throw new ValueError(
       op,
       'can only fill a leaf tensor that owns a contiguous buffer (a Parameter or a new tensor)',
     );
   }
-  return noGrad(() => draw(t));
+  // no rng: core's in-place draws take the default generator, as torch.nn.init does
+  return noGrad(() => draw(t, r === undefined ? {} : { rng: r }));
+}
+
+/** The tensor argument of an initializer, checked before its shape is read. */
+function target(op: string, t: unknown): Tensor {
+  return checkTensor(op, 't (the tensor to fill)', t);
 }
 
 function positive(op: string, name: string, v: number): number {
-  if (!(v > 0) || !Number.isFinite(v))
-    throw new ValueError(op, `${name} must be a positive finite number, got ${v}`);
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+    throw new ValueError(op, `${name} must be a positive finite number, got ${show(v)}`);
   return v;
 }
 
@@ -76,9 +107,11 @@ function positive(op: string, name: string, v: number): number {
  * @example
  * smallRandom(linear.weight, new Rng(0));
  */
-export function smallRandom(t: Tensor, rng: Rng, options: { std?: number } = {}): Tensor {
-  const std = positive('smallRandom', 'std', options.std ?? 0.01);
-  return fill('smallRandom', t, (w) => w.normal_(0, std, { rng }));
+export function smallRandom(t: Tensor, rng?: Rng, options: { std?: number } = {}): Tensor {
+  const op = 'smallRandom';
+  target(op, t);
+  const std = positive(op, 'std', optionsOf(op, options, '{ std: 0.01 }').std ?? 0.01);
+  return fill(op, t, rng, (w, o) => w.normal_(0, std, o));
 }
 
 /**
@@ -88,9 +121,9 @@ export function smallRandom(t: Tensor, rng: Rng, options: { std?: number } = {})
  * @example
  * lecunNormal(linear.weight, new Rng(0));
  */
-export function lecunNormal(t: Tensor, rng: Rng): Tensor {
-  const std = 1 / Math.sqrt(fans(t.shape).fanIn);
-  return fill('lecunNormal', t, (w) => w.normal_(0, std, { rng }));
+export function lecunNormal(t: Tensor, rng?: Rng): Tensor {
+  const std = 1 / Math.sqrt(fans(target('lecunNormal', t).shape).fanIn);
+  return fill('lecunNormal', t, rng, (w, o) => w.normal_(0, std, o));
 }
 
 /**
@@ -100,11 +133,12 @@ export function lecunNormal(t: Tensor, rng: Rng): Tensor {
  * @example
  * xavierUniform(linear.weight, new Rng(0), { gain: calculateGain('tanh') });
  */
-export function xavierUniform(t: Tensor, rng: Rng, options: { gain?: number } = {}): Tensor {
-  const { fanIn, fanOut } = fans(t.shape);
-  const gain = positive('xavierUniform', 'gain', options.gain ?? 1);
+export function xavierUniform(t: Tensor, rng?: Rng, options: { gain?: number } = {}): Tensor {
+  const op = 'xavierUniform';
+  const { fanIn, fanOut } = fans(target(op, t).shape);
+  const gain = positive(op, 'gain', optionsOf(op, options, '{ gain: 1 }').gain ?? 1);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
-  return fill('xavierUniform', t, (w) => w.uniform_(-a, a, { rng }));
+  return fill(op, t, rng, (w, o) => w.uniform_(-a, a, o));
 }
 
 /**
@@ -113,11 +147,12 @@ export function xavierUniform(t: Tensor, rng: Rng, options: { gain?: number } = 
  * @example
  * xavierNormal(linear.weight, new Rng(0));
  */
-export function xavierNormal(t: Tensor, rng: Rng, options: { gain?: number } = {}): Tensor {
-  const { fanIn, fanOut } = fans(t.shape);
-  const gain = positive('xavierNormal', 'gain', options.gain ?? 1);
+export function xavierNormal(t: Tensor, rng?: Rng, options: { gain?: number } = {}): Tensor {
+  const op = 'xavierNormal';
+  const { fanIn, fanOut } = fans(target(op, t).shape);
+  const gain = positive(op, 'gain', optionsOf(op, options, '{ gain: 1 }').gain ?? 1);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
-  return fill('xavierNormal', t, (w) => w.normal_(0, std, { rng }));
+  return fill(op, t, rng, (w, o) => w.normal_(0, std, o));
 }
 
 /** Options of the He/Kaiming initializers. @example kaimingNormal(w, rng, { nonlinearity: 'leakyRelu', negativeSlope: 0.1 }) */
@@ -131,11 +166,14 @@ export interface KaimingOptions {
 }
 
 function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
-  const f = fans(t.shape);
-  const fan = options.mode === 'fanOut' ? f.fanOut : f.fanIn;
+  const o = optionsOf(op, options, "{ nonlinearity: 'relu' }");
+  const f = fans(target(op, t).shape);
+  if (o.mode !== undefined && o.mode !== 'fanIn' && o.mode !== 'fanOut') {
+    throw new ValueError(op, `mode must be 'fanIn' or 'fanOut', got ${show(o.mode)}`);
+  }
+  const fan = o.mode === 'fanOut' ? f.fanOut : f.fanIn;
   return (
-    calculateGain(options.nonlinearity ?? 'relu', options.negativeSlope) /
-    Math.sqrt(positive(op, 'fan', fan))
+    calculateGain(o.nonlinearity ?? 'relu', o.negativeSlope) / Math.sqrt(positive(op, 'fan', fan))
   );
 }
 
@@ -146,9 +184,9 @@ function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
  * @example
  * kaimingNormal(linear.weight, new Rng(0)); // std √(2 / inFeatures)
  */
-export function kaimingNormal(t: Tensor, rng: Rng, options: KaimingOptions = {}): Tensor {
+export function kaimingNormal(t: Tensor, rng?: Rng, options: KaimingOptions = {}): Tensor {
   const std = kaimingStd('kaimingNormal', t, options);
-  return fill('kaimingNormal', t, (w) => w.normal_(0, std, { rng }));
+  return fill('kaimingNormal', t, rng, (w, o) => w.normal_(0, std, o));
 }
 
 /**
@@ -157,34 +195,65 @@ export function kaimingNormal(t: Tensor, rng: Rng, options: KaimingOptions = {})
  * @example
  * kaimingUniform(linear.weight, new Rng(0));
  */
-export function kaimingUniform(t: Tensor, rng: Rng, options: KaimingOptions = {}): Tensor {
+export function kaimingUniform(t: Tensor, rng?: Rng, options: KaimingOptions = {}): Tensor {
   const b = kaimingStd('kaimingUniform', t, options) * Math.sqrt(3);
-  return fill('kaimingUniform', t, (w) => w.uniform_(-b, b, { rng }));
+  return fill('kaimingUniform', t, rng, (w, o) => w.uniform_(-b, b, o));
 }
 
 /**
  * How a layer initializes its weight: a named scheme or a function filling it in place (run
- * under noGrad, so it may call a Parameter's in-place methods, e.g. `(w) => w.fill_(0.5)`).
+ * under noGrad, so it may call a Parameter's in-place methods, e.g. `(w) => w.fill_(0.5)`;
+ * its `rng` is the layer's, or the default generator).
  * `'small'` is `smallRandom`, `'lecun'` `lecunNormal`, `'xavier'` `xavierNormal`,
  * `'kaiming'` `kaimingNormal` (ReLU gain).
  */
 export type Init = 'small' | 'lecun' | 'xavier' | 'kaiming' | ((weight: Tensor, rng: Rng) => void);
 
+/** `init` if it names an initializer or is a function; a ValueError from `op` otherwise. */
+export function checkInit(op: string, init: unknown): Init {
+  if (
+    typeof init === 'function' ||
+    init === 'small' ||
+    init === 'lecun' ||
+    init === 'xavier' ||
+    init === 'kaiming'
+  ) {
+    return init as Init;
+  }
+  throw new ValueError(
+    op,
+    `init must be 'small', 'lecun', 'xavier', 'kaiming' or a function (weight, rng) => void, got ${show(init)}`,
+  );
+}
+
 /**
- * Fill `weight` by the scheme `init`.
+ * `initWeight` with the errors of `op` (a layer's constructor or `resetParameters`): the
+ * initializers then check nothing that `op` has not.
+ */
+export function initWeightAs(op: string, weight: Tensor, init: Init, rng: Rng | undefined): void {
+  const scheme = checkInit(op, init);
+  checkTensor(op, 'weight', weight);
+  const r = checkRng(op, rng);
+  if (typeof scheme === 'function') {
+    noGrad(() => scheme(weight, r ?? getDefaultRng()));
+    return;
+  }
+  const fillWith = {
+    small: smallRandom,
+    lecun: lecunNormal,
+    xavier: xavierNormal,
+    kaiming: kaimingNormal,
+  }[scheme];
+  fillWith(weight, r);
+}
+
+/**
+ * Fill `weight` by the scheme `init`, from `rng` or the default generator (which
+ * `manualSeed` seeds).
  *
  * @example
  * initWeight(linear.weight, 'xavier', new Rng(0));
  */
-export function initWeight(weight: Tensor, init: Init, rng: Rng): void {
-  if (typeof init === 'function') noGrad(() => init(weight, rng));
-  else if (init === 'small') smallRandom(weight, rng);
-  else if (init === 'lecun') lecunNormal(weight, rng);
-  else if (init === 'xavier') xavierNormal(weight, rng);
-  else if (init === 'kaiming') kaimingNormal(weight, rng);
-  else
-    throw new ValueError(
-      'init',
-      `unknown initializer ${JSON.stringify(init)}; expected 'small', 'lecun', 'xavier', 'kaiming' or a function`,
-    );
+export function initWeight(weight: Tensor, init: Init, rng?: Rng): void {
+  initWeightAs('initWeight', weight, init, rng);
 }

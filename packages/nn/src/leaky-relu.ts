@@ -1,6 +1,7 @@
 // LeakyReLU: a small slope for x < 0, one of the notes' fixes for dying ReLUs.
 import { leakyRelu, type Tensor, ValueError } from '@tapegrad/core';
 import { Activation } from './activation.js';
+import { show } from './internal/args.js';
 
 /**
  * Leaky ReLU: `x > 0 ? x : negativeSlope · x` (slope 0.01 by default). Records the units
@@ -15,10 +16,10 @@ export class LeakyReLU extends Activation {
 
   constructor(negativeSlope = 0.01) {
     super();
-    if (!Number.isFinite(negativeSlope)) {
+    if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {
       throw new ValueError(
         'LeakyReLU',
-        `negativeSlope must be a finite number, got ${negativeSlope}`,
+        `negativeSlope must be a finite number, got ${show(negativeSlope)}`,
       );
     }
     this.negativeSlope = negativeSlope;

@@ -1,7 +1,8 @@
 // Linear: a fully-connected layer, many neurons in one matrix: y = x Wᵀ + b on a batch of rows.
-import { type DType, getDefaultRng, noGrad, type Rng, type Tensor, zeros } from '@tapegrad/core';
-import { type Init, initWeight } from './init.js';
-import { checkFeatures, positiveInt } from './internal/check.js';
+import { type DType, noGrad, type Rng, type Tensor, zeros } from '@tapegrad/core';
+import { checkInit, type Init, initWeightAs } from './init.js';
+import { checkBoolean, checkRng, optionsOf } from './internal/args.js';
+import { checkDtype, checkFeatures, positiveInt } from './internal/check.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -35,19 +36,23 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
-    this.inFeatures = positiveInt('Linear', 'inFeatures', inFeatures);
-    this.outFeatures = positiveInt('Linear', 'outFeatures', outFeatures);
-    const dtype = options.dtype ?? 'float32';
+    const op = 'Linear';
+    this.inFeatures = positiveInt(op, 'inFeatures', inFeatures);
+    this.outFeatures = positiveInt(op, 'outFeatures', outFeatures);
+    const o = optionsOf(op, options, '{ bias: false }');
+    const dtype = checkDtype(op, o.dtype ?? 'float32');
+    const bias = checkBoolean(op, 'bias', o.bias ?? true);
+    const rng = checkRng(op, o.rng);
+    this.#init = checkInit(op, o.init ?? 'kaiming');
     this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype }));
-    this.bias = options.bias === false ? null : new Parameter(zeros([outFeatures], { dtype }));
-    this.#init = options.init ?? 'kaiming';
-    this.resetParameters(options.rng);
+    this.bias = bias ? new Parameter(zeros([outFeatures], { dtype })) : null;
+    this.resetParameters(rng);
   }
 
   /** Draw new initial weights (zero biases), from `rng` or the default generator. */
-  resetParameters(rng: Rng = getDefaultRng()): void {
+  resetParameters(rng?: Rng): void {
     noGrad(() => {
-      initWeight(this.weight, this.#init, rng);
+      initWeightAs('Linear.resetParameters', this.weight, this.#init, rng);
       this.bias?.zero_();
     });
   }

@@ -2,15 +2,16 @@
 // which generalizes ReLU and leaky ReLU without their dying units, at k times the parameters.
 import {
   type DType,
-  getDefaultRng,
   noGrad,
   type Rng,
   ShapeError,
-  type Tensor,
+  Tensor,
+  ValueError,
   zeros,
 } from '@tapegrad/core';
-import { type Init, initWeight } from './init.js';
-import { checkFeatures, positiveInt } from './internal/check.js';
+import { checkInit, type Init, initWeightAs } from './init.js';
+import { checkBoolean, checkRng, checkTensor, optionsOf, show } from './internal/args.js';
+import { checkDtype, checkFeatures, positiveInt } from './internal/check.js';
 import { fmtShape } from './internal/values.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -24,6 +25,11 @@ import { Parameter } from './parameter.js';
  * maxout(x, weight, bias); // x [8, 3], weight [2, 4, 3], bias [2, 4] → [8, 4]
  */
 export function maxout(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor('maxout', 'x', x);
+  checkTensor('maxout', 'weight', weight);
+  if (bias !== null && !(bias instanceof Tensor)) {
+    throw new ValueError('maxout', `bias must be a Tensor or null, got ${show(bias)}`);
+  }
   const [k, out, inF] = weight.shape;
   if (weight.ndim !== 3 || (bias !== null && fmtShape(bias.shape) !== fmtShape([k!, out!]))) {
     throw new ShapeError(
@@ -70,21 +76,24 @@ export class Maxout extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: MaxoutOptions = {}) {
     super();
-    this.inFeatures = positiveInt('Maxout', 'inFeatures', inFeatures);
-    this.outFeatures = positiveInt('Maxout', 'outFeatures', outFeatures);
-    this.pieces = positiveInt('Maxout', 'pieces', options.pieces ?? 2);
-    const dtype = options.dtype ?? 'float32';
+    const op = 'Maxout';
+    this.inFeatures = positiveInt(op, 'inFeatures', inFeatures);
+    this.outFeatures = positiveInt(op, 'outFeatures', outFeatures);
+    const o = optionsOf(op, options, '{ pieces: 3 }');
+    this.pieces = positiveInt(op, 'pieces', o.pieces ?? 2);
+    const dtype = checkDtype(op, o.dtype ?? 'float32');
+    const bias = checkBoolean(op, 'bias', o.bias ?? true);
+    const rng = checkRng(op, o.rng);
+    this.#init = checkInit(op, o.init ?? 'lecun');
     this.weight = new Parameter(zeros([this.pieces, outFeatures, inFeatures], { dtype }));
-    this.bias =
-      options.bias === false ? null : new Parameter(zeros([this.pieces, outFeatures], { dtype }));
-    this.#init = options.init ?? 'lecun';
-    this.resetParameters(options.rng);
+    this.bias = bias ? new Parameter(zeros([this.pieces, outFeatures], { dtype })) : null;
+    this.resetParameters(rng);
   }
 
   /** Draw new initial weights (zero biases), from `rng` or the default generator. */
-  resetParameters(rng: Rng = getDefaultRng()): void {
+  resetParameters(rng?: Rng): void {
     noGrad(() => {
-      initWeight(this.weight, this.#init, rng);
+      initWeightAs('Maxout.resetParameters', this.weight, this.#init, rng);
       this.bias?.zero_();
     });
   }

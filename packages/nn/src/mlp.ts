@@ -1,7 +1,8 @@
 // MLP: the notes' fully-connected network — Linear layers with an activation between them
 // and none on the output (which holds class scores or a real-valued target).
 import { type DType, getDefaultRng, type Rng, ValueError } from '@tapegrad/core';
-import type { Init } from './init.js';
+import { checkInit, type Init } from './init.js';
+import { checkRng, optionsOf, show } from './internal/args.js';
 import { Linear } from './linear.js';
 import { type ActivationSpec, initFor, makeActivation } from './make-activation.js';
 import type { Module } from './module.js';
@@ -21,19 +22,26 @@ export interface MLPOptions {
 }
 
 function buildLayers(sizes: readonly number[], options: MLPOptions): Module[] {
-  if (sizes.length < 2) {
+  const op = 'MLP';
+  if (
+    !Array.isArray(sizes) ||
+    sizes.length < 2 ||
+    !sizes.every((d) => Number.isInteger(d) && d >= 1)
+  ) {
     throw new ValueError(
-      'MLP',
-      `sizes needs at least an input and an output size, got ${JSON.stringify(sizes)}`,
+      op,
+      `sizes must be a list of at least two positive integers [input, …hidden, output], got ${show(sizes)}`,
     );
   }
-  const spec = options.activation ?? 'relu';
-  const rng = options.rng ?? getDefaultRng();
+  const o = optionsOf(op, options, "{ activation: 'tanh' }");
+  const spec = o.activation ?? 'relu';
+  // one generator for all layers, so that they draw in turn from the same sequence
+  const rng = checkRng(op, o.rng) ?? getDefaultRng();
   const linear = {
     rng,
-    init: options.init ?? initFor(spec),
-    ...(options.bias === undefined ? {} : { bias: options.bias }),
-    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
+    init: checkInit(op, o.init ?? initFor(spec)),
+    ...(o.bias === undefined ? {} : { bias: o.bias }),
+    ...(o.dtype === undefined ? {} : { dtype: o.dtype }),
   };
   const dtype = options.dtype === undefined ? {} : { dtype: options.dtype };
   const layers: Module[] = [];

@@ -5,6 +5,7 @@
 import { type DType, noGrad, ShapeError, Tensor, ValueError } from '@tapegrad/core';
 import type { ActivationStats } from './activation-stats.js';
 import { type ShapeMismatch, StateDictError } from './errors.js';
+import { checkBoolean, isOptionsObject, optionsOf, show } from './internal/args.js';
 import { checkDtype } from './internal/check.js';
 import { setStats, statsOf } from './internal/stats-store.js';
 import { formatTable } from './internal/table.js';
@@ -75,6 +76,12 @@ export function ownParameters(m: Module): Parameter[] {
     .filter((v): v is Parameter => v instanceof Parameter);
 }
 
+/** `v` if it is a Module; a ValueError from `op` naming the argument otherwise. */
+export function checkModule(op: string, name: string, v: unknown): Module {
+  if (!(v instanceof Module)) throw new ValueError(op, `${name} must be a Module, got ${show(v)}`);
+  return v;
+}
+
 /** A module of the tree, its dotted name and its depth (the root is '' at depth 0). */
 export interface ModuleEntry {
   readonly name: string;
@@ -120,6 +127,14 @@ export function functionalCall(
   parameters: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
   ...inputs: Tensor[]
 ): Tensor {
+  const op = 'functionalCall';
+  checkModule(op, 'module', module);
+  if (!(parameters instanceof Map) && !isOptionsObject(parameters)) {
+    throw new ValueError(
+      op,
+      `parameters must be a Map or an object of tensors by name, got ${show(parameters)}`,
+    );
+  }
   const given = parameters instanceof Map ? parameters : new Map(Object.entries(parameters));
   const byParameter = new Map<Parameter, Tensor>();
   const own = new Map(module.namedParameters());
@@ -132,7 +147,7 @@ export function functionalCall(
       );
     }
     if (!(t instanceof Tensor) || !sameShape(t.shape, p.shape)) {
-      const got = t instanceof Tensor ? fmtShape(t.shape) : typeof t;
+      const got = t instanceof Tensor ? fmtShape(t.shape) : show(t);
       throw new ShapeError(
         'functionalCall',
         `'${name}' must be a tensor of shape ${fmtShape(p.shape)}, got ${got}`,
@@ -192,13 +207,6 @@ interface HookEntry {
   readonly hook: ForwardHook;
 }
 
-/** What a hook may return, for the error message when it returns something else. */
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
-  return `${typeof v} ${String(v)}`;
-}
-
 /** Thousands separated by commas: 795,010. */
 function grouped(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -256,7 +264,7 @@ export abstract class Module {
     if (typeof hook !== 'function') {
       throw new ValueError(
         'registerForwardHook',
-        `hook must be a function (module, inputs, output) => Tensor | undefined, got ${describeValue(hook)}`,
+        `hook must be a function (module, inputs, output) => Tensor | undefined, got ${show(hook)}`,
       );
     }
     const entry: HookEntry = { hook: hook as ForwardHook };
@@ -284,7 +292,7 @@ export abstract class Module {
       if (!(replaced instanceof Tensor)) {
         throw new ValueError(
           'forward hook',
-          `a forward hook of ${this.toString()} returned ${describeValue(replaced)}; it must return a Tensor (to replace the output) or nothing`,
+          `a forward hook of ${this.toString()} returned ${show(replaced)}; it must return a Tensor (to replace the output) or nothing`,
         );
       }
       output = replaced;
@@ -362,6 +370,7 @@ export abstract class Module {
 
   /** Set training mode (`true`) or evaluation mode on this module and all below it. */
   train(mode = true): this {
+    checkBoolean('train', 'mode', mode);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -403,8 +412,18 @@ export abstract class Module {
    */
   loadStateDict(sd: StateDictLike, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const op = 'loadStateDict';
-    const strict = options.strict ?? true;
-    const entries = sd instanceof Map ? new Map(sd) : new Map(Object.entries(sd));
+    const { strict = true } = optionsOf(op, options, '{ strict: false }');
+    checkBoolean(op, 'options.strict', strict);
+    if (!(sd instanceof Map) && !(isOptionsObject(sd) && !ArrayBuffer.isView(sd))) {
+      const hint =
+        typeof sd === 'string' ? "; read a file with loadFile from '@tapegrad/nn/node' first" : '';
+      throw new ValueError(
+        op,
+        `sd must be a state dict (a Map or an object of tensors by name, as stateDict() returns), got ${show(sd)}${hint}`,
+      );
+    }
+    const entries: Map<unknown, unknown> =
+      sd instanceof Map ? new Map(sd) : new Map(Object.entries(sd));
     const own = this.namedParameters();
     const names = new Set(own.map(([name]) => name));
     const missing: string[] = [];
@@ -413,11 +432,14 @@ export abstract class Module {
     for (const [name, p] of own) {
       const v = entries.get(name);
       if (v === undefined) missing.push(name);
-      else if (!(v instanceof Tensor)) bad.push(`'${name}' is not a Tensor`);
+      else if (!(v instanceof Tensor))
+        bad.push(`'${name}' must be a Tensor of shape ${fmtShape(p.shape)}, got ${show(v)}`);
       else if (!sameShape(v.shape, p.shape))
         mismatched.push({ name, expected: p.shape, got: v.shape });
     }
-    const unexpected = [...entries.keys()].filter((name) => !names.has(name));
+    const unexpected = [...entries.keys()]
+      .filter((name) => !names.has(name as string))
+      .map((name) => (typeof name === 'string' ? name : String(name)));
     if (
       mismatched.length > 0 ||
       bad.length > 0 ||
@@ -436,7 +458,7 @@ export abstract class Module {
       const copies: [Parameter, Tensor][] = [];
       for (const [name, p] of own) {
         const v = entries.get(name);
-        if (v !== undefined) copies.push([p, v.detach().clone()]);
+        if (v !== undefined) copies.push([p, (v as Tensor).detach().clone()]);
       }
       for (const [p, value] of copies) p.copy_(value);
     });

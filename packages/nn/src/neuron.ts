@@ -1,8 +1,9 @@
 // Neuron: the notes' single neuron — a dot product of the inputs with weights, plus a bias,
 // through an activation (the sigmoid by default).
-import { type DType, getDefaultRng, noGrad, type Rng, type Tensor, zeros } from '@tapegrad/core';
-import { type Init, initWeight } from './init.js';
-import { checkFeatures, positiveInt } from './internal/check.js';
+import { type DType, noGrad, type Rng, type Tensor, zeros } from '@tapegrad/core';
+import { checkInit, type Init, initWeightAs } from './init.js';
+import { checkRng, optionsOf } from './internal/args.js';
+import { checkDtype, checkFeatures, positiveInt } from './internal/check.js';
 import { type ActivationSpec, initFor, makeActivation } from './make-activation.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -37,20 +38,23 @@ export class Neuron extends Module {
 
   constructor(nIn: number, options: NeuronOptions = {}) {
     super();
-    this.nIn = positiveInt('Neuron', 'nIn', nIn);
-    const dtype = options.dtype ?? 'float32';
-    const spec = options.activation ?? 'sigmoid';
+    const op = 'Neuron';
+    this.nIn = positiveInt(op, 'nIn', nIn);
+    const o = optionsOf(op, options, "{ activation: 'tanh' }");
+    const dtype = checkDtype(op, o.dtype ?? 'float32');
+    const spec = o.activation ?? 'sigmoid';
+    const rng = checkRng(op, o.rng);
+    this.#init = checkInit(op, o.init ?? initFor(spec));
     this.weight = new Parameter(zeros([nIn], { dtype }));
     this.bias = new Parameter(zeros([], { dtype }));
     this.activation = makeActivation(spec, { dtype });
-    this.#init = options.init ?? initFor(spec);
-    this.resetParameters(options.rng);
+    this.resetParameters(rng);
   }
 
   /** Draw new initial weights (zero bias), from `rng` or the default generator. */
-  resetParameters(rng: Rng = getDefaultRng()): void {
+  resetParameters(rng?: Rng): void {
     noGrad(() => {
-      initWeight(this.weight, this.#init, rng);
+      initWeightAs('Neuron.resetParameters', this.weight, this.#init, rng);
       this.bias.zero_();
     });
   }

@@ -1,7 +1,8 @@
 // Parameter: a tensor a module learns. Marking parameters with their own class is what lets
 // a module find them among its fields without any registration code.
 import { type DType, noGrad, Tensor } from '@tapegrad/core';
-import { makeArray } from '@tapegrad/core/op-kit';
+import { checkDtype, makeArray } from '@tapegrad/core/op-kit';
+import { checkBoolean, checkTensor, optionsOf } from './internal/args.js';
 
 /**
  * A learnable leaf tensor (`requiresGrad: true`) held by a module, always owning a contiguous
@@ -17,10 +18,13 @@ import { makeArray } from '@tapegrad/core/op-kit';
 export class Parameter extends Tensor {
   /** A parameter holding a copy of `value`'s values (cut from any graph), in `dtype` if given. */
   constructor(value: Tensor, options: { requiresGrad?: boolean; dtype?: DType } = {}) {
-    const dtype = options.dtype ?? value.dtype;
+    checkTensor('Parameter', 'value', value);
+    const o = optionsOf('Parameter', options, '{ requiresGrad: false }');
+    const dtype = checkDtype('Parameter', o.dtype ?? value.dtype);
+    const requiresGrad = checkBoolean('Parameter', 'requiresGrad', o.requiresGrad ?? true);
     // toTypedArray always copies: the parameter owns its buffer
     const values = value.detach().to(dtype).toTypedArray();
-    super(makeArray(values, value.shape), options.requiresGrad ?? true);
+    super(makeArray(values, value.shape), requiresGrad);
   }
 }
 

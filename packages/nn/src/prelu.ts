@@ -2,6 +2,8 @@
 // (dim 1 of the input; dim 0 for a 1-D input).
 import { type DType, full, ShapeError, type Tensor, ValueError, where } from '@tapegrad/core';
 import { Activation } from './activation.js';
+import { checkTensor, optionsOf, show } from './internal/args.js';
+import { checkDtype } from './internal/check.js';
 import { fmtShape } from './internal/values.js';
 import { Parameter } from './parameter.js';
 
@@ -14,6 +16,8 @@ import { Parameter } from './parameter.js';
  * prelu(tensor([[-2, 3]]), tensor([0.25])); // [[-0.5, 3]]
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
+  checkTensor('prelu', 'x', x);
+  checkTensor('prelu', 'weight', weight);
   const c = weight.size;
   let a: Tensor;
   if (c === 1) a = weight.reshape([]);
@@ -54,13 +58,15 @@ export class PReLU extends Activation {
 
   constructor(options: PReLUOptions = {}) {
     super();
-    const n = options.numParameters ?? 1;
-    const init = options.init ?? 0.25;
+    const op = 'PReLU';
+    const o = optionsOf(op, options, '{ numParameters: 4 }');
+    const n = o.numParameters ?? 1;
+    const init = o.init ?? 0.25;
     if (!Number.isInteger(n) || n < 1)
-      throw new ValueError('PReLU', `numParameters must be a positive integer, got ${n}`);
-    if (!Number.isFinite(init))
-      throw new ValueError('PReLU', `init must be a finite number, got ${init}`);
-    this.weight = new Parameter(full([n], init, { dtype: options.dtype ?? 'float32' }));
+      throw new ValueError(op, `numParameters must be a positive integer, got ${show(n)}`);
+    if (typeof init !== 'number' || !Number.isFinite(init))
+      throw new ValueError(op, `init must be a finite number, got ${show(init)}`);
+    this.weight = new Parameter(full([n], init, { dtype: checkDtype(op, o.dtype ?? 'float32') }));
   }
 
   activate(x: Tensor): Tensor {

@@ -1,6 +1,16 @@
 // Sequential: layers applied in order, each to the output of the one before.
-import type { Tensor } from '@tapegrad/core';
+import { type Tensor, ValueError } from '@tapegrad/core';
+import { show } from './internal/args.js';
 import { Module } from './module.js';
+
+/** `layer` if it is a Module; a ValueError naming where it was given otherwise. */
+function checkLayer(op: string, where: string, layer: unknown): Module {
+  if (layer instanceof Module) return layer;
+  const hint = Array.isArray(layer)
+    ? '; pass the layers one by one: new Sequential(...layers)'
+    : '';
+  throw new ValueError(op, `${where} must be a Module, got ${show(layer)}${hint}`);
+}
 
 /**
  * A chain of modules; its parameters are named `layers.<i>.<name>`.
@@ -15,12 +25,12 @@ export class Sequential extends Module {
 
   constructor(...layers: Module[]) {
     super();
-    this.layers = layers;
+    this.layers = layers.map((layer, i) => checkLayer('Sequential', `layer ${i}`, layer));
   }
 
   /** Add a layer at the end; returns this. */
   append(layer: Module): this {
-    this.layers.push(layer);
+    this.layers.push(checkLayer('Sequential.append', 'layer', layer));
     return this;
   }
 

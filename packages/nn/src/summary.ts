@@ -1,7 +1,7 @@
 // summary(): a table of a module's layers, their output shapes on a sample input, and
 // their parameter counts, with the total — the function form of `Module.summary()`.
 import type { Tensor } from '@tapegrad/core';
-import type { Module } from './module.js';
+import { checkModule, type Module } from './module.js';
 
 /**
  * A table of `module`'s layers (dotted name, type, output shape, parameters owned) and the
@@ -19,5 +19,6 @@ import type { Module } from './module.js';
  * // Total parameters: 26 (trainable: 26)
  */
 export function summary(module: Module, ...sampleInputs: Tensor[]): string {
+  checkModule('summary', 'module', module);
   return module.summary(...sampleInputs);
 }

@@ -191,7 +191,7 @@ describe('registerForwardHook', () => {
     const fc = new Linear(2, 2);
     fc.registerForwardHook((() => 3) as unknown as ForwardHook);
     expect(() => fc.forward(randn([1, 2]))).toThrow(
-      /forward hook: a forward hook of Linear\(2 → 2\) returned number 3; it must return a Tensor/,
+      /forward hook: a forward hook of Linear\(2 → 2\) returned 3; it must return a Tensor/,
     );
     expect(() => fc.registerForwardHook('log' as unknown as ForwardHook)).toThrow(ValueError);
   });

@@ -223,6 +223,16 @@ describe('damaged files are clear errors, never a partial load', () => {
     expectCorrupt(one([1, 2]), /expected an object with dtype, shape and data_offsets/);
   });
 
+  it.each(['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'valueOf', 'F32 '])(
+    'a dtype that is not F32 or F64 (%j, even a prototype key) is an unsupported dtype',
+    (dtype) => {
+      expectCorrupt(
+        file({ w: { dtype, shape: [2], data_offsets: [0, 8] } }, f32(1, 2)),
+        `tensor 'w': unsupported dtype ${JSON.stringify(dtype)} (this reader supports F32 and F64)`,
+      );
+    },
+  );
+
   it('overlapping tensors, gaps and trailing bytes', () => {
     const overlap = file(
       {
@@ -271,6 +281,34 @@ describe('damaged files are clear errors, never a partial load', () => {
     const back = loadSafetensorsWithMetadata(saveSafetensors(tensors, { metadata }));
     same(tensors, back.tensors);
     expect(Object.entries(back.metadata)).toEqual(Object.entries(metadata));
+  });
+
+  it('names that are prototype keys round-trip through a Map and a plain object', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineGetter__'];
+    const tensors = new Map(names.map((n, i) => [n, tensor([i, i + 0.5])]));
+    same(tensors, loadSafetensors(saveSafetensors(tensors)));
+    // a plain object holding them as own properties (as JSON.parse makes them)
+    const plain: Record<string, Tensor> = {};
+    for (const [n, t] of tensors) {
+      Object.defineProperty(plain, n, { value: t, enumerable: true, configurable: true });
+    }
+    same(tensors, loadSafetensors(saveSafetensors(plain)));
+    expect(Object.getPrototypeOf(plain)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).toString).toBe(Object.prototype.toString);
+  });
+
+  it('a state dict naming __proto__ is an unexpected name, not a way into the prototype', () => {
+    const model = new Linear(2, 1, { rng: new Rng(0) });
+    const sd = loadSafetensors(
+      saveSafetensors(new Map([...model.stateDict(), ['__proto__', tensor([1])]])),
+    );
+    expect(() => model.loadStateDict(sd)).toThrow(
+      "unexpected '__proto__' (the module has no such parameter; pass { strict: false } to ignore it)",
+    );
+    expect(model.loadStateDict(sd, { strict: false }).unexpected).toEqual(['__proto__']);
+    const plain = Object.fromEntries(sd);
+    expect(Object.keys(plain)).toContain('__proto__');
+    expect(model.loadStateDict(plain, { strict: false }).unexpected).toEqual(['__proto__']);
   });
 
   it('a file of another model is a StateDictError and the module stays as it was', () => {

@@ -1,8 +1,7 @@
 // clipGradNorm: rescale the gradients so that their global norm is at most maxNorm.
 import { noGrad, type Tensor, ValueError } from '@tapegrad/core';
 import { sumAbsPow } from '@tapegrad/core/op-kit';
-import { checkBoolean, checkNonNegative, checkRange } from './internal/check.js';
-import { checkGrad } from './internal/dense.js';
+import { checkBoolean, checkNonNegative, checkOptions, checkRange } from './internal/check.js';
 import { gradsOf } from './internal/grads.js';
 
 export interface ClipGradNormOptions {
@@ -30,17 +29,17 @@ export function clipGradNorm(
 ): number {
   const op = 'clipGradNorm';
   checkNonNegative(op, 'maxNorm', maxNorm);
-  const normType = options.normType ?? 2;
+  const o = checkOptions(op, options, '{ normType: 2 }');
+  const normType = o.normType ?? 2;
   if (normType !== Infinity)
     checkRange(op, 'normType', normType, { lo: 0, hi: Infinity, loOpen: true, hiOpen: true });
-  const errorIfNonfinite = checkBoolean(op, 'errorIfNonfinite', options.errorIfNonfinite ?? false);
+  const errorIfNonfinite = checkBoolean(op, 'errorIfNonfinite', o.errorIfNonfinite ?? false);
   const list = gradsOf(op, params);
   // Σ over the gradients of each one's Σ|g|ᵖ (float64), or the largest max |g|: the norm of
   // all gradients as if concatenated. A NaN anywhere makes the total NaN, as in PyTorch.
   let acc = 0;
   for (const p of list) {
     const g = p.grad!;
-    checkGrad(op, p, g);
     const s = sumAbsPow(g, normType);
     if (normType !== Infinity) acc += s;
     else if (s > acc || Number.isNaN(s)) acc = s;

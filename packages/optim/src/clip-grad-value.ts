@@ -1,7 +1,6 @@
 // clipGradValue: clamp every gradient element to [-clipValue, clipValue].
 import { noGrad, type Tensor } from '@tapegrad/core';
 import { checkNonNegative } from './internal/check.js';
-import { checkGrad } from './internal/dense.js';
 import { gradsOf } from './internal/grads.js';
 
 /**
@@ -18,7 +17,6 @@ export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: numb
   const op = 'clipGradValue';
   const c = checkNonNegative(op, 'clipValue', clipValue);
   const list = gradsOf(op, params);
-  for (const p of list) checkGrad(op, p, p.grad!);
   // Written without recording, as PyTorch's clip_grad_value_ (decorated with no_grad).
   noGrad(() => {
     for (const p of list) p.grad!.clamp_(-c, c);

@@ -1,5 +1,5 @@
 // CosineAnnealingLR: the lr follows half a cosine from its base value down to etaMin.
-import { checkInteger, checkNonNegative } from './internal/check.js';
+import { checkInteger, checkNonNegative, checkOptions } from './internal/check.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineAnnealingLROptions {
@@ -24,8 +24,9 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, options: CosineAnnealingLROptions) {
     super(optimizer);
-    this.tMax = checkInteger('CosineAnnealingLR', 'tMax', options?.tMax, 1);
-    this.etaMin = checkNonNegative('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0);
+    const o = checkOptions('CosineAnnealingLR', options, '{ tMax: 100 }', false);
+    this.tMax = checkInteger('CosineAnnealingLR', 'tMax', o.tMax, 1);
+    this.etaMin = checkNonNegative('CosineAnnealingLR', 'etaMin', o.etaMin ?? 0);
     this.initialStep();
   }
 

@@ -1,5 +1,5 @@
 // ExponentialLR: the lr decays by a factor gamma every epoch.
-import { checkNonNegative } from './internal/check.js';
+import { checkNonNegative, checkOptions } from './internal/check.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface ExponentialLROptions {
@@ -18,7 +18,8 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, options: ExponentialLROptions) {
     super(optimizer);
-    this.gamma = checkNonNegative('ExponentialLR', 'gamma', options?.gamma);
+    const o = checkOptions('ExponentialLR', options, '{ gamma: 0.9 }', false);
+    this.gamma = checkNonNegative('ExponentialLR', 'gamma', o.gamma);
     this.initialStep();
   }
 

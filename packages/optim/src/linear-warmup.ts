@@ -1,5 +1,5 @@
 // LinearWarmup: the lr rises linearly from startFactor·baseLr to baseLr, then stays.
-import { checkInteger, checkRange } from './internal/check.js';
+import { checkInteger, checkOptions, checkRange } from './internal/check.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface LinearWarmupOptions {
@@ -23,8 +23,9 @@ export class LinearWarmup extends LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, options: LinearWarmupOptions) {
     super(optimizer);
-    this.warmupSteps = checkInteger('LinearWarmup', 'warmupSteps', options?.warmupSteps, 1);
-    this.startFactor = checkRange('LinearWarmup', 'startFactor', options.startFactor ?? 0, {
+    const o = checkOptions('LinearWarmup', options, '{ warmupSteps: 5 }', false);
+    this.warmupSteps = checkInteger('LinearWarmup', 'warmupSteps', o.warmupSteps, 1);
+    this.startFactor = checkRange('LinearWarmup', 'startFactor', o.startFactor ?? 0, {
       lo: 0,
       hi: 1,
     });

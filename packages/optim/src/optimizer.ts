@@ -12,8 +12,14 @@ import {
   zerosLike,
 } from '@tapegrad/core';
 import { fmtShape } from '@tapegrad/core/op-kit';
-import { checkKnownKeys, checkNonNegative, show } from './internal/check.js';
-import { checkParam } from './internal/dense.js';
+import {
+  checkBoolean,
+  checkKnownKeys,
+  checkNonNegative,
+  checkOptions,
+  show,
+} from './internal/check.js';
+import { checkGrad, checkParam, checkStateShape } from './internal/dense.js';
 
 /** A value an option can take: plain JSON-able data. */
 export type Hyperparam = number | boolean | readonly number[];
@@ -86,9 +92,14 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
   protected readonly state = new Map<Tensor, S>();
   /** The optimizer's name in error messages. */
   protected readonly op: string;
+  /** `step`'s name in error messages ('SGD.step'), made once: a step allocates nothing. */
+  private readonly stepOp: string;
   /** Where each parameter was given, for the duplicate-parameter error. */
   private readonly seen = new Map<Tensor, string>();
-  private readonly runUpdate = (): void => this.update();
+  private readonly runUpdate = (): void => {
+    this.prepare();
+    this.update();
+  };
 
   /**
    * @param op - the name used in error messages ('SGD')
@@ -102,7 +113,8 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
     fallback: { readonly [K in keyof H]: H[K] | undefined },
   ) {
     this.op = op;
-    if (options === null || typeof options !== 'object') {
+    this.stepOp = `${op}.step`;
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new ValueError(
         op,
         `options must be an object such as { lr: 0.1 }, got ${show(options)}`,
@@ -134,7 +146,11 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
    */
   protected abstract checkOptions(options: H, where: string, op: string): void;
 
-  /** Update every parameter that has a gradient; runs inside `noGrad`. */
+  /**
+   * Update every parameter that has a gradient; runs inside `noGrad`, after every `.grad`
+   * was checked (a contiguous Tensor of its parameter's shape) and every state buffer made
+   * to match its parameter's dtype.
+   */
   protected abstract update(): void;
 
   /**
@@ -169,9 +185,52 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
   step(): undefined;
   step<T>(closure: () => T): T;
   step<T>(closure?: () => T): T | undefined {
+    if (closure !== undefined && typeof closure !== 'function') {
+      throw new ValueError(
+        this.stepOp,
+        `closure must be a function (returning the loss), or left out, got ${show(closure)}`,
+      );
+    }
     const result = closure === undefined ? undefined : enableGrad(closure);
     noGrad(this.runUpdate);
     return result;
+  }
+
+  /**
+   * Before any parameter changes: check every gradient (a contiguous Tensor of its
+   * parameter's shape) and every state buffer's shape, then bring each state buffer to its
+   * parameter's dtype. A parameter converted after the optimizer was made (`module.to`) takes
+   * its state with it, as `loadStateDict` casts state to the parameter's dtype. An error
+   * names the parameter and leaves every parameter and buffer as it was.
+   */
+  private prepare(): void {
+    const op = this.stepOp;
+    const groups = this.paramGroups;
+    let stale = false;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const params = groups[gi]!.params;
+      for (let pi = 0; pi < params.length; pi++) {
+        const p = params[pi]!;
+        if (p.grad !== null) checkGrad(op, p, p.grad, gi, pi);
+        const s = this.state.get(p) as Record<string, unknown> | undefined;
+        if (s === undefined) continue;
+        for (const key in s) {
+          const buf = s[key];
+          if (!(buf instanceof Tensor)) continue;
+          checkStateShape(op, p, key, buf, gi, pi);
+          if (buf.dtype !== p.dtype) stale = true;
+        }
+      }
+    }
+    if (!stale) return;
+    for (const [p, state] of this.state) {
+      const s = state as Record<string, unknown>;
+      for (const key in s) {
+        const buf = s[key];
+        // a new buffer (cast copies), outside any graph, in the parameter's dtype
+        if (buf instanceof Tensor && buf.dtype !== p.dtype) s[key] = buf.detach().to(p.dtype);
+      }
+    }
   }
 
   /**
@@ -183,7 +242,7 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
    * opt.zeroGrad({ setToNone: false });   // p.grad is all zeros
    */
   zeroGrad(options: ZeroGradOptions = NO_OPTIONS): void {
-    const setToNone = options.setToNone ?? true;
+    const setToNone = options === NO_OPTIONS ? true : this.setToNoneOf(options);
     const groups = this.paramGroups;
     for (let gi = 0; gi < groups.length; gi++) {
       const params = groups[gi]!.params;
@@ -204,6 +263,13 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
         g.zero_();
       }
     }
+  }
+
+  /** `options.setToNone` of `zeroGrad`, checked (true when left out). */
+  private setToNoneOf(options: ZeroGradOptions): boolean {
+    const op = `${this.op}.zeroGrad`;
+    const o = checkOptions(op, options, '{ setToNone: false }');
+    return checkBoolean(op, 'setToNone', o.setToNone ?? true);
   }
 
   /**
@@ -422,7 +488,7 @@ export abstract class Optimizer<H extends BaseHyperparams, S extends object> {
         `${where} must be a list of tensors, got a single Tensor; wrap it: [p]`,
       );
     }
-    const params = toList(op, group.params, where);
+    const params = toList(op, group.params, where, 'a list of tensors');
     const { params: _, ...rest } = group;
     const options = flat
       ? this.optionsOf(this.defaults)
@@ -477,23 +543,22 @@ function numberedValues(value: unknown): unknown[] | null {
   return out;
 }
 
-/** An iterable as an array; a ValueError naming `where` if it isn't one. */
-function toList(op: string, items: unknown, where = 'params'): unknown[] {
+/** An iterable as an array; a ValueError naming `where` (and what it must hold) if it isn't one. */
+function toList(
+  op: string,
+  items: unknown,
+  where = 'params',
+  expected = 'a list of tensors or of parameter groups',
+): unknown[] {
   if (items instanceof Tensor) {
-    throw new ValueError(
-      op,
-      `${where} must be a list of tensors or of parameter groups, got a single Tensor; wrap it: [p]`,
-    );
+    throw new ValueError(op, `${where} must be ${expected}, got a single Tensor; wrap it: [p]`);
   }
   if (
     items === null ||
     typeof items !== 'object' ||
     typeof (items as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
   ) {
-    throw new ValueError(
-      op,
-      `${where} must be a list of tensors or of parameter groups, got ${show(items)}`,
-    );
+    throw new ValueError(op, `${where} must be ${expected}, got ${show(items)}`);
   }
   return Array.from(items as Iterable<unknown>);
 }

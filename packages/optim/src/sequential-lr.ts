@@ -1,6 +1,6 @@
 // SequentialLR: one schedule after another, switching at milestones.
 import { ValueError } from '@tapegrad/core';
-import { checkInteger, show } from './internal/check.js';
+import { checkInteger, checkOptions, show } from './internal/check.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface SequentialLROptions {
@@ -32,7 +32,12 @@ export class SequentialLR extends LRScheduler {
   constructor(optimizer: SchedulableOptimizer, options: SequentialLROptions) {
     super(optimizer);
     const op = 'SequentialLR';
-    const { schedulers, milestones } = options ?? {};
+    const { schedulers, milestones } = checkOptions(
+      op,
+      options,
+      '{ schedulers: [warmup, cosine], milestones: [5] }',
+      false,
+    );
     if (!Array.isArray(schedulers) || schedulers.length === 0) {
       throw new ValueError(op, `schedulers must be a non-empty list, got ${show(schedulers)}`);
     }

@@ -3,7 +3,6 @@
 import { type Tensor, ValueError } from '@tapegrad/core';
 import { type SgdStep, sgdStep_ } from '@tapegrad/core/op-kit';
 import { checkBoolean, checkKnownKeys, checkNonNegative, checkRange } from './internal/check.js';
-import { checkGrad } from './internal/dense.js';
 import { Optimizer, type Params } from './optimizer.js';
 
 /** The options of SGD, as each parameter group holds them. */
@@ -106,7 +105,6 @@ export class SGD extends Optimizer<SGDHyperparams, SGDState> {
         const p = params[pi]!;
         const grad = p.grad;
         if (grad === null) continue; // no gradient, no update (as in PyTorch)
-        checkGrad(OP, p, grad);
         if (h.momentum === 0) {
           h.first = false;
           sgdStep_(p, grad, null, h);

@@ -1,5 +1,5 @@
 // StepLR: step decay — the lr drops by a factor gamma every stepSize epochs.
-import { checkInteger, checkNonNegative } from './internal/check.js';
+import { checkInteger, checkNonNegative, checkOptions } from './internal/check.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface StepLROptions {
@@ -22,8 +22,9 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, options: StepLROptions) {
     super(optimizer);
-    this.stepSize = checkInteger('StepLR', 'stepSize', options?.stepSize, 1);
-    this.gamma = checkNonNegative('StepLR', 'gamma', options.gamma ?? 0.1);
+    const o = checkOptions('StepLR', options, '{ stepSize: 30 }', false);
+    this.stepSize = checkInteger('StepLR', 'stepSize', o.stepSize, 1);
+    this.gamma = checkNonNegative('StepLR', 'gamma', o.gamma ?? 0.1);
     this.initialStep();
   }
 

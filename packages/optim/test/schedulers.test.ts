@@ -152,7 +152,7 @@ describe('scheduler errors name the option and the value', () => {
     [
       'not an optimizer',
       () => new StepLR({} as SGD, { stepSize: 1 }),
-      /expected an optimizer \(an object with paramGroups\), got a Object/,
+      /expected an optimizer \(an object with paramGroups\), got an object/,
     ],
     [
       'milestones of the wrong length',

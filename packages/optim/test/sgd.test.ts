@@ -452,9 +452,11 @@ describe('SGD errors name the option and the value', () => {
       [5, 6],
     ]).transpose(0, 1);
     expect(() => opt.step()).toThrow(
-      /the \.grad of a parameter of shape \[2,3\] is not contiguous/,
+      /SGD\.step: the \.grad of paramGroups\[0\]\.params\[0\] \(shape \[2,3\]\) is not contiguous/,
     );
     w.grad = tensor([1, 2, 3]);
-    expect(() => opt.step()).toThrow(/a parameter of shape \[2,3\] has a \.grad of shape \[3\]/);
+    expect(() => opt.step()).toThrow(
+      /SGD\.step: paramGroups\[0\]\.params\[0\] \(shape \[2,3\]\) has a \.grad of shape \[3\]/,
+    );
   });
 });

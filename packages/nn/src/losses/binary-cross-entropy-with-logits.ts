@@ -3,6 +3,7 @@
 // neither overflows nor loses the small probabilities for logits of any size.
 import { defineOp, sigmoid, type Tensor } from '@tapegrad/core';
 import { arrayDtype, E, kernels, makeArray } from '@tapegrad/core/op-kit';
+import { checkTensor } from '../internal/args.js';
 import { lossOutput, scaleOf } from './fused.js';
 import {
   checkTargets,
@@ -45,6 +46,7 @@ export function binaryCrossEntropyWithLogits(
   options: LossOptions = {},
 ): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
+  checkTensor(op, 'logits', logits);
   const reduction = reductionOf(op, options);
   const t = targetsLike(op, logits, targets);
   checkTargets(op, t, (v) => v >= 0 && v <= 1, 'in [0, 1]');

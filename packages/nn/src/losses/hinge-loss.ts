@@ -1,6 +1,7 @@
 // hingeLoss: the binary SVM loss max(0, 1 - t·s) for targets t = ±1. A composition of core
 // ops: a fused kernel measured no faster (its backward needs the same few ops).
 import type { Tensor } from '@tapegrad/core';
+import { checkTensor } from '../internal/args.js';
 import {
   checkTargets,
   type LossOptions,
@@ -21,6 +22,7 @@ import {
  */
 export function hingeLoss(scores: Tensor, targets: Targets, options: LossOptions = {}): Tensor {
   const op = 'hingeLoss';
+  checkTensor(op, 'scores', scores);
   const reduction = reductionOf(op, options);
   const t = targetsLike(op, scores, targets);
   checkTargets(op, t, (v) => v === 1 || v === -1, '-1 or 1 (for 0/1 labels y, pass 2y - 1)');

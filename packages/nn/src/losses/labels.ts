@@ -1,6 +1,7 @@
 // Class labels for the multiclass losses: any form core accepts, checked against the scores.
 import { IndexError, type Labels, ShapeError, type Tensor } from '@tapegrad/core';
 import { toIndexArray } from '@tapegrad/core/op-kit';
+import { checkTensor } from '../internal/args.js';
 import { fmtShape } from '../internal/values.js';
 
 /**
@@ -14,6 +15,7 @@ export function classLabels(
   labels: Labels,
   scoresName = 'scores',
 ): Int32Array {
+  checkTensor(op, scoresName, scores);
   if (scores.ndim !== 2) {
     throw new ShapeError(
       op,

@@ -1,6 +1,7 @@
 // mseLoss: the squared error (p - t)² of regression, averaged.
 import { defineOp, type Tensor } from '@tapegrad/core';
 import { arrayDtype, E, kernels, makeArray } from '@tapegrad/core/op-kit';
+import { checkTensor } from '../internal/args.js';
 import { lossOutput, scaleOf } from './fused.js';
 import {
   type LossOptions,
@@ -40,6 +41,7 @@ const mseOp = defineOp<[pred: Tensor, target: Tensor], { readonly reduction: Red
  */
 export function mseLoss(pred: Tensor, target: Targets, options: LossOptions = {}): Tensor {
   const op = 'mseLoss';
+  checkTensor(op, 'pred', pred);
   const reduction = reductionOf(op, options);
   const t = targetsLike(op, pred, target, 'target');
   return mseOp.run([pred.contiguous(), t.contiguous()], { reduction });

@@ -1,6 +1,7 @@
 // multiclassHingeLoss: the cs231n multiclass SVM, L_i = Σ_{j≠y_i} max(0, s_j - s_{y_i} + Δ).
 import { defineOp, type Labels, type Tensor, ValueError } from '@tapegrad/core';
 import { arrayDtype, emptyArray, kernels } from '@tapegrad/core/op-kit';
+import { show } from '../internal/args.js';
 import { lossOutput, scaleOf } from './fused.js';
 import { classLabels } from './labels.js';
 import { type LossOptions, type Reduction, reductionOf } from './reduction.js';
@@ -63,8 +64,8 @@ export function multiclassHingeLoss(
 ): Tensor {
   const op = 'multiclassHingeLoss';
   const reduction = reductionOf(op, options);
-  if (!Number.isFinite(margin))
-    throw new ValueError(op, `margin must be a finite number, got ${margin}`);
+  if (typeof margin !== 'number' || !Number.isFinite(margin))
+    throw new ValueError(op, `margin must be a finite number, got ${show(margin)}`);
   const y = classLabels(op, scores, labels);
   return multiclassHingeOp.run([scores.contiguous()], { labels: y, margin, reduction });
 }

@@ -1,5 +1,6 @@
 // What the losses share: the reduction option, turning targets into tensors, shape checks.
 import { ShapeError, Tensor, tensor, ValueError } from '@tapegrad/core';
+import { optionsOf, show } from '../internal/args.js';
 import { fmtShape, sameShape } from '../internal/values.js';
 
 /** How a loss reduces over the samples: the mean (default), the sum, or none (one value each). */
@@ -12,9 +13,9 @@ export interface LossOptions {
 
 /** The reduction of `options`, checked; a ValueError names the loss. */
 export function reductionOf(op: string, options: LossOptions): Reduction {
-  const r = options.reduction ?? 'mean';
+  const r = optionsOf(op, options, "{ reduction: 'sum' }").reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') {
-    throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(r)}`);
+    throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got ${show(r)}`);
   }
   return r;
 }
@@ -32,10 +33,20 @@ function squeezed(shape: readonly number[]): number[] {
  * `[N, 1]`) are reshaped instead of broadcast; anything else is a ShapeError naming both.
  */
 export function targetsLike(op: string, input: Tensor, targets: Targets, name = 'targets'): Tensor {
+  if (
+    !(targets instanceof Tensor) &&
+    !Array.isArray(targets) &&
+    !(ArrayBuffer.isView(targets) && !(targets instanceof DataView))
+  ) {
+    throw new ValueError(
+      op,
+      `${name} must be a Tensor or an array of numbers, got ${show(targets)}`,
+    );
+  }
   const t =
     targets instanceof Tensor
       ? targets
-      : tensor(Float64Array.from(targets), { dtype: input.dtype });
+      : tensor(Float64Array.from(targets as ArrayLike<number>), { dtype: input.dtype });
   if (sameShape(t.shape, input.shape)) return t;
   if (sameShape(squeezed(t.shape), squeezed(input.shape))) return t.reshape(input.shape);
   throw new ShapeError(

@@ -11,7 +11,6 @@ import {
   checkRange,
   show,
 } from './check.js';
-import { checkGrad } from './dense.js';
 
 /** The options of Adam and AdamW, as each parameter group holds them. */
 export interface AdamHyperparams {
@@ -111,7 +110,6 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams, AdamState> {
         const p = params[pi]!;
         const grad = p.grad;
         if (grad === null) continue; // no gradient: no update and no step counted
-        checkGrad(this.op, p, grad);
         let state = this.state.get(p);
         if (state === undefined) {
           state = { step: 0, expAvg: this.newBuffer(p), expAvgSq: this.newBuffer(p) };

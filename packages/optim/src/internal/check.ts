@@ -9,7 +9,22 @@ export function show(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
   if (value instanceof Tensor) return `a Tensor of shape ${fmtShape(value.shape)}`;
   if (value === null || typeof value !== 'object') return String(value);
-  return `a ${value.constructor?.name ?? 'object'}`;
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)
+    ?.constructor?.name;
+  if (name === undefined || name === '' || name === 'Object') return 'an object';
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+/**
+ * The options object of `op` (`{}` when left out is allowed); a ValueError naming it, with
+ * `example`, when it is not an object.
+ */
+export function checkOptions<T>(op: string, options: T, example: string, optional = true): T {
+  if (options === undefined && optional) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(op, `options must be an object such as ${example}, got ${show(options)}`);
+  }
+  return options;
 }
 
 /** A number in the interval written as `[lo, hi)`-style brackets; throws a ValueError otherwise. */

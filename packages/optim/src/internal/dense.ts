@@ -1,11 +1,22 @@
 // The layout the update kernels need, checked before a step with the optimizer's own
-// messages: a parameter and its gradient of the same shape, each in row-major order.
-import { type Tensor, ValueError } from '@tapegrad/core';
+// messages: a parameter and its gradient of the same shape, each in row-major order, and
+// state buffers of the parameter's shape.
+import { ShapeError, Tensor, ValueError } from '@tapegrad/core';
 import { fmtShape, sameShape } from '@tapegrad/core/op-kit';
+import { show } from './check.js';
 
 /** `t`'s strides as the messages print them: `[1,3]`. */
 function strides(t: Tensor): string {
   return `[${t.stride().join(',')}]`;
+}
+
+/**
+ * How messages name a parameter: `paramGroups[0].params[2]` in an optimizer, `params[2]` in
+ * a list (group −1), `params` when it was given alone (index −1 too). Built only for an error.
+ */
+export function paramName(group: number, index: number): string {
+  if (group >= 0) return `paramGroups[${group}].params[${index}]`;
+  return index >= 0 ? `params[${index}]` : 'params';
 }
 
 /** A ValueError unless `param` is contiguous, naming it by `where` ('params[0]'). */
@@ -18,18 +29,52 @@ export function checkParam(op: string, param: Tensor, where: string): void {
   }
 }
 
-/** A ValueError unless `grad` has `param`'s shape and is contiguous. Allocates nothing. */
-export function checkGrad(op: string, param: Tensor, grad: Tensor): void {
+/**
+ * `grad` if it is a Tensor of `param`'s shape in row-major order; a ValueError naming the
+ * parameter (see `paramName`) otherwise. Allocates nothing when the gradient is fine.
+ */
+export function checkGrad(
+  op: string,
+  param: Tensor,
+  grad: unknown,
+  group: number,
+  index: number,
+): Tensor {
+  if (!(grad instanceof Tensor)) {
+    throw new ValueError(
+      op,
+      `${paramName(group, index)} has a .grad that is not a Tensor: got ${show(grad)}; .grad must be a Tensor of shape ${fmtShape(param.shape)}, or null to skip the parameter`,
+    );
+  }
   if (!sameShape(param.shape, grad.shape)) {
     throw new ValueError(
       op,
-      `a parameter of shape ${fmtShape(param.shape)} has a .grad of shape ${fmtShape(grad.shape)}; they must match`,
+      `${paramName(group, index)} (shape ${fmtShape(param.shape)}) has a .grad of shape ${fmtShape(grad.shape)}; they must match`,
     );
   }
   if (!grad.isContiguous()) {
     throw new ValueError(
       op,
-      `the .grad of a parameter of shape ${fmtShape(param.shape)} is not contiguous (strides ${strides(grad)}); set it to grad.contiguous() before stepping`,
+      `the .grad of ${paramName(group, index)} (shape ${fmtShape(param.shape)}) is not contiguous (strides ${strides(grad)}); set it to grad.contiguous() before stepping`,
+    );
+  }
+  return grad;
+}
+
+/** A ShapeError unless the state buffer `buf` (`key`) has `param`'s shape. */
+export function checkStateShape(
+  op: string,
+  param: Tensor,
+  key: string,
+  buf: Tensor,
+  group: number,
+  index: number,
+): void {
+  if (!sameShape(param.shape, buf.shape)) {
+    throw new ShapeError(
+      op,
+      `${paramName(group, index)} (shape ${fmtShape(param.shape)}) has a ${key} of shape ${fmtShape(buf.shape)} in the optimizer's state; they must match`,
+      [param.shape, buf.shape],
     );
   }
 }
