@@ -58,7 +58,7 @@ export function checkTensorList(op: string, xs: unknown): void {
     throw new ValueError(op, `tensors must be a list of tensors, got ${describeValue(xs)}`);
   }
   if (xs.length === 0) throw new ValueError(op, 'expected at least one tensor');
-  xs.forEach((x, i) => checkTensor(op, x, `tensor ${i}`));
+  for (let i = 0; i < xs.length; i++) checkTensor(op, xs[i], `tensor ${i}`);
 }
 
 /** `fn` if it is a function, else a ValueError naming `op`. */
