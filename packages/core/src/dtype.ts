@@ -1,5 +1,5 @@
 // Dtypes: float32 (the default) and float64, their typed arrays, and promotion.
-import { DTypeError } from './errors.js';
+import { DTypeError, describeValue } from './errors.js';
 
 export type DType = 'float32' | 'float64';
 export type FloatArray = Float32Array | Float64Array;
@@ -10,7 +10,7 @@ export function checkDtype(op: string, dtype: unknown): DType {
   if (dtype === 'float32' || dtype === 'float64') return dtype;
   throw new DTypeError(
     op,
-    `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`,
+    `unknown dtype ${typeof dtype === 'string' ? JSON.stringify(dtype) : describeValue(dtype)}; expected 'float32' or 'float64'`,
   );
 }
 

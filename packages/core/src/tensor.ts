@@ -13,12 +13,12 @@ import type { Node } from './autograd/node.js';
 import { provideTensorClass } from './autograd/tensor-class.js';
 import { storageVersion } from './autograd/version.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
-import { fmtShape, ShapeError, ValueError } from './errors.js';
+import { describeValue, fmtShape, ShapeError, ValueError } from './errors.js';
 import * as inplace from './inplace.js';
 import type { Labels } from './labels.js';
 import * as ops from './ops/index.js';
 import type { Rng } from './random.js';
-import { isRowMajor, ownsBuffer, sizeOf } from './shape.js';
+import { isRowMajor, ownsBuffer, sameShape, sizeOf } from './shape.js';
 
 export type NestedArray = number | NestedArray[];
 
@@ -38,8 +38,7 @@ export class Tensor {
   readonly data: NdArray<FloatArray>;
   /** Whether ops on this tensor are recorded. Leaves set it; op outputs inherit it. */
   requiresGrad: boolean;
-  /** The accumulated gradient of a leaf after `backward()`; null before. */
-  grad: Tensor | null = null;
+  #grad: Tensor | null = null;
   /** The node that produced this tensor; null for leaves. */
   gradFn: Node | null = null;
   /** The shape (do not mutate). */
@@ -53,6 +52,32 @@ export class Tensor {
     this.requiresGrad = requiresGrad;
     this.shape = Object.freeze(data.shape.slice());
     this.numel = sizeOf(this.shape);
+  }
+
+  /**
+   * The accumulated gradient of a leaf after `backward()`; null before. Assigning checks
+   * what PyTorch checks: a Tensor (or null) of this tensor's shape.
+   */
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) {
+        throw new ValueError(
+          'grad',
+          `.grad must be a Tensor of shape ${fmtShape(this.shape)} or null, got ${describeValue(g)}`,
+        );
+      }
+      if (!sameShape(g.shape, this.shape)) {
+        throw new ShapeError(
+          'grad',
+          `.grad must have the tensor's shape ${fmtShape(this.shape)}, got one of shape ${fmtShape(g.shape)}`,
+          [this.shape, g.shape],
+        );
+      }
+    }
+    this.#grad = g;
   }
 
   get dtype(): DType {

@@ -659,15 +659,24 @@ describe('AutogradError and engine shape checks', () => {
     );
   });
 
-  it('a .grad of the wrong shape set by the user, whether it owns its buffer or is a view', () => {
-    const message = 'backward: cannot accumulate a gradient of shape [3] into .grad of shape [1,3]';
+  it('a .grad of the wrong shape cannot be set by the user, whether it owns its buffer or is a view', () => {
+    const message = "grad: .grad must have the tensor's shape [3], got one of shape [1,3]";
     const x = leaf(3);
-    x.grad = z(1, 3);
-    expectError(() => x.mul(2).sum().backward(), ShapeError, message);
-    const y = leaf(3);
-    y.grad = z(3, 1).T; // a view: not written in place, and never broadcast either
-    expectError(() => y.mul(2).sum().backward(), ShapeError, message);
-    expect(y.grad.shape).toEqual([1, 3]);
+    expectError(
+      () => {
+        x.grad = z(1, 3);
+      },
+      ShapeError,
+      message,
+    );
+    expectError(
+      () => {
+        x.grad = z(3, 1).T;
+      },
+      ShapeError,
+      message,
+    );
+    expect(x.grad).toBeNull();
   });
 
   it('arguments of backward, grad and matmul that are not tensors', () => {

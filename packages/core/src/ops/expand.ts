@@ -14,7 +14,6 @@ export interface ExpandAttrs {
 
 export const expandOp = defineOp<[x: Tensor], ExpandAttrs>({
   name: 'expand',
-  view: true,
   arity: 1,
   check: ([x], { shape }, op) => {
     const b = broadcastShapes(op.name, x.shape, shape);
