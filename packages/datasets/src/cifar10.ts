@@ -14,7 +14,7 @@ import {
   given,
   optionNames,
 } from './internal/check.js';
-import { checkFile, pathKind, readDataFile } from './internal/files.js';
+import { checkFile, checkFolder, pathKind, readDataFile } from './internal/files.js';
 
 /** Pixels per image: 32 × 32 in each of 3 channels. */
 const PIXELS = 3072;
@@ -152,15 +152,7 @@ interface BatchFile {
 /** Check the folder, each file's presence and length, before reading any of them. */
 function checkFiles(op: string, folder: string, names: readonly string[]): BatchFile[] {
   const expected = `the CIFAR-10 binary batches (${[...TRAIN_FILES, ...TEST_FILES].join(', ')})`;
-  const kind = pathKind(op, folder);
-  if (kind !== 'folder') {
-    throw new DataFileError(
-      op,
-      folder,
-      null,
-      `${kind === 'missing' ? 'folder not found' : 'not a folder'}: ${folder}; expected a folder holding ${expected}`,
-    );
-  }
+  checkFolder(op, folder, expected);
   // The folder the archive extracts to, one level down: a common slip.
   const inner = join(folder, FOLDER);
   const hint =

@@ -5,7 +5,7 @@ import { fromBuffer } from '@tapegrad/core/op-kit';
 import type { Dataset } from './dataset.js';
 import { DataFileError } from './errors.js';
 import { checkFraction, checkOptions, given, optionNames, resolveRng } from './internal/check.js';
-import { checkFile, pathKind, readDataFile } from './internal/files.js';
+import { checkFile, checkFolder, readDataFile } from './internal/files.js';
 import { splitDataset } from './internal/split.js';
 
 /** Pixels per digit: 28 × 28. */
@@ -85,15 +85,7 @@ function mnistDigits(op: string): Digits {
  */
 function readDigitFolder(op: string, folder: string): Digits {
   const expected = 'the digit files 0.json … 9.json of the `mnist` package';
-  const kind = pathKind(op, folder);
-  if (kind !== 'folder') {
-    throw new DataFileError(
-      op,
-      folder,
-      null,
-      `${kind === 'missing' ? 'folder not found' : 'not a folder'}: ${folder}; expected a folder holding ${expected}`,
-    );
-  }
+  checkFolder(op, folder, expected);
   const paths = Array.from({ length: 10 }, (_, d) => {
     const path = join(folder, `${d}.json`);
     checkFile(op, path, `the digit file ${d}.json ({ "data": [...] }) of the \`mnist\` package`);

@@ -20,6 +20,19 @@ export function pathKind(op: string, path: string): PathKind {
   }
 }
 
+/** Check that `folder` is a folder; otherwise a DataFileError naming it and what belongs there. */
+export function checkFolder(op: string, folder: string, expected: string): void {
+  const kind = pathKind(op, folder);
+  if (kind !== 'folder') {
+    throw new DataFileError(
+      op,
+      folder,
+      null,
+      `${kind === 'missing' ? 'folder not found' : 'not a folder'}: ${folder}; expected a folder holding ${expected}`,
+    );
+  }
+}
+
 /**
  * Check that `path` is a file and return its size; otherwise a DataFileError that names the
  * path, what is (or is not) there, and `expected`, what belongs there.
