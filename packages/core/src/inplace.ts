@@ -3,7 +3,7 @@
 // `loadStateDict` use them, and nothing outside core writes storage itself.
 import { type Arr, emptyArray, makeArray, scalarArray } from './array.js';
 import { isGradEnabled } from './autograd/mode.js';
-import { bumpVersion, storageVersion } from './autograd/version.js';
+import { bumpVersion } from './autograd/version.js';
 import * as E from './backend/expr.js';
 import { kernels } from './backend/registry.js';
 import type { FloatArray } from './dtype.js';
@@ -42,7 +42,7 @@ export function checkWritable(op: string, t: Tensor): void {
 
 /** Count a write into `t`'s storage (after it succeeded: a refused write changes nothing). */
 export function written(t: Tensor): void {
-  bumpVersion(t.data.data);
+  bumpVersion(t);
 }
 
 /**
@@ -107,11 +107,10 @@ export function set_(dst: Tensor, src: Tensor): void {
       [dst.shape, src.shape],
     );
   }
-  // the tensor's version goes on from its old storage's, one write later, whatever the new
-  // storage's own count: an op that saved this tensor saw other values
-  const next = dst.version + 1;
+  // a write of dst, as in PyTorch: an op that saved dst saw other values (dst keeps its own
+  // counter; src's views do not share it)
   (dst as unknown as { data: Arr }).data = src.data;
-  (dst as unknown as { versionBase: number }).versionBase = next - storageVersion(src.data.data);
+  written(dst);
 }
 
 /**

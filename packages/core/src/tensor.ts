@@ -11,7 +11,7 @@ import { makeArray } from './array.js';
 import { type BackwardOptions, backward } from './autograd/engine.js';
 import type { Node } from './autograd/node.js';
 import { provideTensorClass } from './autograd/tensor-class.js';
-import { storageVersion } from './autograd/version.js';
+import { COUNTER, counterOf, type VersionCounter } from './autograd/version.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
 import { describeValue, fmtShape, ShapeError, ValueError } from './errors.js';
 import * as inplace from './inplace.js';
@@ -44,8 +44,8 @@ export class Tensor {
   /** The shape (do not mutate). */
   readonly shape: readonly number[];
   private readonly numel: number;
-  /** Added to the storage's version so that `set_` (a new storage) counts as one more write. */
-  private versionBase = 0;
+  /** The version counter, shared with this tensor's views (see autograd/version.ts). */
+  [COUNTER]: VersionCounter | null = null;
 
   constructor(data: NdArray<FloatArray>, requiresGrad = false) {
     this.data = data;
@@ -96,7 +96,7 @@ export class Tensor {
    * computed from values that were overwritten.
    */
   get version(): number {
-    return this.versionBase + storageVersion(this.data.data);
+    return this[COUNTER]?.value ?? 0;
   }
   /** A tensor the user created (not the output of a recorded op). */
   get isLeaf(): boolean {
@@ -183,7 +183,9 @@ export class Tensor {
 
   /** The same values, cut from the graph (shares storage). */
   detach(): Tensor {
-    return new Tensor(this.data, false);
+    const d = new Tensor(this.data, false);
+    d[COUNTER] = counterOf(this);
+    return d;
   }
 
   /** Set `requiresGrad` on a leaf; returns this. */

@@ -48,15 +48,24 @@ describe('version counters', () => {
     expect([c.version, k.version]).toEqual([3, 1]);
   });
 
-  it('set_ counts as a write of the tensor, not of the storage it takes', () => {
+  it('set_ counts as a write of the tensor; the storage it takes keeps its own counter (as PyTorch)', () => {
     const p = f64([1, 2]);
     const src = tensor([5, 6], { dtype: 'float32' });
     p.fill_(0);
     p.set_(src);
     expect(p.version).toBe(2);
     expect(src.version).toBe(0);
-    p.add_(1); // writes the shared storage: both see it
-    expect([p.version, src.version]).toEqual([3, 1]);
+    p.add_(1);
+    expect([p.version, src.version]).toEqual([3, 0]);
+    expect(src.toArray()).toEqual([6, 7]); // the storage is shared
+  });
+
+  it('detach shares the counter: a write through the detached tensor is seen', () => {
+    const x = f64([1, 2], true);
+    const loss = x.mul(x).sum();
+    x.detach().mul_(3);
+    expect(x.version).toBe(1);
+    expect(() => loss.backward()).toThrow(/^mul: .*is at version 1, but was at version 0/);
   });
 
   it("the issue's case: x written after x·x ran → an error naming the op, shape and versions", () => {

@@ -10,8 +10,9 @@ import { type DType, promote } from '../dtype.js';
 import { AnomalyError, describeInput, describeValue, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { hasNonFinite, isAnomalyEnabled, isGradEnabled } from './mode.js';
-import { type AnyOpContext, Node, type OpContext, type SavedTensor } from './node.js';
+import { type AnyOpContext, Node, type OpContext, SavedTensor } from './node.js';
 import { getTensorClass } from './tensor-class.js';
+import { COUNTER, counterOf } from './version.js';
 
 /** What an op accepts as an input: a tensor, or a number (a constant scalar). */
 export type TensorLike = Tensor | number;
@@ -207,6 +208,12 @@ function checkDefinition(def: unknown): void {
   }
 }
 
+/** Whether `data` is over one of the inputs' storage. */
+function sharesStorage(inputs: readonly Tensor[], data: Arr): boolean {
+  for (let i = 0; i < inputs.length; i++) if (inputs[i]!.data.data === data.data) return true;
+  return false;
+}
+
 /** The saved tensors of an op that ran, with the versions backward must find them at. */
 function saveForBackward(
   def: AnyOpDefinition,
@@ -214,17 +221,17 @@ function saveForBackward(
   output: Tensor,
 ): SavedTensor[] {
   const which = def.saves;
-  const saved: SavedTensor[] = [];
   if (which === undefined) {
-    for (let i = 0; i < inputs.length; i++) {
-      saved.push({ tensor: inputs[i]!, what: i, version: inputs[i]!.version });
-    }
-    saved.push({ tensor: output, what: 'output', version: output.version });
+    const saved = new Array<SavedTensor>(inputs.length + 1);
+    for (let i = 0; i < inputs.length; i++) saved[i] = new SavedTensor(inputs[i]!, i);
+    saved[inputs.length] = new SavedTensor(output, 'output');
     return saved;
   }
-  for (const w of which) {
+  const saved: SavedTensor[] = [];
+  for (let k = 0; k < which.length; k++) {
+    const w = which[k]!;
     const t = w === 'output' ? output : inputs[w];
-    if (t !== undefined) saved.push({ tensor: t, what: w, version: t.version });
+    if (t !== undefined) saved.push(new SavedTensor(t, w));
   }
   return saved;
 }
@@ -256,7 +263,7 @@ export function defineOp<I extends TensorList = Tensor[], A = undefined>(
     def.check?.(ts, attrs, info);
     let data = def.forward(ts.map((t) => t.data) as unknown as ArraysOf<I>, attrs, info);
     checkForwardResult(name, data, T);
-    if (!def.view && ts.some((t) => t.data.data === data.data)) {
+    if (!def.view && sharesStorage(ts, data)) {
       // the output would alias an input: a write into one would change the other
       const copy = emptyArray(data.shape, arrayDtype(data));
       kernels().copy(data, copy);
@@ -275,6 +282,8 @@ export function defineOp<I extends TensorList = Tensor[], A = undefined>(
     }
     const record = def.backward !== undefined && isGradEnabled() && ts.some((t) => t.requiresGrad);
     const out = new T(data, record);
+    // a view shares its base's storage, so its version counter too
+    if (def.view && data.data === ts[0]?.data.data) out[COUNTER] = counterOf(ts[0]);
     if (record) {
       const needsInputGrad = ts.map((t) => t.requiresGrad) as unknown as FlagsOf<I>;
       const ctx: OpContext<I, A> = { inputs: ts, output: out, attrs, needsInputGrad };

@@ -1,6 +1,8 @@
 // A node of the tape: one recorded op application.
+
 import type { Tensor } from '../tensor.js';
 import type { AnyOpDefinition, BackwardRule, FlagsOf, TensorList } from './define-op.js';
+import { versionOf } from './version.js';
 
 /** What a backward rule receives besides the upstream gradient. */
 export interface OpContext<I extends TensorList = Tensor[], A = undefined> {
@@ -15,11 +17,16 @@ export interface OpContext<I extends TensorList = Tensor[], A = undefined> {
 }
 
 /** A tensor an op's backward reads, and its version when the op ran. */
-export interface SavedTensor {
-  readonly tensor: Tensor;
-  /** Which one: an input's position, or the output. */
-  readonly what: number | 'output';
+export class SavedTensor {
+  /** The tensor's version when it was saved. */
   readonly version: number;
+  constructor(
+    readonly tensor: Tensor,
+    /** Which one: an input's position, or the output. */
+    readonly what: number | 'output',
+  ) {
+    this.version = versionOf(tensor);
+  }
 }
 
 /** A context as the tape stores it, whatever the op's signature. */

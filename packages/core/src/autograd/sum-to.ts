@@ -49,5 +49,5 @@ const ADD = E.add(E.input(0), E.input(1));
 export function accumulateInto(dst: Tensor, g: Tensor): void {
   checkGradShape(dst, g);
   kernels().map(ADD, [dst.data, g.data], dst.data);
-  bumpVersion(dst.data.data);
+  bumpVersion(dst);
 }
