@@ -13,6 +13,8 @@ export default defineConfig({
       'test/**/*.test.ts',
     ],
     testTimeout: 60_000,
+    // fast-check's seed and number of cases from TAPEGRAD_FC_SEED and TAPEGRAD_FC_SCALE
+    setupFiles: ['./test/setup/fast-check.ts'],
     pool: 'forks',
     reporters: ['default', './scripts/summary-reporter.ts'],
   },

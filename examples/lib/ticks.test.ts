@@ -1,3 +1,4 @@
+import { scaledRuns } from '@tapegrad/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatTick, logTicks, niceStep, niceTicks } from './ticks.js';
@@ -37,7 +38,7 @@ describe('niceTicks', () => {
           expect(String(ticks[i])).not.toMatch(/\d{12,}/);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: scaledRuns(300) },
     );
   });
 

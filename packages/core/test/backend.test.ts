@@ -28,6 +28,7 @@ import {
   registerBackend,
   sgdStep_,
 } from '@tapegrad/core/op-kit';
+import { scaledRuns } from '@tapegrad/core/testing';
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -101,7 +102,7 @@ describe('elementwise expressions', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: scaledRuns(300) },
     );
   });
 
@@ -233,7 +234,7 @@ describe('reductions', () => {
           );
         });
       }),
-      { numRuns: 300 },
+      { numRuns: scaledRuns(300) },
     );
   });
 });

@@ -13,7 +13,6 @@ import {
   div,
   exp,
   expand,
-  type GradcheckOptions,
   gather,
   indexSelect,
   leakyRelu,
@@ -64,9 +63,11 @@ import {
   fromNested,
   gatherRef,
   indexSelectRef,
+  logSoftmaxValues,
   logSumExp,
   map,
   matmulRef,
+  normDims,
   type Ref,
   ravel,
   reduceRef,
@@ -98,6 +99,14 @@ export interface OpEntry<A = unknown> {
   readonly notes: string;
   /** Inputs inside the op's domain and attributes, in tensors no larger than `limits`. */
   readonly sample: (limits: SampleLimits) => fc.Arbitrary<OpSample<A>>;
+  /**
+   * Where each input's values must lie when the op is fed computed values (the random op
+   * graphs of graphs.property.test.ts), one per input, the last repeated for ops of any
+   * arity: null for any real value, else the domain the samples are drawn from.
+   */
+  readonly domains: (attrs: A) => readonly (ValueDomain | null)[];
+  /** Ties between the inputs split the gradient: keep them apart (maximum, minimum). */
+  readonly separated?: boolean;
   /** Apply the op. */
   readonly call: (xs: readonly Tensor[], attrs: A) => Tensor;
   /** The expected output, from the inputs' values (`toArray()`). */
@@ -106,10 +115,27 @@ export interface OpEntry<A = unknown> {
   readonly smooth: boolean;
   /** The output's dtype from the inputs' (default: float64 if any input is). */
   readonly outDtype?: (dtypes: readonly DType[], attrs: A) => DType;
-  /** gradcheck tolerances, when the defaults do not fit the op. */
-  readonly tolerances?: GradcheckOptions;
-  /** Relative tolerance of float32 gradients against float64 ones (default 1e-5). */
-  readonly float32Rtol?: number;
+  /**
+   * The step of the central differences, when gradcheck's 1e-6 does not fit the op (their
+   * tolerance is computed for each case: central-differences.ts).
+   */
+  readonly step?: number;
+  /**
+   * The magnitude of the terms each output element is computed from, for the rounding-error
+   * bound of the forward check (gradients.property.test.ts, `roundingBound`). Default |y|:
+   * the kernels evaluate an elementwise expression in float64 and round once (copies and
+   * selections are exact). Sums (reductions, matmul) give Σ|term| instead, and ops that
+   * round an intermediate add its magnitude.
+   */
+  readonly forwardTerms?: (xs: readonly Ref[], out: Ref, attrs: A) => Ref;
+  /**
+   * The magnitude of the terms each input's gradient elements are computed from, for the
+   * rounding-error bound of the float32 gradient check. Default Σⱼ |dyⱼ|·|∂yⱼ/∂xₖ|, from the
+   * float64 Jacobian: right when every Jacobian entry is computed with a few relative
+   * roundings. Ops whose backward cancels (1 − y², dy − Σdy·…) or rounds an intermediate at
+   * a larger scale than the result (x − logsumexp(x)) give their terms here.
+   */
+  readonly gradientTerms?: (xs: readonly Ref[], out: Ref, dy: Ref, attrs: A) => Ref[];
 }
 
 function entry<A>(e: OpEntry<A>): OpEntry<unknown> {
@@ -145,13 +171,20 @@ const shapes = (limits: SampleLimits, minRank = 0, extra: ShapeArbOptions = {}) 
     ...extra,
   });
 
-const unarySample = (domain: ValueDomain) => (limits: SampleLimits) =>
-  noAttrs(shapes(limits).chain((s) => fc.tuple(input(s, domain))));
+const unarySample = (domain: ValueDomain | null) => (limits: SampleLimits) =>
+  noAttrs(shapes(limits).chain((s) => fc.tuple(input(s, domain ?? {}))));
 
 const binarySample =
-  (da: ValueDomain, db: ValueDomain = da) =>
+  (da: ValueDomain | null, db: ValueDomain | null = da) =>
   (limits: SampleLimits) =>
-    noAttrs(broadcastPairArb(limits).chain(([sa, sb]) => fc.tuple(input(sa, da), input(sb, db))));
+    noAttrs(
+      broadcastPairArb(limits).chain(([sa, sb]) =>
+        fc.tuple(input(sa, da ?? {}), input(sb, db ?? {})),
+      ),
+    );
+
+/** Any real value, for every input. */
+const anyValues = (): readonly null[] => [null];
 
 /**
  * Move b's values until each is `margin` away from every value of a it meets under
@@ -189,13 +222,26 @@ function elementwise(
   name: string,
   op: (x: Tensor) => Tensor,
   f: (x: number) => number,
-  { smooth, notes, domain = {} }: { smooth: boolean; notes: string; domain?: ValueDomain },
+  {
+    smooth,
+    notes,
+    domain = null,
+    gradientTerms,
+  }: {
+    smooth: boolean;
+    notes: string;
+    /** Where x must lie (default: anywhere; samples are drawn from [-2, 2]). */
+    domain?: ValueDomain | null;
+    gradientTerms?: OpEntry<undefined>['gradientTerms'];
+  },
 ): OpEntry<unknown> {
   return entry<undefined>({
     name,
     notes,
     smooth,
+    ...(gradientTerms === undefined ? {} : { gradientTerms }),
     sample: unarySample(domain),
+    domains: () => [domain],
     call: ([x]) => op(x!),
     reference: ([x]) => map(f, x!),
   });
@@ -208,13 +254,16 @@ function binary(
   {
     smooth,
     notes,
-    domains = [{}, {}],
+    domains = [null, null],
     sample = binarySample(...domains),
+    separated = false,
   }: {
     smooth: boolean;
     notes: string;
-    domains?: readonly [ValueDomain, ValueDomain];
+    /** Where a and b must lie (default: anywhere; samples are drawn from [-2, 2]). */
+    domains?: readonly [ValueDomain | null, ValueDomain | null];
     sample?: (limits: SampleLimits) => fc.Arbitrary<OpSample<undefined>>;
+    separated?: boolean;
   },
 ): OpEntry<unknown> {
   return entry<undefined>({
@@ -222,6 +271,8 @@ function binary(
     notes,
     smooth,
     sample,
+    domains: () => domains,
+    ...(separated ? { separated } : {}),
     call: ([a, b]) => op(a!, b!),
     reference: ([a, b]) => map(f, a!, b!),
   });
@@ -232,15 +283,16 @@ function withNumber(
   name: string,
   op: (x: Tensor, c: number) => Tensor,
   f: (x: number, c: number) => number,
-  { notes, domain = {} }: { notes: string; domain?: ValueDomain },
+  { notes, domain = null }: { notes: string; domain?: ValueDomain | null },
 ): OpEntry<unknown> {
   return entry<{ c: number }>({
     name,
     notes,
     smooth: true,
+    domains: () => [domain],
     sample: (limits) =>
       fc.record({
-        inputs: shapes(limits).chain((s) => fc.tuple(input(s, domain))),
+        inputs: shapes(limits).chain((s) => fc.tuple(input(s, domain ?? {}))),
         attrs: fc.record({ c: fc.constantFrom(-1.5, 0.5, 2, 3) }),
       }),
     call: ([x], { c }) => op(x!, c),
@@ -260,26 +312,27 @@ function reduction(
   {
     smooth,
     notes,
-    domain = {},
+    domain = null,
     needsDims = false,
-    float32Rtol,
+    terms = {},
   }: {
     smooth: boolean;
     notes: string;
-    domain?: ValueDomain;
+    domain?: ValueDomain | null;
     needsDims?: boolean;
-    float32Rtol?: number;
+    terms?: Pick<OpEntry<ReduceAttrs>, 'forwardTerms' | 'gradientTerms'>;
   },
 ): OpEntry<unknown> {
   return entry<ReduceAttrs>({
     name,
     notes,
     smooth,
-    ...(float32Rtol === undefined ? {} : { float32Rtol }),
+    ...terms,
+    domains: () => [domain],
     sample: (limits) =>
       shapes(limits, needsDims ? 1 : 0).chain((s) =>
         fc.record({
-          inputs: fc.tuple(input(s, domain)),
+          inputs: fc.tuple(input(s, domain ?? {})),
           attrs: fc.record({
             dims: needsDims ? dimsArb(s.length).filter((d) => d !== undefined) : dimsArb(s.length),
             keepdim: fc.boolean(),
@@ -297,14 +350,15 @@ function alongOneDim(
   op: (x: Tensor, dim: number) => Tensor,
   f: (values: number[]) => number[],
   notes: string,
-  domain: ValueDomain = { min: -3, max: 3 },
-  float32Rtol?: number,
+  domain: ValueDomain,
+  terms: Pick<OpEntry<{ dim: number }>, 'forwardTerms' | 'gradientTerms'>,
 ): OpEntry<unknown> {
   return entry<{ dim: number }>({
     name,
     notes,
     smooth: true,
-    ...(float32Rtol === undefined ? {} : { float32Rtol }),
+    ...terms,
+    domains: () => [domain],
     sample: (limits) =>
       shapes(limits, 1).chain((s) =>
         fc.record({
@@ -385,6 +439,9 @@ function matmulEntry(
     name,
     notes,
     smooth: true,
+    domains: anyValues,
+    // each element is a sum of products a·b (summed in float64, rounded once)
+    forwardTerms: ([a, b]) => matmulRef(absRef(a!), absRef(b!)),
     sample: (limits) =>
       noAttrs(shapesOf(limits).chain(([sa, sb]) => fc.tuple(input(sa), input(sb)))),
     call: ([a, b]) => matmul(a!, b!),
@@ -400,9 +457,70 @@ const twoDMatmulShapes = (limits: SampleLimits): fc.Arbitrary<[number[], number[
 
 const refOf = (t: Tensor): Ref => fromNested(t.toArray());
 
-// float32 holds logits near 800 to ±3e-5, and exp(x - max) turns that into relative errors of
-// the same size in the gradient: a float32 limit, not a bug
-const LARGE_LOGITS_FLOAT32_RTOL = 1e-3;
+const absRef = (x: Ref): Ref => map(Math.abs, x);
+
+/** Σ|x| over the reduced dims: the terms of a sum. */
+const sumOfAbs = (x: Ref, dims: ReduceAttrs['dims'], keepdim: boolean): Ref =>
+  reduceRef(absRef(x), dims, keepdim, (vs) => vs.reduce((s, v) => s + v, 0));
+
+/** A reduction's output (or its gradient) with the reduced dims kept as 1s, to broadcast against x. */
+function kept(r: Ref, x: Ref, dims: ReduceAttrs['dims']): Ref {
+  const ds = normDims(dims, x.shape.length);
+  return { shape: x.shape.map((d, i) => (ds.includes(i) ? 1 : d)), data: r.data };
+}
+
+// The rounding-error terms of the shift-by-max ops (the error analyses behind them are in
+// gradients.property.test.ts, next to `roundingBound`; u is the unit roundoff, and each
+// array below is computed in float32 and stored, so rounded once, unless said otherwise):
+//
+// logsumexp: y = fl(log s + m), s = Σ fl(exp(x − m)) (x − m exact in float64, the sum in
+// float64): |δs/s| ≤ 2u, so |δy| ≤ u·(|y| + 2): forward terms |y| + 1. Backward
+// dy·exp(fl(x − y)): the exponent is off by |δy| + u·|x − y|, so the gradient's relative
+// error is u·(|y| + |x − y| + 3) — for logits near ±800 that is the logits' own magnitude,
+// as y is rounded at their scale: terms |dy|·e^(x−y)·(1 + |y| + |x − y|).
+const logsumexpTerms: Pick<OpEntry<ReduceAttrs>, 'forwardTerms' | 'gradientTerms'> = {
+  forwardTerms: (_, y) => map((v) => Math.abs(v) + 1, y),
+  gradientTerms: ([x], y, dy, { dims }) => [
+    map(
+      (v, o, d) => Math.abs(d) * Math.exp(v - o) * (1 + Math.abs(o) + Math.abs(v - o)),
+      x!,
+      kept(y, x!, dims),
+      kept(dy, x!, dims),
+    ),
+  ],
+};
+
+// softmax: y = fl(e / s), e = fl(exp(x − m)), s = fl(Σe): relative error ≤ 4u, forward terms
+// |y|. Backward y ⊙ (dy − Σⱼ dyⱼyⱼ): the products and their sum are off by ≤ 5u·Σⱼ|dyⱼ|yⱼ, the
+// difference by u·(|dy| + Σⱼ|dyⱼ|yⱼ), the last product by 5u: terms y·(|dy| + Σⱼ|dyⱼ|yⱼ).
+// The difference cancels (the gradient is small where dy ≈ Σ dy·y): the Jacobian's terms
+// |y|·|dy − …| would not bound it.
+const softmaxTerms: Pick<OpEntry<{ dim: number }>, 'forwardTerms' | 'gradientTerms'> = {
+  gradientTerms: (_, y, dy, { dim }) => {
+    const weighted = reduceRef(
+      map((d, v) => Math.abs(d) * v, dy, y),
+      dim,
+      true,
+      (vs) => vs.reduce((s, v) => s + v, 0),
+    );
+    return [map((v, d, w) => v * (Math.abs(d) + w), y, dy, weighted)];
+  },
+};
+
+// logSoftmax: y = fl((x − m) − log s) (evaluated in float64 from the float32 x, m and s):
+// |δy| ≤ u·(|y| + 2), forward terms |y| + 1. Backward dy − fl(exp(y))·Σdy: exp(y) is off by
+// u·(|y| + 3) relatively, the product by one more u, the difference by u·(|dy| + e^y·|Σdy|):
+// terms |dy| + e^y·|Σdy|·(1 + |y|). The difference cancels (dy ≈ e^y·Σdy): a bound relative
+// to the gradient, as this entry once had, fails there (the CI flake of seed 27621830).
+const logSoftmaxTerms: Pick<OpEntry<{ dim: number }>, 'forwardTerms' | 'gradientTerms'> = {
+  forwardTerms: (_, y) => map((v) => Math.abs(v) + 1, y),
+  gradientTerms: (_, y, dy, { dim }) => {
+    const total = reduceRef(dy, dim, true, (vs) => vs.reduce((s, v) => s + v, 0));
+    return [
+      map((d, v, t) => Math.abs(d) + Math.exp(v) * Math.abs(t) * (1 + Math.abs(v)), dy, y, total),
+    ];
+  },
+};
 
 /** A 0/1 mask of float32 or float64 (its dtype must not leak into where's output). */
 const maskArb = (shape: readonly number[]): fc.Arbitrary<Tensor> =>
@@ -423,24 +541,29 @@ export const opTable: readonly OpEntry<unknown>[] = [
   binary('div', div, (a, b) => a / b, {
     smooth: true,
     notes: 'keep the denominator away from 0 (|b| ≥ 0.5): the gradient -a/b² blows up there',
-    domains: [{}, { avoid: [0], margin: 0.5 }],
+    domains: [null, { avoid: [0], margin: 0.5 }],
   }),
   binary('pow (tensor exponent)', pow, (a, b) => a ** b, {
     smooth: true,
     notes: 'pow base > 0 when the exponent is a tensor: d/dy xʸ = xʸ ln x needs ln x',
-    domains: [{ min: 0.5, max: 2 }, {}],
+    domains: [
+      { min: 0.5, max: 2 },
+      { min: -2, max: 2 },
+    ],
   }),
   binary('maximum', maximum, Math.max, {
     smooth: false,
     notes:
       'maximum: keep a and b apart (ties split the gradient): b moved 0.01 away from every a it meets',
     sample: separatedPairSample,
+    separated: true,
   }),
   binary('minimum', minimum, Math.min, {
     smooth: false,
     notes:
       'minimum: keep a and b apart (ties split the gradient): b moved 0.01 away from every a it meets',
     sample: separatedPairSample,
+    separated: true,
   }),
   withNumber('add (tensor + number)', add, (x, c) => x + c, { notes: 'any values' }),
   withNumber(
@@ -473,6 +596,10 @@ export const opTable: readonly OpEntry<unknown>[] = [
     notes:
       'integer exponents take any base; fractional and negative ones keep the base in [0.5, 2] (real, away from the pole at 0)',
     smooth: true,
+    // as sampled: positive integer exponents take any base, the others a base in [0.5, 2]
+    domains: ({ exponent }) => [
+      Number.isInteger(exponent) && exponent > 0 ? null : { min: 0.5, max: 2 },
+    ],
     sample: (limits) =>
       fc
         .oneof(
@@ -494,7 +621,11 @@ export const opTable: readonly OpEntry<unknown>[] = [
 
   // unary math and activations
   elementwise('neg', neg, (x) => -x, { smooth: true, notes: 'any values' }),
-  elementwise('exp', exp, Math.exp, { smooth: true, notes: 'x in [-2, 2]' }),
+  elementwise('exp', exp, Math.exp, {
+    smooth: true,
+    notes: 'x in [-2, 2]',
+    domain: { min: -2, max: 2 },
+  }),
   elementwise('log', log, Math.log, {
     smooth: true,
     notes: 'log needs x > 0 (x ≥ 0.1: the gradient 1/x grows near 0)',
@@ -514,11 +645,17 @@ export const opTable: readonly OpEntry<unknown>[] = [
     smooth: true,
     notes: 'x in [-3, 3]',
     domain: { min: -3, max: 3 },
+    // dy·(1 − y·y) from the rounded y: 1 − y² is off by 3u·y² (it cancels as |y| → 1), the
+    // rest by 2u relatively: terms |dy|·(1 + y²), not the Jacobian's |dy|·(1 − y²)
+    gradientTerms: (_, y, dy) => [map((d, v) => Math.abs(d) * (1 + v * v), dy, y)],
   }),
   elementwise('sigmoid', sigmoid, (x) => 1 / (1 + Math.exp(-x)), {
     smooth: true,
     notes: 'x in [-4, 4]',
     domain: { min: -4, max: 4 },
+    // dy·y·(1 − y) from the rounded y: 1 − y is off by u·y (it cancels as y → 1), the rest
+    // by 3u relatively: terms |dy|·y·((1 − y) + y) = |dy|·y
+    gradientTerms: (_, y, dy) => [map((d, v) => Math.abs(d) * v, dy, y)],
   }),
   // relu and leakyRelu are linear on each side of the kink, so their second-order check
   // tests the fused backward ops (reluBackward, leakyReluBackward) and their own backward
@@ -531,6 +668,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'leakyRelu',
     notes: 'keep away from the kink at 0; the slope is random or left to its default (0.01)',
     smooth: true,
+    domains: () => [{ avoid: [0] }],
     sample: (limits) =>
       fc.record({
         inputs: shapes(limits).chain((s) => fc.tuple(input(s, { avoid: [0] }))),
@@ -559,6 +697,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
   reduction('sum', sum, (vs) => vs.reduce((s, v) => s + v, 0), {
     smooth: true,
     notes: 'any values; all dims, one dim, or a list, negative dims, keepdim',
+    terms: { forwardTerms: ([x], _, { dims, keepdim }) => sumOfAbs(x!, dims, keepdim) },
   }),
   reduction(
     'mean',
@@ -567,6 +706,12 @@ export const opTable: readonly OpEntry<unknown>[] = [
     {
       smooth: true,
       notes: 'any values; all dims, one dim, or a list, negative dims, keepdim',
+      terms: {
+        forwardTerms: ([x], y, { dims, keepdim }) => {
+          const n = x!.data.length / Math.max(1, y.data.length);
+          return map((t) => t / n, sumOfAbs(x!, dims, keepdim));
+        },
+      },
     },
   ),
   reduction('max', max, (vs) => Math.max(...vs), {
@@ -580,36 +725,46 @@ export const opTable: readonly OpEntry<unknown>[] = [
     notes: 'x in [-3, 3]; dims required (one dim or a list)',
     domain: { min: -3, max: 3 },
     needsDims: true,
+    terms: logsumexpTerms,
   }),
   reduction('logsumexp (large logits)', (x, d, k) => logsumexp(x, d!, k), logSumExp, {
     smooth: true,
     notes: 'x in [-805, -800]: exp underflows to 0 unless shifted by the max',
     domain: { min: -805, max: -800 },
     needsDims: true,
-    float32Rtol: LARGE_LOGITS_FLOAT32_RTOL,
+    terms: logsumexpTerms,
   }),
-  alongOneDim('softmax', softmax, softmaxValues, 'x in [-3, 3]; any dim, negative too'),
+  alongOneDim(
+    'softmax',
+    softmax,
+    softmaxValues,
+    'x in [-3, 3]; any dim, negative too',
+    { min: -3, max: 3 },
+    softmaxTerms,
+  ),
   alongOneDim(
     'softmax (large logits)',
     softmax,
     softmaxValues,
     'x in [800, 805]: exp overflows to Inf unless shifted by the max',
     { min: 800, max: 805 },
-    LARGE_LOGITS_FLOAT32_RTOL,
+    softmaxTerms,
   ),
   alongOneDim(
     'logSoftmax',
     logSoftmax,
-    (vs) => vs.map((v) => v - logSumExp(vs)),
+    logSoftmaxValues,
     'x in [-3, 3]; any dim, negative too',
+    { min: -3, max: 3 },
+    logSoftmaxTerms,
   ),
   alongOneDim(
     'logSoftmax (large logits)',
     logSoftmax,
-    (vs) => vs.map((v) => v - logSumExp(vs)),
+    logSoftmaxValues,
     'x in [800, 805]: exp overflows to Inf unless shifted by the max',
     { min: 800, max: 805 },
-    LARGE_LOGITS_FLOAT32_RTOL,
+    logSoftmaxTerms,
   ),
 
   // shape and indexing
@@ -617,6 +772,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'reshape',
     notes: 'any values; the target regroups the prime factors of the size, with 1s and one -1',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       shapes(limits).chain((s) =>
         fc.record({
@@ -631,6 +787,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'transpose',
     notes: 'any values; rank ≥ 2, dims default to the last two, may be equal or negative',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       shapes(limits, 2).chain((s) =>
         fc.record({
@@ -648,6 +805,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'squeeze',
     notes: 'any values; shapes with size-1 dims; one dim (size 1 or not) or all',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       broadcastShapesArb(1, limits).chain(([s]) =>
         fc.record({
@@ -672,6 +830,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'unsqueeze',
     notes: 'any values; dim in [-rank-1, rank]',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       shapes(limits).chain((s) =>
         fc.record({
@@ -690,6 +849,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'slice',
     notes: 'any values; negative and out-of-range bounds (clamped), end optional, empty slices',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       shapes(limits, 1).chain((s) => {
         const bound = fc.integer({ min: -limits.maxDim - 1, max: limits.maxDim + 1 });
@@ -710,6 +870,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     notes:
       'any values; index of the same rank, other dims no larger than x, repeated indices (their gradients add up), float32/float64 or number[] indices',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       shapes(limits, 1).chain((s) =>
         fc.integer({ min: -s.length, max: s.length - 1 }).chain((dim) => {
@@ -751,6 +912,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     notes:
       'any values; a 1-D index of 1 to 5 positions along dim (negative too), repeats allowed (their gradients add up)',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       shapes(limits, 1).chain((s) =>
         fc.integer({ min: -s.length, max: s.length - 1 }).chain((dim) => {
@@ -771,6 +933,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'concat',
     notes: 'any values; 1 to 3 tensors differing along dim (negative too)',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       shapes(limits, 1).chain((s) =>
         fc.integer({ min: -s.length, max: s.length - 1 }).chain((dim) => {
@@ -791,6 +954,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'stack',
     notes: 'any values; 1 to 3 tensors of one shape, dim in [-rank-1, rank]',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       shapes(limits, 0, { maxRank: Math.max(0, limits.maxRank - 1) }).chain((s) =>
         fc.record({
@@ -805,6 +969,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'expand',
     notes: 'any values; new leading dims and size-1 dims stretched (the engine sums them back)',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       broadcastShapesArb(2, limits).chain(([a, b]) => {
         const full = broadcastShape([a!, b!]);
@@ -820,6 +985,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'where',
     notes: 'any values; condition, a and b broadcast together; the condition is a 0/1 mask',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       broadcastShapesArb(3, limits).chain(([sc, sa, sb]) =>
         fc.record({
@@ -837,6 +1003,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     name: 'where (number branch)',
     notes: "any values; the number takes the tensor branch's dtype, never the condition's",
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       broadcastShapesArb(2, limits).chain(([sc, sx]) =>
         fc.record({
@@ -856,8 +1023,9 @@ export const opTable: readonly OpEntry<unknown>[] = [
   entry<{ dtype: DType }>({
     name: 'cast',
     notes:
-      'any values; to float32 the output is rounded, so the finite differences take a step of 1e-2 (cast is linear: the step costs no accuracy)',
+      'any values; to float32 the output is rounded (by u = 2⁻²⁴ relatively), and the rounding error of the central differences, u·|y|/h, needs a step of 1e-2 (cast is linear: the step costs no accuracy)',
     smooth: true,
+    domains: anyValues,
     sample: (limits) =>
       shapes(limits).chain((s) =>
         fc.record({
@@ -868,7 +1036,7 @@ export const opTable: readonly OpEntry<unknown>[] = [
     call: ([x], { dtype }) => cast(x!, dtype),
     reference: ([x]) => x!,
     outDtype: (_, { dtype }) => dtype,
-    tolerances: { eps: 1e-2, atol: 1e-4 },
+    step: 1e-2,
   }),
   elementwise('clone', clone, (x) => x, { smooth: true, notes: 'any values' }),
 ];

@@ -136,9 +136,23 @@ export function logSumExp(values: readonly number[]): number {
   return m + Math.log(values.reduce((s, v) => s + Math.exp(v - m), 0));
 }
 
+// softmax and logSoftmax never form logsumexp itself: at logits near 800 it is rounded at
+// their scale (ulp(800) = 1.1e-13), and x − logsumexp(x) would carry that error into values
+// near 1. x − max is exact (Sterbenz), so these are as accurate as the values allow.
+
+/** x − logsumexp(x), as (x − max) − log Σ exp(x − max). */
+export function logSoftmaxValues(values: readonly number[]): number[] {
+  const m = Math.max(...values);
+  const logSum = Math.log(values.reduce((s, v) => s + Math.exp(v - m), 0));
+  return values.map((v) => v - m - logSum);
+}
+
+/** exp(x − max) / Σ exp(x − max). */
 export function softmaxValues(values: readonly number[]): number[] {
-  const lse = logSumExp(values);
-  return values.map((v) => Math.exp(v - lse));
+  const m = Math.max(...values);
+  const e = values.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
 }
 
 /** NumPy's matmul: 1-D operands as vectors, batch dims broadcast. */

@@ -6,6 +6,7 @@ import {
   broadcastShapesArb,
   checkOpGradient,
   inputsArb,
+  scaledRuns,
   shapeArb,
   tensorArb,
 } from '@tapegrad/core/testing';
@@ -126,7 +127,7 @@ describe('checkOpGradient', () => {
     });
 
   it('passes a correct op in one line, to second order', () => {
-    expect(() => checkOpGradient(cubeWith(3), { order: 2, numRuns: 10 })).not.toThrow();
+    expect(() => checkOpGradient(cubeWith(3), { order: 2, numRuns: scaledRuns(10) })).not.toThrow();
   });
 
   it('fails a wrong op with the gradcheck report and the shrunk counterexample', () => {
@@ -142,7 +143,7 @@ describe('checkOpGradient', () => {
         shapes: broadcastPairArb(),
         domain: [{}, { avoid: [0], margin: 0.5 }],
         order: 2,
-        numRuns: 10,
+        numRuns: scaledRuns(10),
       }),
     ).not.toThrow();
   });

@@ -265,6 +265,24 @@ function isDomainList(d: ValueDomain | readonly ValueDomain[]): d is readonly Va
   return Array.isArray(d);
 }
 
+/** fast-check's default number of cases per property. */
+const FAST_CHECK_DEFAULT_RUNS = 100;
+
+/**
+ * `n` scaled as fast-check's global numRuns is scaled from its default of 100: the number of
+ * cases for a property that runs `n` by default and more (or fewer) in a run configured
+ * with `fc.configureGlobal({ numRuns })`. Properties with a number of cases of their own
+ * pass it through this, so that one global setting stresses all of them.
+ *
+ * @example
+ * fc.configureGlobal({ numRuns: 1000 }); // e.g. in a test setup file, for a stress run
+ * fc.assert(property, { numRuns: scaledRuns(25) }); // 250 cases
+ */
+export function scaledRuns(n: number): number {
+  const global = fc.readConfigureGlobal().numRuns ?? FAST_CHECK_DEFAULT_RUNS;
+  return Math.max(1, Math.round((n * global) / FAST_CHECK_DEFAULT_RUNS));
+}
+
 export interface AssertGradientsOptions extends GradcheckOptions {
   /** 1: gradcheck; 2: gradcheck and gradgradcheck (default 1). */
   readonly order?: 1 | 2;
@@ -272,8 +290,16 @@ export interface AssertGradientsOptions extends GradcheckOptions {
 
 /**
  * Throw an Error carrying the gradcheck report's message when first-order (and, with
- * `order: 2`, second-order) gradients of `fn` at `inputs` are wrong. The shared check of
- * every gradient property test.
+ * `order: 2`, second-order) gradients of `fn` at `inputs` are wrong: the check of
+ * `checkOpGradient`.
+ *
+ * With gradcheck's defaults (step h = 1e-6, atol 1e-5, rtol 1e-3) central differences are
+ * off by at most h²/6·|f'''| + δ/h, δ the rounding error of the projected output f in
+ * float64 (at most (n + 8)·2⁻⁵³·Σ|terms| for n terms): within atol (half each) for
+ * |f'''| ≤ 3e7 and δ ≤ 5e-12, i.e. Σ|terms| up to ~600 for outputs of up to 64 elements —
+ * ops on values of order 1 to 10, as the default domain [-2, 2] draws. Beyond that (large
+ * values, steep functions, float32 inside the op), pass a larger `eps` and the `atol` that
+ * the same two terms give.
  *
  * @example
  * assertGradients((a, b) => a.mul(b).tanh(), [a, b], { order: 2 });
@@ -297,7 +323,7 @@ export interface CheckOpGradientOptions extends Omit<AssertGradientsOptions, 'se
   readonly shapes?: ShapesArb;
   /** The inputs' values: one domain for all, or one per input (default [-2, 2]). */
   readonly domain?: ValueDomain | readonly ValueDomain[];
-  /** Number of random cases (default 25). */
+  /** Number of random cases (default `scaledRuns(25)`: 25, more when fast-check's global numRuns is raised). */
   readonly numRuns?: number;
   /** fast-check's seed, to replay a failure. */
   readonly seed?: number;
@@ -314,7 +340,7 @@ export interface CheckOpGradientOptions extends Omit<AssertGradientsOptions, 'se
  * checkOpGradient(myDiv, { shapes: broadcastPairArb(), domain: [{}, { avoid: [0], margin: 0.5 }] });
  */
 export function checkOpGradient(op: GradcheckFn, options: CheckOpGradientOptions = {}): void {
-  const { shapes, domain, numRuns = 25, seed, ...check } = options;
+  const { shapes, domain, numRuns = scaledRuns(25), seed, ...check } = options;
   const inputs = inputsArb(shapes ?? shapeArb().map((s) => [s]), domain ?? {}, {
     requiresGrad: true,
   });
