@@ -272,11 +272,13 @@ function numericalGradient(
   for (let k = 0; k < values.length; k++) {
     const original = values[k]!;
     values[k] = original + eps;
+    const up = values[k]!; // the step actually taken: x ± eps rounds when |x| ≫ eps
     const plus = at();
     values[k] = original - eps;
+    const down = values[k]!;
     const minus = at();
     values[k] = original;
-    out[k] = (plus - minus) / (2 * eps);
+    out[k] = (plus - minus) / (up - down);
   }
   return out;
 }

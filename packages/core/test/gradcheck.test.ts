@@ -70,6 +70,15 @@ describe('gradcheck', () => {
     expect(report.message).toMatch(/index\s+numerical\s+analytical/);
   });
 
+  it('divides by the step actually taken, which rounds when |x| ≫ eps', () => {
+    // at 2³⁰ a float64 step is 2⁻²²: x ± 1e-6 lands 4 steps away (9.54e-7), and dividing by
+    // 2·1e-6 would give 0.954 for the derivative 1 of the identity
+    const x = tensor([2 ** 30], { dtype: 'float64', requiresGrad: true });
+    const report = gradcheck((v) => v.mul(1), [x], { atol: 0, rtol: 1e-12 });
+    expect(report.ok).toBe(true);
+    expect(report.worst?.numerical).toBe(1);
+  });
+
   it('checks float32 inputs in float64 and leaves them untouched', () => {
     const x = tensor([0.1, 0.7, -1.3], { requiresGrad: true });
     const before = Array.from(x.toTypedArray());
