@@ -32,6 +32,30 @@ export class ValueError extends TapegradError {}
 /** Misuse of the autograd engine: a second backward without `retainGraph`, a non-scalar seed. */
 export class AutogradError extends TapegradError {}
 
+/**
+ * A file that cannot be read or written: missing, a folder, not writable by the user. `path`
+ * is the path the caller gave; `code` the system's error code (`'ENOENT'`, `'EACCES'`,
+ * `'EISDIR'`, …) when there is one. The original error, if any, is the `cause`.
+ *
+ * @example
+ * try { saveFile(model, path); } catch (e) { if (e instanceof FileError && e.code === 'EACCES') … }
+ */
+export class FileError extends TapegradError {
+  readonly path: string;
+  readonly code: string | undefined;
+  constructor(
+    op: string,
+    path: string,
+    message: string,
+    options: { readonly code?: string | undefined; readonly cause?: unknown } = {},
+  ) {
+    super(op, message);
+    this.path = path;
+    this.code = options.code;
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}
+
 /** Anomaly mode found a NaN or an Inf; `phase` tells whether in the forward or backward pass. */
 export class AnomalyError extends TapegradError {
   readonly phase: 'forward' | 'backward';

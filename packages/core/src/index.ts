@@ -46,6 +46,7 @@ export {
   AutogradError,
   DTypeError,
   describeValue,
+  FileError,
   IndexError,
   ShapeError,
   TapegradError,

@@ -1,9 +1,10 @@
 // The error for data files that are missing or not in the expected format.
-import { TapegradError } from '@tapegrad/core';
+import { FileError } from '@tapegrad/core';
 
 /**
- * A data file or folder that is missing or malformed. `path` names it; `offset` is the byte
- * offset of the problem inside the file, or null when the whole file (or folder) is at fault.
+ * A data file or folder that is missing or malformed: a `FileError` (`path`, and `code` for a
+ * system error) with `offset`, the byte offset of the problem inside the file, or null when
+ * the whole file (or folder) is at fault.
  *
  * @example
  * try {
@@ -12,12 +13,16 @@ import { TapegradError } from '@tapegrad/core';
  *   if (e instanceof DataFileError) console.error(e.path, e.offset);
  * }
  */
-export class DataFileError extends TapegradError {
-  readonly path: string;
+export class DataFileError extends FileError {
   readonly offset: number | null;
-  constructor(op: string, path: string, offset: number | null, message: string) {
-    super(op, message);
-    this.path = path;
+  constructor(
+    op: string,
+    path: string,
+    offset: number | null,
+    message: string,
+    options: { readonly code?: string | undefined; readonly cause?: unknown } = {},
+  ) {
+    super(op, path, message, options);
     this.offset = offset;
   }
 }

@@ -61,26 +61,5 @@ export class StateDictError extends TapegradError {
  */
 export class SafetensorsError extends TapegradError {}
 
-/**
- * A file that cannot be read or written: missing, a folder, not writable by the user. `path`
- * is the path the caller gave; `code` the system's error code (`'ENOENT'`, `'EACCES'`,
- * `'EISDIR'`, …) when there is one. The original error, if any, is the `cause`.
- *
- * @example
- * try { await saveFile(model, path); } catch (e) { if (e instanceof FileError && e.code === 'EACCES') … }
- */
-export class FileError extends TapegradError {
-  readonly path: string;
-  readonly code: string | undefined;
-  constructor(
-    op: string,
-    path: string,
-    message: string,
-    options: { readonly code?: string | undefined; readonly cause?: unknown } = {},
-  ) {
-    super(op, message);
-    this.path = path;
-    this.code = options.code;
-    if (options.cause !== undefined) this.cause = options.cause;
-  }
-}
+/** A file that cannot be read or written (core's `FileError`, shared with @tapegrad/datasets). */
+export { FileError } from '@tapegrad/core';

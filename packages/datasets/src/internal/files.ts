@@ -79,5 +79,5 @@ function fsError(op: string, path: string, e: unknown): DataFileError {
       : code === 'ENOENT'
         ? `file not found: ${path}`
         : `cannot read ${path}: ${reason}`;
-  return new DataFileError(op, path, null, what);
+  return new DataFileError(op, path, null, what, { code, cause: e });
 }
