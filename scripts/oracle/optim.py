@@ -82,15 +82,42 @@ def loss_of(ps: list[torch.Tensor], a: list[torch.Tensor], t: list[torch.Tensor]
     return fit + COUPLING * total**2
 
 
-def trajectory(v: Values, name: str, opt_spec: dict[str, Any], sched_spec: dict[str, Any] | None):
-    a = [v.uniform(s, 0.5, 2) for s in SHAPES]
-    t = [v.uniform(s, -1, 1) for s in SHAPES]
-    p0 = [v.uniform(s, -1, 1) for s in SHAPES]
+def closed_form(spec: dict[str, Any], epoch: int, base: float) -> float:
+    """tapegrad's documented lr at `epoch` for a group whose lr at epoch 0 is `base`: each
+    schedule's closed form, a ChainedScheduler folding them (chained-scheduler.ts)."""
+    t = spec["type"]
+    o = spec.get("options", {})
+    if t == "ExponentialLR":
+        return base * o["gamma"] ** epoch
+    if t == "StepLR":
+        return base * o.get("gamma", 0.1) ** (epoch // o["stepSize"])
+    if t == "CosineAnnealingLR":
+        eta = o.get("etaMin", 0.0)
+        return eta + (base - eta) * (1 + math.cos(math.pi * epoch / o["tMax"])) / 2
+    if t == "LinearWarmup":
+        f = o["startFactor"]
+        return base * (f + (1 - f) * min(epoch, o["warmupSteps"]) / o["warmupSteps"])
+    if t == "ChainedScheduler":
+        lr = base
+        for inner in spec["schedulers"]:
+            lr = closed_form(inner, epoch, lr)
+        return lr
+    raise ValueError(t)
+
+
+def documented(spec: dict[str, Any], opt: torch.optim.Optimizer):
+    """tapegrad's semantics run by PyTorch itself: a LambdaLR per group of the closed form."""
+    bases = [g["lr"] for g in opt.param_groups]
+    lambdas = [lambda e, b=b: closed_form(spec, e, b) / b for b in bases]
+    return torch.optim.lr_scheduler.LambdaLR(opt, lambdas)
+
+
+def simulate(p0, a, t, opt_spec, make_sched) -> tuple[list[float], list[dict[str, Any]]]:
     ps = [p.clone().requires_grad_(True) for p in p0]
     opt = optimizer(opt_spec, ps)
-    sched = None if sched_spec is None else scheduler(sched_spec, opt)
-    steps = []
+    sched = None if make_sched is None else make_sched(opt)
     lrs0 = [g["lr"] for g in opt.param_groups]
+    steps = []
     for _ in range(STEPS):
         opt.zero_grad()
         loss = loss_of(ps, a, t)
@@ -105,16 +132,32 @@ def trajectory(v: Values, name: str, opt_spec: dict[str, Any], sched_spec: dict[
                 "lrs": [float(g["lr"]) for g in opt.param_groups],
             }
         )
-    return {
+    return lrs0, steps
+
+
+def trajectory(v: Values, name: str, opt_spec: dict[str, Any], sched_spec: dict[str, Any] | None):
+    a = [v.uniform(s, 0.5, 2) for s in SHAPES]
+    t = [v.uniform(s, -1, 1) for s in SHAPES]
+    p0 = [v.uniform(s, -1, 1) for s in SHAPES]
+    case: dict[str, Any] = {
         "kind": "trajectory",
         "op": name,
         "optimizer": opt_spec,
         "scheduler": sched_spec,
         "problem": {"a": [arr(x) for x in a], "t": [arr(x) for x in t], "coupling": COUPLING},
         "params0": [arr(p) for p in p0],
-        "lrs0": lrs0,
-        "steps": steps,
     }
+    if sched_spec is None:
+        lrs0, steps = simulate(p0, a, t, opt_spec, None)
+    elif name in DIVERGENCES:
+        # the trajectory tapegrad documents, and PyTorch's own schedule's lrs beside it
+        lrs0, steps = simulate(p0, a, t, opt_spec, lambda o: documented(sched_spec, o))
+        _, theirs = simulate(p0, a, t, opt_spec, lambda o: scheduler(sched_spec, o))
+        case["divergence"] = DIVERGENCES[name]
+        case["pytorchLrs"] = [s["lrs"] for s in theirs]
+    else:
+        lrs0, steps = simulate(p0, a, t, opt_spec, lambda o: scheduler(sched_spec, o))
+    return {**case, "lrs0": lrs0, "steps": steps}
 
 
 def sched(t: str, **options: Any) -> dict[str, Any]:
@@ -314,7 +357,4 @@ def generate() -> list[dict[str, Any]]:
         # SequentialLR steps its schedules with an epoch (deprecated, still the closed form)
         warnings.simplefilter("ignore")
         out = [trajectory(v, *t) for t in TRAJECTORIES]
-    for case in out:
-        if case["op"] in DIVERGENCES:
-            case["divergence"] = DIVERGENCES[case["op"]]
     return out + clip_cases(v)
