@@ -5,11 +5,9 @@ import { type Tensor, tensor, ValueError } from '@tapegrad/core';
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
-  AdamW,
   ChainedScheduler,
   CosineAnnealingLR,
   clipGradNorm,
-  clipGradValue,
   ExponentialLR,
   LinearWarmup,
   SequentialLR,

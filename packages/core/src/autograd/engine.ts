@@ -17,7 +17,7 @@ import { ownsBuffer, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, hasNonFinite, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
 import type { Node } from './node.js';
-import { accumulateInto, checkGradShape, sumTo } from './sum-to.js';
+import { accumulateInto, sumTo } from './sum-to.js';
 
 export interface BackwardOptions {
   /** Keep the graph so that a second backward can run through it (default false). */
@@ -214,7 +214,6 @@ export function backward(output: Tensor, gradOutput?: Tensor, options: BackwardO
     // written only once every rule has run (a rule that throws half way changes no .grad).
     const pending: [leaf: Tensor, g: Tensor][] = [];
     run('backward', output, seed, options, (leaf, g) => pending.push([leaf, g]), []);
-    for (const [leaf, g] of pending) if (leaf.grad !== null) checkGradShape(leaf.grad, g);
     for (const [leaf, g] of pending) {
       // A first gradient is always copied, recorded under createGraph as PyTorch does: g
       // may be the caller's gradOutput, or the very tensor a rule gave to several inputs

@@ -31,23 +31,13 @@ export function sumTo(g: Tensor, shape: readonly number[], op: string, input: nu
   return reshape(s, shape);
 }
 
-/** `dst`, after checking that a gradient `g` fits it (a user may have set `.grad`). */
-export function checkGradShape(dst: Tensor, g: Tensor): Tensor {
-  if (!sameShape(dst.shape, g.shape)) {
-    throw new ShapeError(
-      'backward',
-      `cannot accumulate a gradient of shape ${fmtShape(g.shape)} into .grad of shape ${fmtShape(dst.shape)}`,
-      [dst.shape, g.shape],
-    );
-  }
-  return dst;
-}
-
 const ADD = E.add(E.input(0), E.input(1));
 
-/** `dst += g` in place on dst's buffer (dst is contiguous and owns its whole buffer). */
+/**
+ * `dst += g` in place on dst's buffer (dst is contiguous and owns its whole buffer; g has its
+ * shape: `.grad` is checked where it is assigned, and g was summed back to the leaf's shape).
+ */
 export function accumulateInto(dst: Tensor, g: Tensor): void {
-  checkGradShape(dst, g);
   kernels().map(ADD, [dst.data, g.data], dst.data);
   bumpVersion(dst);
 }

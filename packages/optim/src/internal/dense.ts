@@ -1,9 +1,8 @@
 // The layout the update kernels need, checked before a step with the optimizer's own
 // messages: a parameter and its gradient of the same shape, each in row-major order, and
 // state buffers of the parameter's shape.
-import { ShapeError, Tensor, ValueError } from '@tapegrad/core';
+import { ShapeError, type Tensor, ValueError } from '@tapegrad/core';
 import { fmtShape, sameShape } from '@tapegrad/core/op-kit';
-import { show } from './check.js';
 
 /** `t`'s strides as the messages print them: `[1,3]`. */
 function strides(t: Tensor): string {
@@ -30,28 +29,17 @@ export function checkParam(op: string, param: Tensor, where: string): void {
 }
 
 /**
- * `grad` if it is a Tensor of `param`'s shape in row-major order; a ValueError naming the
- * parameter (see `paramName`) otherwise. Allocates nothing when the gradient is fine.
+ * `grad` if its values lie in row-major order (the update kernels walk them so); a ValueError
+ * naming the parameter (see `paramName`) otherwise. That `.grad` is a Tensor of the
+ * parameter's shape is checked where it is assigned (core's `.grad` setter).
  */
 export function checkGrad(
   op: string,
   param: Tensor,
-  grad: unknown,
+  grad: Tensor,
   group: number,
   index: number,
 ): Tensor {
-  if (!(grad instanceof Tensor)) {
-    throw new ValueError(
-      op,
-      `${paramName(group, index)} has a .grad that is not a Tensor: got ${show(grad)}; .grad must be a Tensor of shape ${fmtShape(param.shape)}, or null to skip the parameter`,
-    );
-  }
-  if (!sameShape(param.shape, grad.shape)) {
-    throw new ValueError(
-      op,
-      `${paramName(group, index)} (shape ${fmtShape(param.shape)}) has a .grad of shape ${fmtShape(grad.shape)}; they must match`,
-    );
-  }
   if (!grad.isContiguous()) {
     throw new ValueError(
       op,
