@@ -60,10 +60,3 @@ export function checkTensorList(op: string, xs: unknown): void {
   if (xs.length === 0) throw new ValueError(op, 'expected at least one tensor');
   for (let i = 0; i < xs.length; i++) checkTensor(op, xs[i], `tensor ${i}`);
 }
-
-/** `fn` if it is a function, else a ValueError naming `op`. */
-export function checkFunction(op: string, fn: unknown, what = 'fn'): void {
-  if (typeof fn !== 'function') {
-    throw new ValueError(op, `${what} must be a function, got ${describeValue(fn)}`);
-  }
-}

@@ -62,7 +62,7 @@ export {
 } from './gradcheck.js';
 export type { Labels } from './labels.js';
 export * from './ops/index.js';
-export { getDefaultRng, isRng, manualSeed, Rng, type Seed } from './random.js';
+export { getDefaultRng, manualSeed, Rng, type Seed } from './random.js';
 export { MAX_RANK } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
 export { toDot } from './to-dot.js';

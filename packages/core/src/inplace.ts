@@ -40,11 +40,6 @@ export function checkWritable(op: string, t: Tensor): void {
   }
 }
 
-/** Count a write into `t`'s storage (after it succeeded: a refused write changes nothing). */
-export function written(t: Tensor): void {
-  bumpVersion(t);
-}
-
 /**
  * `src` as an array to read while writing `dst`: a number becomes a float64 scalar; a tensor
  * must broadcast to dst's shape; one that shares dst's buffer through another view is copied
@@ -88,7 +83,7 @@ export function copy_(dst: Tensor, src: Tensor): void {
     throw new ValueError('copy_', `src must be a Tensor, got ${describeInput(src)}`);
   }
   kernels().copy(operand('copy_', dst, src), dst.data);
-  written(dst);
+  bumpVersion(dst);
 }
 
 /**
@@ -110,7 +105,7 @@ export function set_(dst: Tensor, src: Tensor): void {
   // a write of dst, as in PyTorch: an op that saved dst saw other values (dst keeps its own
   // counter; src's views do not share it)
   (dst as unknown as { data: Arr }).data = src.data;
-  written(dst);
+  bumpVersion(dst);
 }
 
 /**
@@ -134,7 +129,7 @@ export function fill_(dst: Tensor, value: number, op = 'fill_'): void {
     throw new ValueError(op, `value must be a number, got ${describeInput(value)}`);
   }
   kernels().fill(dst.data, value);
-  written(dst);
+  bumpVersion(dst);
 }
 
 /** `dst += alpha · other`. */
@@ -142,21 +137,21 @@ export function add_(dst: Tensor, other: Tensor | number, alpha: number, op = 'a
   checkWritable(op, dst);
   const x = operand(op, dst, other);
   kernels().map(ADD_SCALED, [dst.data, x], dst.data, [numberArg(op, 'alpha', alpha)]);
-  written(dst);
+  bumpVersion(dst);
 }
 
 /** `dst *= other`. */
 export function mul_(dst: Tensor, other: Tensor | number): void {
   checkWritable('mul_', dst);
   kernels().map(MUL, [dst.data, operand('mul_', dst, other)], dst.data);
-  written(dst);
+  bumpVersion(dst);
 }
 
 /** `dst /= other`. */
 export function div_(dst: Tensor, other: Tensor | number): void {
   checkWritable('div_', dst);
   kernels().map(DIV, [dst.data, operand('div_', dst, other)], dst.data);
-  written(dst);
+  bumpVersion(dst);
 }
 
 /** Every element clamped into [min, max]. */
@@ -166,7 +161,7 @@ export function clamp_(dst: Tensor, min: number | undefined, max: number | undef
   const hi = max === undefined ? Number.POSITIVE_INFINITY : numberArg('clamp_', 'max', max);
   if (lo > hi) throw new ValueError('clamp_', `min ${lo} is larger than max ${hi}`);
   kernels().map(CLAMP, [dst.data], dst.data, [lo, hi]);
-  written(dst);
+  bumpVersion(dst);
 }
 
 /** Fill `dst` with `draw()` for each element in row-major order. */
@@ -177,14 +172,14 @@ function fillFrom(op: string, dst: Tensor, draw: () => number): void {
     const buf = d.data;
     const end = d.offset + sizeOf(d.shape);
     for (let i = d.offset; i < end; i++) buf[i] = draw();
-    written(dst);
+    bumpVersion(dst);
     return;
   }
   // a strided view: draw in row-major order, then write through the view
   const values = new Float64Array(dst.size);
   for (let i = 0; i < values.length; i++) values[i] = draw();
   kernels().copy(makeArray(values, d.shape), d);
-  written(dst);
+  bumpVersion(dst);
 }
 
 /** Normal samples N(mean, std²), drawn in row-major order. */

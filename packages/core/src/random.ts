@@ -180,11 +180,6 @@ export function manualSeed(seed: Seed): void {
   defaultRng = new Rng(seed);
 }
 
-/** Whether `x` is a generator the random functions can draw from. */
-export function isRng(x: unknown): x is Rng {
-  return x instanceof Rng;
-}
-
 /** The default generator (seeded by `manualSeed`). */
 export function getDefaultRng(): Rng {
   return defaultRng;

@@ -11,7 +11,7 @@ import { makeArray } from './array.js';
 import { type BackwardOptions, backward } from './autograd/engine.js';
 import type { Node } from './autograd/node.js';
 import { provideTensorClass } from './autograd/tensor-class.js';
-import { COUNTER, counterOf, type VersionCounter } from './autograd/version.js';
+import { COUNTER, counterOf, type VersionCounter, versionOf } from './autograd/version.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
 import { describeValue, fmtShape, ShapeError, ValueError } from './errors.js';
 import * as inplace from './inplace.js';
@@ -96,7 +96,7 @@ export class Tensor {
    * computed from values that were overwritten.
    */
   get version(): number {
-    return this[COUNTER]?.value ?? 0;
+    return versionOf(this);
   }
   /** A tensor the user created (not the output of a recorded op). */
   get isLeaf(): boolean {

@@ -1,10 +1,12 @@
 // Fused in-place updates for optimizers: one kernel pass over a parameter, its gradient and
 // its state buffers, instead of a chain of in-place ops. Like the in-place methods, they
 // write only tensors that are not being recorded (optimizers step inside noGrad).
+
+import { bumpVersion } from './autograd/version.js';
 import type { AdamStep, Dense, SgdStep } from './backend/kernels.js';
 import { kernels } from './backend/registry.js';
 import { fmtShape, ShapeError, ValueError } from './errors.js';
-import { checkWritable, written } from './inplace.js';
+import { checkWritable } from './inplace.js';
 import { isRowMajor, sameShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -46,8 +48,8 @@ export function sgdStep_(param: Tensor, grad: Tensor, buf: Tensor | null, h: Sgd
     b = dense(op, buf, 'the momentum buffer', param);
   }
   kernels().sgdStep(p, g, b, param.size, h);
-  written(param);
-  if (buf !== null) written(buf);
+  bumpVersion(param);
+  if (buf !== null) bumpVersion(buf);
 }
 
 /**
@@ -76,10 +78,10 @@ export function adamStep_(
     param.size,
     h,
   );
-  written(param);
-  written(m);
-  written(v);
-  if (vmax !== null) written(vmax);
+  bumpVersion(param);
+  bumpVersion(m);
+  bumpVersion(v);
+  if (vmax !== null) bumpVersion(vmax);
 }
 
 /**

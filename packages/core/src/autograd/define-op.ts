@@ -10,9 +10,9 @@ import { type DType, promote } from '../dtype.js';
 import { AnomalyError, describeInput, describeValue, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { hasNonFinite, isAnomalyEnabled, isGradEnabled } from './mode.js';
-import { type AnyOpContext, Node, type OpContext, SavedTensor } from './node.js';
+import { type AnyOpContext, Node, type OpContext, savedWhat } from './node.js';
 import { getTensorClass } from './tensor-class.js';
-import { COUNTER, counterOf } from './version.js';
+import { COUNTER, counterOf, versionOf } from './version.js';
 
 /** What an op accepts as an input: a tensor, or a number (a constant scalar). */
 export type TensorLike = Tensor | number;
@@ -214,26 +214,16 @@ function sharesStorage(inputs: readonly Tensor[], data: Arr): boolean {
   return false;
 }
 
-/** The saved tensors of an op that ran, with the versions backward must find them at. */
-function saveForBackward(
-  def: AnyOpDefinition,
-  inputs: readonly Tensor[],
-  output: Tensor,
-): SavedTensor[] {
-  const which = def.saves;
-  if (which === undefined) {
-    const saved = new Array<SavedTensor>(inputs.length + 1);
-    for (let i = 0; i < inputs.length; i++) saved[i] = new SavedTensor(inputs[i]!, i);
-    saved[inputs.length] = new SavedTensor(output, 'output');
-    return saved;
-  }
-  const saved: SavedTensor[] = [];
-  for (let k = 0; k < which.length; k++) {
-    const w = which[k]!;
+/** The versions of the tensors backward reads (see `savedWhat`), as the op ran. */
+function savedVersions(def: AnyOpDefinition, inputs: readonly Tensor[], output: Tensor): number[] {
+  const n = def.saves?.length ?? inputs.length + 1;
+  const versions = new Array<number>(n);
+  for (let k = 0; k < n; k++) {
+    const w = savedWhat(def.saves, inputs.length, k);
     const t = w === 'output' ? output : inputs[w];
-    if (t !== undefined) saved.push(new SavedTensor(t, w));
+    versions[k] = t === undefined ? 0 : versionOf(t);
   }
-  return saved;
+  return versions;
 }
 
 /**
@@ -287,8 +277,8 @@ export function defineOp<I extends TensorList = Tensor[], A = undefined>(
     if (record) {
       const needsInputGrad = ts.map((t) => t.requiresGrad) as unknown as FlagsOf<I>;
       const ctx: OpContext<I, A> = { inputs: ts, output: out, attrs, needsInputGrad };
-      const saved = saveForBackward(def, ts, out);
-      out.gradFn = new Node(def, ts, ctx as unknown as AnyOpContext, saved);
+      const versions = savedVersions(def, ts, out);
+      out.gradFn = new Node(def, ts, ctx as unknown as AnyOpContext, versions);
     }
     return out;
   };

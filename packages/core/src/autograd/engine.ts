@@ -16,7 +16,7 @@ import { cast } from '../ops/cast.js';
 import { ownsBuffer, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, hasNonFinite, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
-import type { Node } from './node.js';
+import { type Node, savedWhat } from './node.js';
 import { accumulateInto, sumTo } from './sum-to.js';
 
 export interface BackwardOptions {
@@ -105,14 +105,16 @@ function describe(x: unknown): string {
  * Refuse to run a rule on values that changed after its op ran: a tensor it saved was
  * written in place (an optimizer step, `loadStateDict`, `x.add_(…)` inside noGrad).
  */
-function checkSaved(node: Node): void {
-  for (const s of node.saved) {
-    const now = s.tensor.version;
-    if (now === s.version) continue;
-    const which = s.what === 'output' ? 'its output' : `its input ${s.what}`;
+function checkSaved(node: Node, output: Tensor): void {
+  const { versions, inputs } = node;
+  for (let k = 0; k < versions.length; k++) {
+    const w = savedWhat(node.def.saves, inputs.length, k);
+    const t = w === 'output' ? output : inputs[w];
+    if (t === undefined || t.version === versions[k]) continue;
+    const which = w === 'output' ? 'its output' : `its input ${w}`;
     throw new AutogradError(
       node.op,
-      `a tensor needed for the gradient was changed in place after '${node.op}' (op #${node.seq}) ran: ${which} (shape ${fmtShape(s.tensor.shape)}, ${s.tensor.dtype}) is at version ${now}, but was at version ${s.version} when it was saved. Change it only after backward (an optimizer's step() and loadStateDict() write in place), or use a copy (clone()) in the forward`,
+      `a tensor needed for the gradient was changed in place after '${node.op}' (op #${node.seq}) ran: ${which} (shape ${fmtShape(t.shape)}, ${t.dtype}) is at version ${t.version}, but was at version ${versions[k]} when it was saved. Change it only after backward (an optimizer's step() and loadStateDict() write in place), or use a copy (clone()) in the forward`,
     );
   }
 }
@@ -164,7 +166,7 @@ function run(
     if (wantedSet.has(ctx.output)) result.set(ctx.output, dy);
     // like forward, anomaly mode blames the op that makes a NaN or Inf from finite values
     const dyNonFinite = anomaly && hasNonFinite(dy.data.data);
-    checkSaved(node);
+    checkSaved(node, ctx.output);
     const gs = anomaly ? withoutAnomaly(() => node.rule(dy, ctx)) : node.rule(dy, ctx);
     if (!retain) node.ctx = null;
     checkRuleOutput(node, gs);

@@ -2,7 +2,6 @@
 
 import type { Tensor } from '../tensor.js';
 import type { AnyOpDefinition, BackwardRule, FlagsOf, TensorList } from './define-op.js';
-import { versionOf } from './version.js';
 
 /** What a backward rule receives besides the upstream gradient. */
 export interface OpContext<I extends TensorList = Tensor[], A = undefined> {
@@ -16,17 +15,17 @@ export interface OpContext<I extends TensorList = Tensor[], A = undefined> {
   readonly needsInputGrad: FlagsOf<I>;
 }
 
-/** A tensor an op's backward reads, and its version when the op ran. */
-export class SavedTensor {
-  /** The tensor's version when it was saved. */
-  readonly version: number;
-  constructor(
-    readonly tensor: Tensor,
-    /** Which one: an input's position, or the output. */
-    readonly what: number | 'output',
-  ) {
-    this.version = versionOf(tensor);
-  }
+/**
+ * Which tensor the k-th saved version belongs to: `saves[k]` (an input's position or
+ * `'output'`), or with no `saves`, input k and then, after the inputs, the output.
+ */
+export function savedWhat(
+  saves: readonly (number | 'output')[] | undefined,
+  nInputs: number,
+  k: number,
+): number | 'output' {
+  if (saves !== undefined) return saves[k]!;
+  return k < nInputs ? k : 'output';
 }
 
 /** A context as the tape stores it, whatever the op's signature. */
@@ -49,8 +48,11 @@ export class Node {
     readonly def: AnyOpDefinition,
     readonly inputs: readonly Tensor[],
     ctx: AnyOpContext,
-    /** The tensors backward reads, with their versions (checked before the rule runs). */
-    readonly saved: readonly SavedTensor[] = [],
+    /**
+     * The versions of the tensors backward reads, when the op ran (see `savedWhat`), checked
+     * before the rule runs.
+     */
+    readonly versions: readonly number[] = [],
   ) {
     this.op = def.name;
     this.attrs = ctx.attrs;
