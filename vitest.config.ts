@@ -2,20 +2,61 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run on the TypeScript sources: the `tapegrad-source` export condition points
 // every @tapegrad/* import at `src/`, so no build is needed before `pnpm test`.
+//
+// Two projects run the suite on each kernel backend: 'wasm' (the default where WebAssembly
+// SIMD runs) and 'js'. The files that already run their tests once per backend themselves
+// (the op table's gradient properties, the PyTorch oracle) and those that do not compute
+// with tensors run in the first project only.
+const perBackendFiles = [
+  'packages/core/test/gradients.property.test.ts',
+  'packages/core/test/wasm-backend.test.ts',
+  'packages/core/test/wasm-build.test.ts',
+  'test/oracle/ops.test.ts',
+  'test/oracle/losses.test.ts',
+  'test/oracle/modules.test.ts',
+  'test/oracle/optim.test.ts',
+];
+
 export default defineConfig({
   resolve: { conditions: ['tapegrad-source'] },
   ssr: { resolve: { conditions: ['tapegrad-source'] } },
   test: {
-    include: [
-      'packages/*/test/**/*.test.ts',
-      'packages/*/src/**/*.test.ts',
-      'examples/**/*.test.ts',
-      'test/**/*.test.ts',
-    ],
     testTimeout: 60_000,
-    // fast-check's seed and number of cases from TAPEGRAD_FC_SEED and TAPEGRAD_FC_SCALE
-    setupFiles: ['./test/setup/fast-check.ts'],
     pool: 'forks',
     reporters: ['default', './scripts/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'wasm',
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'packages/*/src/**/*.test.ts',
+            'examples/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
+          env: { TAPEGRAD_BACKEND: 'wasm' },
+          // fast-check's seed and number of cases from TAPEGRAD_FC_SEED and TAPEGRAD_FC_SCALE
+          setupFiles: ['./test/setup/fast-check.ts', './test/setup/backend.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'js',
+          // what computes: core, nn, optim and the examples' runs (not datasets' parsers,
+          // the plotting library, the bundle build or the oracle's coverage check)
+          include: [
+            'packages/{core,nn,optim}/test/**/*.test.ts',
+            'packages/{core,nn,optim}/src/**/*.test.ts',
+            'examples/test/**/*.test.ts',
+            'test/storage-boundary.test.ts',
+          ],
+          exclude: ['**/node_modules/**', ...perBackendFiles],
+          env: { TAPEGRAD_BACKEND: 'js' },
+          setupFiles: ['./test/setup/fast-check.ts', './test/setup/backend.ts'],
+        },
+      },
+    ],
   },
 });

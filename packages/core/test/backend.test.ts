@@ -32,6 +32,7 @@ import { scaledRuns } from '@tapegrad/core/testing';
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultBackend, wasmFeatures } from '../src/backend/registry.js';
 
 const UNARY = ['neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'tanh', 'sign'] as const;
 const BINARY = [
@@ -243,21 +244,29 @@ describe('the backend registry', () => {
   const original = getBackend();
   afterEach(() => setBackend(original));
 
-  it("has the 'js' backend, chosen by default", () => {
-    expect(listBackends()).toContain('js');
-    expect(getBackend()).toBe('js');
+  it("has 'js' everywhere and 'wasm' where WebAssembly SIMD runs (Node 20 does), the default", () => {
+    expect(listBackends()).toEqual(['js', 'wasm']);
+    expect(wasmFeatures === 'simd' || wasmFeatures === 'relaxed-simd').toBe(true);
+    expect(defaultBackend).toBe('wasm');
+    // the suite's setup chose the backend of its project (TAPEGRAD_BACKEND)
+    expect(getBackend()).toBe(process.env.TAPEGRAD_BACKEND ?? 'wasm');
   });
 
   it('refuses an unknown backend, naming the ones there are', () => {
     expect(() => setBackend('cuda')).toThrow(ValueError);
     expect(() => setBackend('cuda')).toThrow(
-      /setBackend: unknown backend "cuda"; the backends here are 'js'/,
+      /setBackend: unknown backend "cuda"; the backends here are 'js', 'wasm'/,
     );
-    expect(getBackend()).toBe('js');
+    expect(getBackend()).toBe(original);
   });
 
-  it("does not let the 'js' backend be replaced", () => {
-    expect(() => registerBackend('js', kernelsOf('js'))).toThrow(/cannot be replaced/);
+  it('does not let the built-in backends be replaced', () => {
+    expect(() => registerBackend('js', kernelsOf('js'))).toThrow(
+      /registerBackend: the 'js' backend is built in and cannot be replaced/,
+    );
+    expect(() => registerBackend('wasm', kernelsOf('js'))).toThrow(
+      /registerBackend: the 'wasm' backend is built in and cannot be replaced/,
+    );
   });
 
   it('runs every op of a training step through the current backend', () => {
@@ -274,7 +283,8 @@ describe('the backend registry', () => {
       ]),
     ) as unknown as Kernels;
     registerBackend('counting', counting);
-    expect(listBackends()).toEqual(['js', 'counting']);
+    expect(listBackends()).toEqual(['js', 'wasm', 'counting']);
+    setBackend('js');
 
     const step = (): number[] => {
       const rng = new Rng(3);

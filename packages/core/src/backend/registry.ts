@@ -1,15 +1,29 @@
-// The backend registry: which kernels the ops run on. 'js' is always there; others register
-// themselves, and `setBackend` chooses.
+// The backend registry: which kernels the ops run on. 'js' is always there; 'wasm' is
+// registered and chosen when the runtime runs WebAssembly SIMD; others register themselves,
+// and `setBackend` chooses.
 import { ValueError } from '../errors.js';
 import { jsKernels } from './js/index.js';
 import type { Kernels } from './kernels.js';
+import { createWasmBackend } from './wasm/index.js';
 
 const backends = new Map<string, Kernels>([['js', jsKernels]]);
 let currentName = 'js';
 let current: Kernels = jsKernels;
 
+const wasm = createWasmBackend();
+/** Which WebAssembly features the 'wasm' backend uses here, or null without it (for tests). */
+export const wasmFeatures = wasm?.features ?? null;
+/** The backend ops run on until `setBackend` is called. */
+export const defaultBackend = wasm === null ? 'js' : 'wasm';
+if (wasm !== null) {
+  backends.set('wasm', wasm.kernels);
+  currentName = 'wasm';
+  current = wasm.kernels;
+}
+
 /**
- * Run every op on the named backend from now on.
+ * Run every op on the named backend from now on. 'wasm' (WebAssembly SIMD kernels) is the
+ * default where the runtime supports it; 'js' (plain JavaScript) runs everywhere.
  *
  * @example
  * setBackend('js'); // the JavaScript kernels, available everywhere
@@ -28,12 +42,12 @@ export function setBackend(name: string): void {
   current = k;
 }
 
-/** The name of the backend ops run on. @example getBackend() // 'js' */
+/** The name of the backend ops run on. @example getBackend() // 'wasm' (or 'js') */
 export function getBackend(): string {
   return currentName;
 }
 
-/** The names of the registered backends. @example listBackends() // ['js'] */
+/** The names of the registered backends. @example listBackends() // ['js', 'wasm'] */
 export function listBackends(): string[] {
   return [...backends.keys()];
 }
@@ -49,8 +63,11 @@ export function registerBackend(name: string, kernels: Kernels): void {
   if (typeof name !== 'string' || name === '') {
     throw new ValueError('registerBackend', `name must be a non-empty string, got ${String(name)}`);
   }
-  if (name === 'js') {
-    throw new ValueError('registerBackend', "the 'js' backend is built in and cannot be replaced");
+  if (name === 'js' || (name === 'wasm' && wasm !== null)) {
+    throw new ValueError(
+      'registerBackend',
+      `the '${name}' backend is built in and cannot be replaced`,
+    );
   }
   backends.set(name, kernels);
   if (currentName === name) current = kernels;
