@@ -3,11 +3,10 @@
 // buffers — next to a bare loop (the floor) and an update written with core's tensor ops
 // (a positive control: the allocation columns must see its new tensors).
 
-import { GCProfiler, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { noGrad, Rng, randn, type Tensor } from '@tapegrad/core';
 import { Adam, AdamW, SGD } from '@tapegrad/optim';
 import { type Bench, fmt, time } from './lib/harness.js';
+import { getGc, heapBytesPerStep, typedArraysPerStep } from './lib/memory.js';
 
 const BATCH = 10;
 
@@ -23,76 +22,8 @@ function makeParams(): Tensor[] {
   });
 }
 
-/** `gc()`, made available without `--expose-gc` on the command line. */
-function getGc(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-/**
- * Bytes allocated on the V8 heap per call of `step` (after a warm-up that allocates state):
- * heapUsed after a forced GC, then after `steps` calls, plus what any GC in between freed
- * (GCProfiler reports it). Compiling (JIT code, feedback) also grows the heap, once: of
- * three windows the smallest counts, since what a step allocates recurs in every window.
- */
-function heapBytesPerStep(step: () => void, steps: number, gc: () => void): [number, number] {
-  for (let i = 0; i < 200; i++) step();
-  let bytes = Number.POSITIVE_INFINITY;
-  let gcs = 0;
-  for (let w = 0; w < 3; w++) {
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    const profiler = new GCProfiler();
-    profiler.start();
-    for (let i = 0; i < steps; i++) step();
-    const after = process.memoryUsage().heapUsed;
-    const events = profiler.stop().statistics;
-    let freed = 0;
-    for (const e of events) {
-      freed += e.beforeGC.heapStatistics.usedHeapSize - e.afterGC.heapStatistics.usedHeapSize;
-    }
-    bytes = Math.min(bytes, (after - before + freed) / steps);
-    gcs += events.length;
-  }
-  return [bytes, gcs];
-}
-
-/**
- * Typed arrays constructed per call of `step`, and their bytes, counted by wrapping the
- * global constructors (which core and optim call). Swapping a global deoptimizes the code
- * that refers to it, and V8 was seen to keep the re-optimized code slower and allocating,
- * so this runs after every timing and heap measurement.
- */
-function typedArraysPerStep(step: () => void, steps: number): [number, number] {
-  const real32 = globalThis.Float32Array;
-  const real64 = globalThis.Float64Array;
-  let made = 0;
-  let bytes = 0;
-  globalThis.Float32Array = class extends real32 {
-    constructor(...args: ConstructorParameters<typeof real32>) {
-      super(...args);
-      made++;
-      bytes += this.byteLength;
-    }
-  } as typeof real32;
-  globalThis.Float64Array = class extends real64 {
-    constructor(...args: ConstructorParameters<typeof real64>) {
-      super(...args);
-      made++;
-      bytes += this.byteLength;
-    }
-  } as typeof real64;
-  try {
-    for (let i = 0; i < steps; i++) step();
-  } finally {
-    globalThis.Float32Array = real32;
-    globalThis.Float64Array = real64;
-  }
-  return [made / steps, bytes / steps];
-}
-
 export const bench: Bench = () => {
-  const gc = getGc();
+  getGc(); // before any timing: setting the flag later could perturb the JIT
   const numel = SHAPES.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
   const cases: [string, (ps: Tensor[]) => () => void, number][] = [
     ['SGD', (ps) => stepper(new SGD(ps, { lr: 0.01 })), 1000],
@@ -145,7 +76,7 @@ export const bench: Bench = () => {
     const us =
       (time(batch, { warmup: 5, minRuns: runs, maxRuns: runs, minTimeMs: 0 }).medianMs * 1e3) /
       BATCH;
-    const [heap, gcs] = heapBytesPerStep(step, steps, gc);
+    const [heap, gcs] = heapBytesPerStep(step, steps);
     return [name, fmt(us, 1), fmt((us * 1e3) / numel, 2), fmt(heap, 0), gcs];
   });
   cases.forEach(([, , steps], i) => {

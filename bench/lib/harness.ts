@@ -9,6 +9,8 @@ export interface BenchTable {
   readonly rows: readonly (readonly (string | number)[])[];
   /** Lines printed under the table (what was measured, how). */
   readonly notes?: readonly string[];
+  /** The unrounded values behind the rows, for the results JSON (not printed). */
+  readonly data?: unknown;
 }
 
 /**

@@ -22,7 +22,14 @@ export {
   setDetectAnomaly,
 } from './autograd/mode.js';
 export type { OpContext } from './autograd/node.js';
-export { getBackend, listBackends, setBackend } from './backend/registry.js';
+export {
+  getBackend,
+  getNumThreads,
+  listBackends,
+  setBackend,
+  setNumThreads,
+  threadsReady,
+} from './backend/registry.js';
 export {
   arange,
   type CreateOptions,

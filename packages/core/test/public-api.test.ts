@@ -64,6 +64,9 @@ const functions = [
   'setBackend',
   'getBackend',
   'listBackends',
+  'setNumThreads',
+  'getNumThreads',
+  'threadsReady',
   'indexSelect',
   // helpers for writing ops with defineOp (deprecated here: '@tapegrad/core/op-kit' has them)
   'allocate',

@@ -3,12 +3,15 @@
 // to the JavaScript kernel (float64 or mixed dtypes, small products, scattered operands).
 import {
   getBackend,
+  getNumThreads,
   matmul,
   Rng,
   randn,
   setBackend,
+  setNumThreads,
   slice,
   type Tensor,
+  threadsReady,
   zeros,
 } from '@tapegrad/core';
 import { kernelsOf } from '@tapegrad/core/op-kit';
@@ -105,5 +108,50 @@ describe("the 'wasm' backend's matrix product", () => {
     const b = randn([512, 64], { rng });
     expect(bits(matmul(a, b))).not.toEqual(onJs(() => bits(matmul(a, b))));
     expectClose(a, b);
+  });
+});
+
+describe("the 'wasm' backend's second thread", () => {
+  const previous = getBackend();
+  beforeAll(() => setBackend('wasm'));
+  afterAll(() => {
+    setBackend(previous);
+    setNumThreads(2);
+  });
+
+  it('starts in Node: threadsReady() resolves to 2', async () => {
+    expect(await threadsReady()).toBe(2);
+    expect(getNumThreads()).toBe(2);
+    setNumThreads(1);
+    expect(getNumThreads()).toBe(1);
+    setNumThreads(8); // as many as there are: 2
+    expect(getNumThreads()).toBe(2);
+  });
+
+  it('gives the same bits as one thread, split by rows or by columns', async () => {
+    await threadsReady();
+    for (const [m, n, k] of [
+      [300, 200, 100], // rows
+      [100, 300, 200], // columns
+      [257, 131, 301], // fringe tiles on both sides of the split
+      [130, 130, 130],
+    ] as const) {
+      for (const transposed of [false, true]) {
+        const a = transposed ? randn([k, m], { rng }).T : randn([m, k], { rng });
+        const b = transposed ? randn([n, k], { rng }).T : randn([k, n], { rng });
+        setNumThreads(1);
+        const one = bits(matmul(a, b));
+        setNumThreads(2);
+        expect(bits(matmul(a, b)), `${m}×${k} @ ${k}×${n}`).toEqual(one);
+      }
+    }
+  });
+
+  it('setNumThreads refuses what is not a whole number ≥ 1', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, '2' as unknown as number]) {
+      expect(() => setNumThreads(bad)).toThrow(
+        /setNumThreads: the number of threads must be a whole number ≥ 1, got/,
+      );
+    }
   });
 });

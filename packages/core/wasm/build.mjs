@@ -15,13 +15,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const sourceDir = join(here, 'assembly');
 export const generatedPath = join(here, '..', 'src', 'backend', 'wasm', 'binary.generated.ts');
 
-/** The variants: name in the generated file, and the features beyond the MVP. */
+/**
+ * The variants: name in the generated file, the features beyond the MVP, and whether the
+ * module imports a shared memory (env.memory, for a second thread) or makes its own.
+ */
 const VARIANTS = [
-  { name: 'SIMD', features: ['simd'] },
-  { name: 'RELAXED_SIMD', features: ['simd', 'relaxed-simd'] },
+  { name: 'SIMD', features: ['simd'], shared: false },
+  { name: 'RELAXED_SIMD', features: ['simd', 'relaxed-simd'], shared: false },
+  { name: 'SIMD_SHARED', features: ['simd', 'threads'], shared: true },
+  { name: 'RELAXED_SIMD_SHARED', features: ['simd', 'relaxed-simd', 'threads'], shared: true },
 ];
+/** The shared memory's declared maximum, in 64 KiB pages (2 GiB). */
+export const SHARED_MAX_PAGES = 32768;
 
-async function compile(features) {
+async function compile(features, shared) {
   let binary = null;
   const stderr = asc.createMemoryStream();
   const { error } = await asc.main(
@@ -36,6 +43,9 @@ async function compile(features) {
       '--disable',
       'bulk-memory',
       ...features.flatMap((f) => ['--enable', f]),
+      ...(shared
+        ? ['--importMemory', '--sharedMemory', '--maximumMemory', String(SHARED_MAX_PAGES)]
+        : []),
     ],
     {
       stderr,
@@ -61,9 +71,12 @@ export async function generate() {
     `// AssemblyScript ${asc.version}; sources sha256 ${hash.digest('hex')}.`,
     '// Rebuild: pnpm --filter @tapegrad/core build:wasm (a test checks this file is current).',
   ];
-  for (const { name, features } of VARIANTS) {
-    const bytes = await compile(features);
-    lines.push('', `/** ${features.join(' + ')}: ${bytes.length} bytes. */`);
+  lines.push('', `/** The shared modules' memory maximum, in 64 KiB pages. */`);
+  lines.push(`export const SHARED_MAX_PAGES = ${SHARED_MAX_PAGES};`);
+  for (const { name, features, shared } of VARIANTS) {
+    const bytes = await compile(features, shared);
+    const memory = shared ? ', imports a shared env.memory' : '';
+    lines.push('', `/** ${features.join(' + ')}${memory}: ${bytes.length} bytes. */`);
     lines.push(`export const ${name} =`, `  '${bytes.toString('base64')}';`);
   }
   return `${lines.join('\n')}\n`;

@@ -82,6 +82,47 @@ export function kernelsOf(name: string): Kernels {
   return k;
 }
 
+/**
+ * Let kernels use at most `n` threads (PyTorch's `torch.set_num_threads`). The 'wasm'
+ * backend shares large matrix products with one worker on a second core where shared
+ * memory and workers run (Node; cross-origin isolated pages): up to 2 threads. Other
+ * kernels use one.
+ *
+ * @example
+ * setNumThreads(1); // products on the calling thread only
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new ValueError(
+      'setNumThreads',
+      `the number of threads must be a whole number ≥ 1, got ${String(n)}`,
+    );
+  }
+  wasm?.setThreads(n >= 2 ? 2 : 1);
+}
+
+/**
+ * The threads the kernels use now: 2 once the 'wasm' backend's worker runs (unless
+ * `setNumThreads(1)`), else 1. The worker starts in the background when core loads;
+ * `threadsReady()` waits for it.
+ *
+ * @example getNumThreads() // 2 in Node once the worker runs
+ */
+export function getNumThreads(): number {
+  return wasm === null ? 1 : wasm.threads();
+}
+
+/**
+ * Resolves, once the 'wasm' backend's worker has started (or could not), to the number of
+ * threads the kernels then use.
+ *
+ * @example await threadsReady(); // 2 in Node
+ */
+export async function threadsReady(): Promise<number> {
+  if (wasm !== null) await wasm.started;
+  return getNumThreads();
+}
+
 /** The kernels of the current backend: what ops compute with. @example kernels().gemm(…) */
 export function kernels(): Kernels {
   return current;

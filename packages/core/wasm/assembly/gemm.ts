@@ -157,9 +157,10 @@ function packB(b: usize, brs: i32, bcs: i32, j0: i32, w: i32, pc: i32, kc: i32, 
 }
 
 /**
- * C (m×n, row-major, contiguous at c) = A (m×k) · B (k×n). A and B are float32 matrices at
- * a and b with strides in elements (rows, columns): any layout. `work` is gemmWorkBytes()
- * of scratch. Loops: jc over NC-column blocks of B, pc over KC-deep blocks (B packed here),
+ * C (m×n, row-major at c, ldc elements between rows) = A (m×k) · B (k×n). A and B are
+ * float32 matrices at a and b with strides in elements (rows, columns): any layout. `work`
+ * is gemmWorkBytes() of scratch. Two threads each compute a block of rows or columns of
+ * the same C, each with its own work area. Loops: jc over NC-column blocks of B, pc over KC-deep blocks (B packed here),
  * ic over MC-row blocks of A (A packed here), then B panels × A panels, one tile each.
  * Equal k-blocks: k = 257 runs as 129 + 128, not 256 + 1.
  */
@@ -174,6 +175,7 @@ export function gemm(
   brs: i32,
   bcs: i32,
   c: usize,
+  ldc: i32,
   work: usize,
 ): void {
   const blocks = (k + KC - 1) / KC;
@@ -206,15 +208,15 @@ export function gemm(
           let ai = pa;
           for (let i0 = ic; i0 < iEnd; i0 += MR) {
             const h = min(MR, iEnd - i0);
-            const ci = at(c, i0 * n + j0);
+            const ci = at(c, i0 * ldc + j0);
             if (h === MR && w === NR) {
-              micro(ai, bi, kc, ci, n, first);
+              micro(ai, bi, kc, ci, ldc, first);
             } else {
               // a fringe tile: computed whole on the zero-padded panels, its valid cells copied
               micro(ai, bi, kc, tile, NR, true);
               for (let i = 0; i < h; i++) {
                 for (let j = 0; j < w; j++) {
-                  const q = at(ci, i * n + j);
+                  const q = at(ci, i * ldc + j);
                   const t = load<f32>(at(tile, i * NR + j));
                   store<f32>(q, first ? t : load<f32>(q) + t);
                 }

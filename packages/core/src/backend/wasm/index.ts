@@ -1,6 +1,7 @@
 // The 'wasm' backend: the JavaScript kernels, with the float32 matrix product replaced by a
 // WebAssembly SIMD one (packed panels, a 4×8 f32x4 register tile; fused multiply-add where
-// the runtime validates relaxed SIMD). Sources: packages/core/wasm/assembly/.
+// the runtime validates relaxed SIMD), on two threads for large products where shared
+// memory and workers exist. Sources: packages/core/wasm/assembly/.
 //
 // Tensors stay in JavaScript typed arrays, so memory stays garbage-collected: a kernel
 // copies its operands into the module's memory (a scratch area reused by every call; it
@@ -9,24 +10,31 @@
 // would dominate — stay on the JavaScript kernel.
 import { jsKernels } from '../js/index.js';
 import type { Kernels, Operand } from '../kernels.js';
-import { RELAXED_SIMD, SIMD } from './binary.generated.js';
+import {
+  RELAXED_SIMD,
+  RELAXED_SIMD_SHARED,
+  SHARED_MAX_PAGES,
+  SIMD,
+  SIMD_SHARED,
+} from './binary.generated.js';
+import { ARGS, CONTROL_INTS, DONE, POSTED, READY, startWorker } from './threads.js';
 
 /**
  * The part of the WebAssembly API used here, typed locally: core's TypeScript settings
  * include no DOM or Node declarations of it, and a bundle must not require them.
  */
 interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 interface WasmApi {
   validate(bytes: Uint8Array<ArrayBuffer>): boolean;
   Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
   Instance: new (module: object, imports: object) => { readonly exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
 
 interface Exports {
-  readonly memory: WasmMemory;
   heapBase(): number;
   gemmWorkBytes(): number;
   gemm(
@@ -40,6 +48,7 @@ interface Exports {
     brs: number,
     bcs: number,
     c: number,
+    ldc: number,
     work: number,
   ): void;
 }
@@ -56,8 +65,12 @@ export const GEMM_MIN_WORK = 24 * 24 * 24;
  * it computes the same bits, and prints the same accuracies, on both backends.
  */
 export const GEMM_MIN_DIM = 4;
-/** An operand whose elements span more than this many times its size is packed in JS first. */
+/** From this many multiply-adds, and both halves at least a tile wide, two threads share a product (measured). */
+export const GEMM_THREADS_MIN_WORK = 128 * 128 * 96;
+/** An operand whose elements span more than this many times its size stays on the JS kernel. */
 const MAX_SPREAD = 4;
+/** A second thread that has not finished its half in this long is given up (ms). */
+const WORKER_TIMEOUT_MS = 10_000;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -66,51 +79,126 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The module for this runtime, compiled synchronously, or null without WebAssembly SIMD. */
-function compile(wa: WasmApi): { module: object; features: WasmFeatures } | null {
+interface Compiled {
+  readonly module: object;
+  readonly features: WasmFeatures;
+  /** The shared memory the module imports, or null when it has its own. */
+  readonly shared: WasmMemory | null;
+}
+
+/**
+ * The module for this runtime, compiled synchronously: relaxed SIMD if it validates, on a
+ * shared memory if one can be made (a second thread may join later). Null without SIMD.
+ */
+function compile(wa: WasmApi): Compiled | null {
   try {
-    const relaxed = decode(RELAXED_SIMD);
-    if (wa.validate(relaxed)) return { module: new wa.Module(relaxed), features: 'relaxed-simd' };
-    const simd = decode(SIMD);
-    if (wa.validate(simd)) return { module: new wa.Module(simd), features: 'simd' };
+    const relaxed = wa.validate(decode(RELAXED_SIMD));
+    const features: WasmFeatures = relaxed ? 'relaxed-simd' : 'simd';
+    if (!relaxed && !wa.validate(decode(SIMD))) return null;
+    let shared: WasmMemory | null = null;
+    try {
+      shared = new wa.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+    } catch {
+      // no shared memory here (a page that is not cross-origin isolated)
+    }
+    const bytes = decode(
+      shared === null
+        ? relaxed
+          ? RELAXED_SIMD
+          : SIMD
+        : relaxed
+          ? RELAXED_SIMD_SHARED
+          : SIMD_SHARED,
+    );
+    return { module: new wa.Module(bytes), features, shared };
   } catch {
     // a runtime that refuses synchronous compilation (or WebAssembly altogether)
   }
   return null;
 }
 
-/** The module's memory as a scratch area above its static data: one region per call. */
+/**
+ * The module's memory as a scratch area above its static data, laid out afresh by each
+ * call: the control block of the second thread first, then the call's operands.
+ */
 class Scratch {
   readonly exports: Exports;
+  readonly memory: WasmMemory;
+  /** The control block's address (CONTROL_INTS int32s). */
+  readonly control: number;
+  /** The first byte a call may use. */
   readonly base: number;
   f32: Float32Array;
+  /** The control block as int32s (a view of shared memory stays valid as it grows). */
+  readonly ctl: Int32Array;
 
-  constructor(exports: Exports) {
+  constructor(exports: Exports, memory: WasmMemory) {
     this.exports = exports;
-    this.base = (exports.heapBase() + 15) & ~15;
-    this.f32 = new Float32Array(exports.memory.buffer);
+    this.memory = memory;
+    this.control = (exports.heapBase() + 15) & ~15;
+    this.base = this.control + CONTROL_INTS * 4;
+    this.f32 = new Float32Array(memory.buffer);
+    this.ctl = new Int32Array(memory.buffer, this.control, CONTROL_INTS);
   }
 
   /** Makes `bytes` bytes above `base` addressable; views made before a growth are renewed. */
   reserve(bytes: number): void {
-    const memory = this.exports.memory;
-    const need = this.base + bytes - memory.buffer.byteLength;
-    if (need > 0) memory.grow(Math.ceil(need / 65536));
-    if (this.f32.buffer !== memory.buffer) this.f32 = new Float32Array(memory.buffer);
+    const need = this.base + bytes - this.memory.buffer.byteLength;
+    if (need > 0) this.memory.grow(Math.ceil(need / 65536));
+    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
   }
 }
 
 /** Byte size rounded up to 16, so every region starts vector-aligned. */
 const aligned = (floats: number): number => (floats * 4 + 15) & ~15;
 
-/** The first element and the number of elements an m×k operand reaches, or null. */
+/** The number of elements an m×k operand reaches from its offset, or null if too scattered. */
 function spanOf(op: Operand, rows: number, cols: number): number | null {
   if (op.rs < 0 || op.cs < 0) return null;
   const length = (rows - 1) * op.rs + (cols - 1) * op.cs + 1;
   return length <= MAX_SPREAD * rows * cols ? length : null;
 }
 
-function makeGemm(scratch: Scratch): Kernels['gemm'] {
+/** The second thread, as the product sees it. */
+interface Helper {
+  /** Whether a worker is running and ready for jobs. */
+  ready(): boolean;
+  /** Posts a job: the arguments of `gemm` for the worker's half. */
+  post(args: readonly number[]): void;
+  /** Waits (spinning) until the posted job is done. */
+  join(): void;
+}
+
+function makeHelper(scratch: Scratch): Helper {
+  const ctl = scratch.ctl;
+  let posted = 0;
+  let lost = false;
+  return {
+    ready: () => !lost && Atomics.load(ctl, READY) === 1,
+    post(args) {
+      for (let i = 0; i < args.length; i++) ctl[ARGS + i] = args[i]!;
+      posted = (posted + 1) | 0;
+      Atomics.store(ctl, POSTED, posted);
+      Atomics.notify(ctl, POSTED);
+    },
+    join() {
+      let t0 = 0;
+      for (let spins = 0; Atomics.load(ctl, DONE) !== posted; spins++) {
+        if ((spins & 4095) !== 4095) continue;
+        const now = performance.now();
+        if (t0 === 0) t0 = now;
+        else if (now - t0 > WORKER_TIMEOUT_MS) {
+          lost = true;
+          throw new Error(
+            `matmul: the 'wasm' backend's second thread did not finish its half of a product in ${WORKER_TIMEOUT_MS / 1000} s; products run on one thread from now on`,
+          );
+        }
+      }
+    },
+  };
+}
+
+function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
   const ex = scratch.exports;
   const workBytes = ex.gemmWorkBytes();
   return function gemm(m, n, k, a, b, c, co) {
@@ -136,23 +224,109 @@ function makeGemm(scratch: Scratch): Kernels['gemm'] {
     const bAt = aAt + aligned(aLen);
     const cAt = bAt + aligned(bLen);
     const workAt = cAt + aligned(m * n);
-    scratch.reserve(workAt + workBytes - scratch.base);
+    const threads = helper !== null && m * n * k >= GEMM_THREADS_MIN_WORK && helper.ready() ? 2 : 1;
+    scratch.reserve(workAt + threads * workBytes - scratch.base);
     const f32 = scratch.f32;
     f32.set(a.data.subarray(a.offset, a.offset + aLen), aAt >> 2);
     f32.set(b.data.subarray(b.offset, b.offset + bLen), bAt >> 2);
-    ex.gemm(m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, workAt);
+    if (threads === 1) {
+      ex.gemm(m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, workAt);
+    } else {
+      // split the longer side of C in two, at a multiple of the tile (4 rows, 8 columns)
+      const workAt2 = workAt + workBytes;
+      if (n >= m) {
+        const h = Math.round(n / 16) * 8;
+        helper!.post([
+          m,
+          n - h,
+          k,
+          aAt,
+          a.rs,
+          a.cs,
+          bAt + h * b.cs * 4,
+          b.rs,
+          b.cs,
+          cAt + h * 4,
+          n,
+          workAt2,
+        ]);
+        ex.gemm(m, h, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, workAt);
+      } else {
+        const h = Math.round(m / 8) * 4;
+        helper!.post([
+          m - h,
+          n,
+          k,
+          aAt + h * a.rs * 4,
+          a.rs,
+          a.cs,
+          bAt,
+          b.rs,
+          b.cs,
+          cAt + h * n * 4,
+          n,
+          workAt2,
+        ]);
+        ex.gemm(h, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, workAt);
+      }
+      helper!.join();
+    }
     c.set(f32.subarray(cAt >> 2, (cAt >> 2) + m * n), co);
   };
 }
 
+export interface WasmBackend {
+  readonly kernels: Kernels;
+  readonly features: WasmFeatures;
+  /** Resolves to whether a second thread started (large products are shared with it). */
+  readonly started: Promise<boolean>;
+  /** Uses at most this many threads (1 or 2) from now on. */
+  setThreads(n: 1 | 2): void;
+  /** The threads products use now: 2 once the worker runs (unless limited to 1). */
+  threads(): 1 | 2;
+}
+
 /** The 'wasm' backend, or null where WebAssembly SIMD does not run. */
-export function createWasmBackend(): { kernels: Kernels; features: WasmFeatures } | null {
+export function createWasmBackend(): WasmBackend | null {
   const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (wa === undefined) return null;
   const compiled = compile(wa);
   if (compiled === null) return null;
-  const instance = new wa.Instance(compiled.module, {});
-  const scratch = new Scratch(instance.exports as unknown as Exports);
-  const kernels: Kernels = { ...jsKernels, gemm: makeGemm(scratch) };
-  return { kernels, features: compiled.features };
+  const { module, shared } = compiled;
+  const instance = new wa.Instance(module, shared === null ? {} : { env: { memory: shared } });
+  const exports = instance.exports as Exports & { memory?: WasmMemory };
+  const scratch = new Scratch(exports, shared ?? exports.memory!);
+  let helper: Helper | null = null;
+  let limit: 1 | 2 = 2;
+  let started: Promise<boolean> = Promise.resolve(false);
+  if (shared !== null) {
+    const h = makeHelper(scratch);
+    started = startWorker({ module, memory: shared, control: scratch.control }, () => {
+      helper = null;
+    }).then(
+      (ok) => {
+        if (ok) helper = h;
+        return ok;
+      },
+      () => false,
+    );
+  }
+  const available = (): boolean => limit === 2 && helper !== null && helper.ready();
+  const kernels: Kernels = {
+    ...jsKernels,
+    gemm: makeGemm(scratch, {
+      ready: available,
+      post: (args) => helper!.post(args),
+      join: () => helper!.join(),
+    }),
+  };
+  return {
+    kernels,
+    features: compiled.features,
+    started,
+    setThreads(n) {
+      limit = n;
+    },
+    threads: () => (available() ? 2 : 1),
+  };
 }

@@ -1,0 +1,191 @@
+// Elementwise throughput, Melem/s: relu(a·b + c) on 10⁶ float32 values — three ops and two
+// temporaries in tapegrad and tfjs, one fused kernel in jax-js's jit, numpy's expression —
+// next to one plain JS loop that does it in a single pass (the floor for a JS library).
+// Every contender reads the result back into a JS typed array, as a user reading it does;
+// "no readback" columns time the kernels alone where the result already lives elsewhere.
+import { add, mul, Rng, randn, relu, tensor } from '@tapegrad/core';
+import { anchorNote, type JaxArray, loadJax, loadTfjs, runNumpy } from './lib/anchors.js';
+import { checkClose } from './lib/check.js';
+import { type Contender, failureNotes, msOf, timeContenders } from './lib/contenders.js';
+import type { Bench } from './lib/harness.js';
+import { type Case, ratioTable, valueTable } from './lib/report.js';
+import { tapegradBackends, tapegradName, withBackend } from './lib/tapegrad.js';
+
+const N = 1_000_000;
+const LOOP = 'JS loop (1 pass)';
+const LOOP_BRANCH = 'JS loop, v>0?v:0';
+const TF_CPU = 'tfjs-cpu';
+const TF_WASM = 'tfjs-wasm';
+const TF_WASM_NR = 'tfjs-wasm no readback';
+const JAX = 'jax-js';
+const NUMPY = 'numpy';
+const NUMPY_OUT = 'numpy out=';
+const noReadback = (name: string) => `${name} no readback`;
+
+export const bench: Bench = async () => {
+  const tfa = await loadTfjs();
+  const jax = await loadJax();
+  const backends = tapegradBackends();
+  const tapegrads = backends.map(tapegradName);
+  const rng = new Rng(0);
+  const [a, b, c] = [0, 1, 2].map(() => randn([N], { rng }).toTypedArray() as Float32Array) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  const expected = new Float32Array(N);
+  // Branch-free: (v + |v|)/2 is v for v ≥ 0 and 0 below (exactly, in float32 as in float64).
+  const loop = (out: Float32Array) => {
+    for (let i = 0; i < N; i++) {
+      const v = a[i]! * b[i]! + c[i]!;
+      out[i] = (v + Math.abs(v)) * 0.5;
+    }
+    return out;
+  };
+  // The obvious loop: on random signs its branch is mispredicted half the time (V8 emits a
+  // jump, not a select), which costs it about 2.5× here.
+  const loopBranch = (out: Float32Array) => {
+    for (let i = 0; i < N; i++) {
+      const v = a[i]! * b[i]! + c[i]!;
+      // biome-ignore lint/complexity/useMathMinMax: the branch is what this contender measures
+      out[i] = v > 0 ? v : 0;
+    }
+    return out;
+  };
+  loop(expected);
+  checkClose('the branchy loop', loopBranch(new Float32Array(N)), expected, 0);
+  const check = (who: string, got: ArrayLike<number>) =>
+    checkClose(`${who} relu(a·b + c)`, got, expected, 1e-6);
+
+  const contenders: Contender[] = [];
+  for (const backend of backends) {
+    for (const readback of [true, false]) {
+      const name = readback ? tapegradName(backend) : noReadback(tapegradName(backend));
+      contenders.push({
+        name,
+        setup: () =>
+          withBackend(backend, () => {
+            const [ta, tb, tc] = [a, b, c].map((v) => tensor(v)) as [
+              ReturnType<typeof tensor>,
+              ReturnType<typeof tensor>,
+              ReturnType<typeof tensor>,
+            ];
+            const compute = () => withBackend(backend, () => relu(add(mul(ta, tb), tc)));
+            check(name, compute().toTypedArray());
+            return readback ? () => compute().toTypedArray() : compute;
+          }),
+      });
+    }
+  }
+  const out = new Float32Array(N);
+  contenders.push(
+    { name: LOOP, setup: () => () => loop(out) },
+    { name: LOOP_BRANCH, setup: () => () => loopBranch(out) },
+  );
+  if (tfa !== null) {
+    const { tf } = tfa;
+    const make = (backend: 'cpu' | 'wasm', name: string, readback: boolean): Contender => ({
+      name,
+      setup: () => {
+        tfa.use(backend);
+        const [ta, tb, tc] = [a, b, c].map((v) => tf.tensor1d(v));
+        const compute = () => {
+          tfa.use(backend);
+          return tf.tidy(() => tf.relu(tf.add(tf.mul(ta!, tb!), tc!)));
+        };
+        const first = compute();
+        check(name, first.dataSync());
+        first.dispose();
+        return {
+          run: () => {
+            const r = compute();
+            if (readback) r.dataSync();
+            r.dispose();
+          },
+          dispose: () => tf.dispose([ta!, tb!, tc!]),
+        };
+      },
+    });
+    if (tfa.backends.includes('cpu')) contenders.push(make('cpu', TF_CPU, true));
+    if (tfa.backends.includes('wasm')) {
+      contenders.push(make('wasm', TF_WASM, true), make('wasm', TF_WASM_NR, false));
+    }
+  }
+  if (jax !== null) {
+    const np = jax.numpy;
+    contenders.push({
+      name: JAX,
+      setup: () => {
+        const [ja, jb, jc] = [a, b, c].map((v) => np.array(v)) as [JaxArray, JaxArray, JaxArray];
+        const f = jax.jit((x: JaxArray, y: JaxArray, z: JaxArray) => jax.nn.relu(x.mul(y).add(z)));
+        const run = () => f(ja.ref, jb.ref, jc.ref).dataSync();
+        check(JAX, run());
+        return {
+          run,
+          dispose: () => {
+            for (const x of [ja, jb, jc]) x.dispose();
+            f.dispose();
+          },
+        };
+      },
+    });
+  }
+  const measured = timeContenders(contenders, {
+    warmup: 3,
+    minRounds: 10,
+    maxRounds: 40,
+    minTimeMs: 2000,
+  });
+  const py = runNumpy(['elementwise']) as {
+    elementwise: Record<string, { melems: number }>;
+  } | null;
+  const melems = (ms: number | undefined) => (ms === undefined ? undefined : N / (ms * 1e3));
+  const cases: Case[] = [
+    {
+      cells: ['relu(a·b + c), 10⁶ float32'],
+      values: {
+        ...Object.fromEntries([...measured].map(([k, m]) => [k, melems(msOf(m))])),
+        [NUMPY]: py?.elementwise.expression?.melems,
+        [NUMPY_OUT]: py?.elementwise['in place (out=)']?.melems,
+      },
+    },
+  ];
+  const metric = { unit: 'Melem/s', higherIsBetter: true, digits: 0 } as const;
+  return [
+    valueTable({
+      title: 'elementwise relu(a·b + c) on 10⁶ float32, Melem/s (median of interleaved runs)',
+      caseColumns: ['expression'],
+      contenders: [
+        ...tapegrads,
+        ...tapegrads.map(noReadback),
+        LOOP,
+        LOOP_BRANCH,
+        TF_CPU,
+        TF_WASM,
+        TF_WASM_NR,
+        JAX,
+        NUMPY,
+        NUMPY_OUT,
+      ],
+      cases,
+      metric,
+      notes: [
+        'tapegrad: relu(add(mul(a, b), c)) then toTypedArray(); tfjs: tidy(relu(add(mul))) then dataSync();',
+        'jax-js: jit(relu(x·y + z)) then dataSync() (one fused kernel); numpy: np.maximum(a*b + c, 0), and with out=.',
+        `${LOOP}: v = a[i]·b[i] + c[i]; out[i] = (v + |v|)/2, into a preallocated Float32Array (the floor);`,
+        `${LOOP_BRANCH}: the same with out[i] = v > 0 ? v : 0 — a branch mispredicted on random signs.`,
+        'no readback: the ops alone (tapegrad and tfjs compute eagerly; the result stays in the tensor).',
+        ...['tfjs-cpu', 'tfjs-wasm', 'jax-js', 'numpy'].map(anchorNote),
+        ...failureNotes('relu(a·b + c)', measured),
+      ],
+    }),
+    ratioTable({
+      title: 'elementwise: tapegrad ÷ anchor speed (both reading the result back)',
+      caseColumns: ['expression'],
+      tapegrads,
+      anchors: [LOOP, TF_CPU, TF_WASM, JAX, NUMPY],
+      cases,
+      metric,
+    }),
+  ];
+};

@@ -1,0 +1,128 @@
+// The second thread of the 'wasm' backend: a worker running the same module on the same
+// shared memory, which computes one half of a large product while the calling thread
+// computes the other. Node runs it in `worker_threads`, a browser in a Worker made from a
+// Blob when the page is cross-origin isolated (shared memory needs it); elsewhere products
+// run on one thread.
+//
+// Protocol, over a 16-int control block in the shared memory: the caller writes a job's
+// arguments, bumps POSTED and notifies; the worker, which spins briefly after each job and
+// then sleeps in Atomics.wait (a wake from sleep costs 12–95 µs, a spinning worker starts in
+// under 1 µs), computes and stores the job's number in DONE. The caller spins on DONE (a
+// browser's main thread may not block).
+
+/** Int32 slots of the control block. */
+export const POSTED = 0;
+export const DONE = 1;
+export const READY = 2;
+/** The job's arguments start here: m, n, k, a, ars, acs, b, brs, bcs, c, ldc, work. */
+export const ARGS = 3;
+export const CONTROL_INTS = 16;
+/** How long the worker spins for the next job before it sleeps, in ms. */
+const SPIN_MS = 2;
+
+/**
+ * The worker's source: plain JavaScript for `new Worker(…, { eval: true })` in Node and for
+ * a Blob URL in browsers. It receives { module, memory, control } once.
+ */
+export const WORKER_SOURCE = `'use strict';
+const start = ({ module, memory, control }, reply) => {
+  const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const ctl = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
+  let seen = Atomics.load(ctl, ${POSTED});
+  Atomics.store(ctl, ${READY}, 1);
+  reply('ready');
+  for (;;) {
+    let t0 = 0;
+    for (let spins = 0; Atomics.load(ctl, ${POSTED}) === seen; spins++) {
+      if ((spins & 1023) !== 1023) continue;
+      const now = performance.now();
+      if (t0 === 0) t0 = now;
+      else if (now - t0 > ${SPIN_MS}) {
+        Atomics.wait(ctl, ${POSTED}, seen);
+        t0 = 0;
+      }
+    }
+    seen = Atomics.load(ctl, ${POSTED});
+    const a = ${ARGS};
+    gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6],
+      ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11]);
+    Atomics.store(ctl, ${DONE}, seen);
+  }
+};
+if (typeof self === 'object' && typeof self.postMessage === 'function') {
+  self.onmessage = (e) => start(e.data, (m) => self.postMessage(m));
+} else {
+  const { parentPort } = require('node:worker_threads');
+  parentPort.once('message', (init) => start(init, (m) => parentPort.postMessage(m)));
+}
+`;
+
+/** What the worker is given: the compiled module, the shared memory, the control block's address. */
+export interface WorkerInit {
+  readonly module: object;
+  readonly memory: object;
+  readonly control: number;
+}
+
+interface NodeWorker {
+  postMessage(message: unknown): void;
+  unref(): void;
+  on(event: 'error' | 'exit' | 'message', listener: (arg: unknown) => void): void;
+}
+interface BrowserWorker {
+  postMessage(message: unknown): void;
+  addEventListener(event: 'error' | 'message', listener: () => void): void;
+}
+interface Globals {
+  readonly process?: { readonly versions?: { readonly node?: string } };
+  readonly Worker?: new (url: string) => BrowserWorker;
+  readonly Blob?: new (parts: string[], options: { type: string }) => object;
+  readonly URL?: { createObjectURL(blob: object): string };
+  readonly crossOriginIsolated?: boolean;
+}
+
+/**
+ * Starts the worker; `onLost` runs if it fails or exits. Resolves true once it is ready
+ * for jobs, false where no worker can run with shared memory or it failed to start (then
+ * products stay on one thread).
+ */
+export async function startWorker(init: WorkerInit, onLost: () => void): Promise<boolean> {
+  const g = globalThis as Globals;
+  if (typeof g.process?.versions?.node === 'string') {
+    // Node: worker_threads, loaded only here so that bundles for the browser never see it
+    const specifier = 'node:worker_threads';
+    const { Worker } = (await import(/* @vite-ignore */ specifier)) as {
+      Worker: new (source: string, options: { eval: true }) => NodeWorker;
+    };
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    return new Promise((resolve) => {
+      worker.on('message', () => {
+        // from now on the worker does not keep the process alive (until then it does, so
+        // that awaiting threadsReady() at the top of a script works)
+        worker.unref();
+        resolve(true);
+      });
+      worker.on('error', () => {
+        onLost();
+        resolve(false);
+      });
+      worker.on('exit', () => {
+        onLost();
+        resolve(false);
+      });
+      worker.postMessage(init);
+    });
+  }
+  if (g.Worker === undefined || g.Blob === undefined || g.URL === undefined) return false;
+  if (g.crossOriginIsolated !== true) return false;
+  const url = g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const worker = new g.Worker(url);
+  return new Promise((resolve) => {
+    worker.addEventListener('message', () => resolve(true));
+    worker.addEventListener('error', () => {
+      onLost();
+      resolve(false);
+    });
+    worker.postMessage(init);
+  });
+}
