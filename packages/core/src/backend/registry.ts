@@ -102,14 +102,14 @@ export function setNumThreads(n: number): void {
 }
 
 /**
- * The threads the kernels use now: 2 once the 'wasm' backend's worker runs (unless
- * `setNumThreads(1)`), else 1. The worker starts in the background when core loads;
+ * The threads the kernels use now: on the 'wasm' backend, 2 once its worker runs (unless
+ * `setNumThreads(1)`); else 1. The worker starts in the background when core loads;
  * `threadsReady()` waits for it.
  *
  * @example getNumThreads() // 2 in Node once the worker runs
  */
 export function getNumThreads(): number {
-  return wasm === null ? 1 : wasm.threads();
+  return wasm !== null && current === wasm.kernels ? wasm.threads() : 1;
 }
 
 /**

@@ -2,6 +2,7 @@
 // src/backend/wasm/binary.generated.ts). Memory is managed by the JavaScript side: it
 // copies operands in above heapBase(), calls a kernel, and copies the result out.
 export { gemm, gemmWorkBytes } from './gemm';
+export { gemmShare } from './share';
 
 /** The first byte free for the caller's use (after the module's static data). */
 export function heapBase(): usize {

@@ -17,7 +17,16 @@ import {
   SIMD,
   SIMD_SHARED,
 } from './binary.generated.js';
-import { ARGS, CONTROL_INTS, DONE, POSTED, READY, startWorker } from './threads.js';
+import {
+  ARGS,
+  CONTROL_INTS,
+  FINISHED,
+  NEXT,
+  POSTED,
+  READY,
+  startWorker,
+  WORKER_WORK,
+} from './threads.js';
 
 /**
  * The part of the WebAssembly API used here, typed locally: core's TypeScript settings
@@ -51,6 +60,7 @@ interface Exports {
     ldc: number,
     work: number,
   ): void;
+  gemmShare(control: number, job: number, work: number): void;
 }
 
 /** What the runtime runs: the module variant in use. */
@@ -163,40 +173,47 @@ function spanOf(op: Operand, rows: number, cols: number): number | null {
 interface Helper {
   /** Whether a worker is running and ready for jobs. */
   ready(): boolean;
-  /** Posts a job: the arguments of `gemm` for the worker's half. */
-  post(args: readonly number[]): void;
-  /** Waits (spinning) until the posted job is done. */
-  join(): void;
+  /**
+   * Computes a product in `chunks` chunks with the worker: `args` are gemmShare's
+   * (m, n, k, a, ars, acs, b, brs, bcs, c, ldc, by columns, chunk width, chunks).
+   */
+  share(args: readonly number[], work: number, workerWork: number): void;
 }
 
 function makeHelper(scratch: Scratch): Helper {
   const ctl = scratch.ctl;
-  let posted = 0;
+  const chunks = ARGS + 13;
+  let job = 0;
   let lost = false;
   return {
     ready: () => !lost && Atomics.load(ctl, READY) === 1,
-    post(args) {
+    share(args, work, workerWork) {
       for (let i = 0; i < args.length; i++) ctl[ARGS + i] = args[i]!;
-      posted = (posted + 1) | 0;
-      Atomics.store(ctl, POSTED, posted);
+      ctl[WORKER_WORK] = workerWork;
+      job = (job % 0x7fff) + 1; // 1 … 32767: the high half of NEXT
+      Atomics.store(ctl, FINISHED, 0);
+      Atomics.store(ctl, NEXT, job << 16);
+      Atomics.store(ctl, POSTED, job);
       Atomics.notify(ctl, POSTED);
-    },
-    join() {
+      scratch.exports.gemmShare(scratch.control, job, work);
       let t0 = 0;
-      for (let spins = 0; Atomics.load(ctl, DONE) !== posted; spins++) {
+      for (let spins = 0; Atomics.load(ctl, FINISHED) !== ctl[chunks]; spins++) {
         if ((spins & 4095) !== 4095) continue;
         const now = performance.now();
         if (t0 === 0) t0 = now;
         else if (now - t0 > WORKER_TIMEOUT_MS) {
           lost = true;
           throw new Error(
-            `matmul: the 'wasm' backend's second thread did not finish its half of a product in ${WORKER_TIMEOUT_MS / 1000} s; products run on one thread from now on`,
+            `matmul: the 'wasm' backend's second thread did not finish its part of a product in ${WORKER_TIMEOUT_MS / 1000} s; products run on one thread from now on`,
           );
         }
       }
     },
   };
 }
+
+/** Chunks a shared product is cut into: each thread expects two, and takes more if the other is late. */
+const CHUNKS = 4;
 
 function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
   const ex = scratch.exports;
@@ -232,44 +249,17 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
     if (threads === 1) {
       ex.gemm(m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, workAt);
     } else {
-      // split the longer side of C in two, at a multiple of the tile (4 rows, 8 columns)
-      const workAt2 = workAt + workBytes;
-      if (n >= m) {
-        const h = Math.round(n / 16) * 8;
-        helper!.post([
-          m,
-          n - h,
-          k,
-          aAt,
-          a.rs,
-          a.cs,
-          bAt + h * b.cs * 4,
-          b.rs,
-          b.cs,
-          cAt + h * 4,
-          n,
-          workAt2,
-        ]);
-        ex.gemm(m, h, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, workAt);
-      } else {
-        const h = Math.round(m / 8) * 4;
-        helper!.post([
-          m - h,
-          n,
-          k,
-          aAt + h * a.rs * 4,
-          a.rs,
-          a.cs,
-          bAt,
-          b.rs,
-          b.cs,
-          cAt + h * n * 4,
-          n,
-          workAt2,
-        ]);
-        ex.gemm(h, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, workAt);
-      }
-      helper!.join();
+      // cut the longer side of C into chunks, each a multiple of the tile (4 rows, 8 columns)
+      const byColumns = n >= m;
+      const tile = byColumns ? 8 : 4;
+      const side = byColumns ? n : m;
+      const width = Math.ceil(side / CHUNKS / tile) * tile;
+      const chunks = Math.ceil(side / width);
+      helper!.share(
+        [m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, byColumns ? 1 : 0, width, chunks],
+        workAt,
+        workAt + workBytes,
+      );
     }
     c.set(f32.subarray(cAt >> 2, (cAt >> 2) + m * n), co);
   };
@@ -316,8 +306,7 @@ export function createWasmBackend(): WasmBackend | null {
     ...jsKernels,
     gemm: makeGemm(scratch, {
       ready: available,
-      post: (args) => helper!.post(args),
-      join: () => helper!.join(),
+      share: (args, work, workerWork) => helper!.share(args, work, workerWork),
     }),
   };
   return {

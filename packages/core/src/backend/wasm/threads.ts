@@ -4,19 +4,25 @@
 // Blob when the page is cross-origin isolated (shared memory needs it); elsewhere products
 // run on one thread.
 //
-// Protocol, over a 16-int control block in the shared memory: the caller writes a job's
-// arguments, bumps POSTED and notifies; the worker, which spins briefly after each job and
-// then sleeps in Atomics.wait (a wake from sleep costs 12–95 µs, a spinning worker starts in
-// under 1 µs), computes and stores the job's number in DONE. The caller spins on DONE (a
-// browser's main thread may not block).
+// Protocol, over a control block of int32s in the shared memory: the caller writes a job's
+// arguments, resets NEXT and FINISHED, bumps POSTED and notifies; then both threads claim
+// chunks of the product (wasm/assembly/share.ts) until none is left, and the caller spins
+// until FINISHED counts them all (a browser's main thread may not block). The worker spins
+// briefly after each job, then sleeps in Atomics.wait (a wake from sleep costs 12–95 µs, a
+// spinning worker starts in under 1 µs).
 
-/** Int32 slots of the control block. */
+/** Int32 slots of the control block (wasm/assembly/share.ts reads NEXT, FINISHED, ARGS). */
 export const POSTED = 0;
-export const DONE = 1;
-export const READY = 2;
-/** The job's arguments start here: m, n, k, a, ars, acs, b, brs, bcs, c, ldc, work. */
-export const ARGS = 3;
-export const CONTROL_INTS = 16;
+export const NEXT = 1;
+export const FINISHED = 2;
+export const READY = 3;
+/**
+ * The job's arguments start here: m, n, k, a, ars, acs, b, brs, bcs, c, ldc, by columns,
+ * chunk width, chunks; then the worker's scratch address.
+ */
+export const ARGS = 4;
+export const WORKER_WORK = ARGS + 14;
+export const CONTROL_INTS = 24;
 /** How long the worker spins for the next job before it sleeps, in ms. */
 const SPIN_MS = 2;
 
@@ -26,7 +32,7 @@ const SPIN_MS = 2;
  */
 export const WORKER_SOURCE = `'use strict';
 const start = ({ module, memory, control }, reply) => {
-  const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const { gemmShare } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const ctl = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
   let seen = Atomics.load(ctl, ${POSTED});
   Atomics.store(ctl, ${READY}, 1);
@@ -43,10 +49,7 @@ const start = ({ module, memory, control }, reply) => {
       }
     }
     seen = Atomics.load(ctl, ${POSTED});
-    const a = ${ARGS};
-    gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6],
-      ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11]);
-    Atomics.store(ctl, ${DONE}, seen);
+    gemmShare(control, seen, ctl[${WORKER_WORK}]);
   }
 };
 if (typeof self === 'object' && typeof self.postMessage === 'function') {
