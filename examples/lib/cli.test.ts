@@ -1,3 +1,4 @@
+import { getBackend, setBackend } from '@tapegrad/core';
 import { describe, expect, it } from 'vitest';
 import { HelpRequested, OptionError, parseOptions } from './cli.js';
 
@@ -31,8 +32,24 @@ describe('parseOptions', () => {
       lambda: 1e-3,
       lr: 1,
       out: 'out/spiral',
+      backend: getBackend(),
       batchSize: 64,
     });
+  });
+
+  it('--backend sets the kernel backend; an unknown one is refused, naming those there are', () => {
+    const before = getBackend();
+    try {
+      expect(parseOptions(spec, ['--backend', 'js']).backend).toBe('js');
+      expect(getBackend()).toBe('js');
+      expect(parseOptions(spec, ['--backend=wasm']).backend).toBe('wasm');
+      expect(getBackend()).toBe('wasm');
+      expect(problem(['--backend', 'cuda']).message).toBe(
+        '--backend must be "js" or "wasm", got "cuda"',
+      );
+    } finally {
+      setBackend(before);
+    }
   });
 
   it('parses values in both spellings, with --reg for --lambda', () => {
@@ -58,6 +75,7 @@ describe('parseOptions', () => {
       lambda: 0.5,
       lr: 0.01,
       out: '/tmp/x',
+      backend: getBackend(),
       batchSize: 32,
     });
   });
@@ -103,7 +121,12 @@ describe('parseOptions', () => {
 
   it('declares only the options a script names', () => {
     const minimal = { name: 'neuron', defaults: { iterations: 100 }, exit: false };
-    expect(parseOptions(minimal, [])).toEqual({ iterations: 100, seed: 0, out: 'out/neuron' });
+    expect(parseOptions(minimal, [])).toEqual({
+      iterations: 100,
+      seed: 0,
+      out: 'out/neuron',
+      backend: getBackend(),
+    });
     expect(problem(['--hidden', '3'], minimal).message).toMatch(/unknown option '--hidden'/);
   });
 

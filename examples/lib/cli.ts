@@ -2,6 +2,7 @@
 // --hidden, --lambda/--reg, --lr, plus a script's own), parsed with commander and
 // checked with messages that name the option, the rule and the value given.
 import { basename, extname, join } from 'node:path';
+import { getBackend, listBackends, setBackend } from '@tapegrad/core';
 import { Command, CommanderError, Option } from 'commander';
 
 /**
@@ -73,14 +74,19 @@ export interface OptionsSpec<D extends CommonDefaults, E extends Record<string, 
 type ValueOf<T> = T extends readonly number[] ? number[] : T extends number ? number : string;
 
 /**
- * The parsed options: the declared ones with the types of their defaults, plus seed and out.
+ * The parsed options: the declared ones with the types of their defaults, plus seed, out and
+ * backend (already set with `setBackend`).
  *
  * @example
  * const opts: ScriptOptions<{ lr: number }, Record<never, ExtraOption>> = parseOptions({ defaults: { lr: 0.1 } });
  */
 export type ScriptOptions<D extends CommonDefaults, E extends Record<string, ExtraOption>> = {
   -readonly [K in keyof D]-?: ValueOf<D[K]>;
-} & { -readonly [K in keyof E]: ValueOf<E[K]['default']> } & { seed: number; out: string };
+} & { -readonly [K in keyof E]: ValueOf<E[K]['default']> } & {
+  seed: number;
+  out: string;
+  backend: string;
+};
 
 /**
  * A command-line option with a bad value, an unknown option or a missing value.
@@ -207,6 +213,13 @@ function declarations(
     rule: {},
     description: 'folder for pictures and results',
   });
+  list.push({
+    key: 'backend',
+    flag: '--backend',
+    fallback: getBackend(),
+    rule: {},
+    description: `the kernels to compute with: ${listBackends().join(' or ')}`,
+  });
   for (const [key, option] of Object.entries(spec.extra ?? {})) {
     const sweep = typeof option.default === 'object' ? ' (comma-separated list)' : '';
     const description = option.description + sweep;
@@ -226,7 +239,7 @@ function buildCommand(
   if (spec.description !== undefined) command.description(spec.description);
   for (const d of declarations(spec, name)) {
     const placeholder =
-      typeof d.fallback === 'string' ? '<path>' : `<${d.key === 'out' ? 'path' : 'n'}>`;
+      d.key === 'backend' ? '<name>' : typeof d.fallback === 'string' ? '<path>' : '<n>';
     command.addOption(
       new Option(`${d.flag} ${placeholder}`, d.description).default(
         typeof d.fallback === 'object' ? d.fallback.join(',') : d.fallback,
@@ -240,8 +253,9 @@ function buildCommand(
 
 /**
  * Declares a script's options and parses `argv` (the process's arguments by default):
- * the common ones named in `defaults` (plus `--seed`, default 0, and `--out`, default
- * `out/<name>`), and the script's own in `extra`. Values get the type of their default
+ * the common ones named in `defaults` (plus `--seed`, default 0, `--out`, default
+ * `out/<name>`, and `--backend`, which it sets: 'wasm' where it runs, else 'js'), and the
+ * script's own in `extra`. Values get the type of their default
  * and are checked; `--reg` is another name for `--lambda`. `--help` lists everything
  * with defaults.
  *
@@ -279,6 +293,17 @@ export function parseOptions<
       }
       values[d.key] = convert(flag, String(text), d.fallback, d.rule);
     }
+    const backend = String(values.backend);
+    if (!listBackends().includes(backend)) {
+      throw new OptionError(
+        `--backend must be ${listBackends()
+          .map((b) => `"${b}"`)
+          .join(' or ')}, got "${backend}"`,
+        '--backend',
+        backend,
+      );
+    }
+    setBackend(backend);
     return values as ScriptOptions<D, E>;
   } catch (err) {
     const problem = toProblem(err, command);
