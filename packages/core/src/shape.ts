@@ -94,7 +94,12 @@ export function normalizeDims(
   dims: number | readonly number[] | undefined,
   shape: Shape,
 ): number[] {
-  if (dims === undefined) return shape.map((_, i) => i);
+  if (dims === undefined) {
+    const all = new Array<number>(shape.length);
+    for (let i = 0; i < shape.length; i++) all[i] = i;
+    return all;
+  }
+  if (typeof dims === 'number') return [normalizeDim(op, dims, shape.length, shape)];
   if (typeof dims !== 'number' && !Array.isArray(dims)) {
     throw new ShapeError(
       op,
@@ -102,8 +107,14 @@ export function normalizeDims(
       [shape],
     );
   }
-  const list: readonly number[] = typeof dims === 'number' ? [dims] : dims;
-  const out = [...new Set(list.map((d) => normalizeDim(op, d, shape.length, shape)))];
+  const list: readonly number[] = dims;
+  const normalized = list.map((d) => normalizeDim(op, d, shape.length, shape));
+  let increasing = true;
+  for (let i = 1; i < normalized.length; i++) {
+    if (normalized[i]! <= normalized[i - 1]!) increasing = false;
+  }
+  if (increasing) return normalized; // already sorted, no repeat
+  const out = [...new Set(normalized)];
   if (out.length !== list.length) {
     throw new ShapeError(op, `dims ${JSON.stringify(list)} repeat a dim`, [shape]);
   }

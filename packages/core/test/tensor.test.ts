@@ -116,6 +116,20 @@ describe('tensor()', () => {
 });
 
 describe('accessors', () => {
+  it('toTypedArray returns an array that owns its whole buffer (transferable), at any size', () => {
+    // small tensors' storage is carved from shared blocks; what toTypedArray gives is not
+    for (const n of [3, 20, 100, 500, 5000]) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const x = randn([2, n], { dtype });
+        for (const a of [x.toTypedArray(), x.T.toTypedArray(), x.T.contiguous().toTypedArray()]) {
+          expect(a.byteOffset).toBe(0);
+          expect(a.byteLength).toBe(a.buffer.byteLength);
+          expect(a.length).toBe(2 * n);
+        }
+      }
+    }
+  });
+
   it('toTypedArray returns a new row-major copy in the tensor dtype', () => {
     const t = tensor([
       [1, 2],

@@ -96,25 +96,46 @@ export interface Op<I extends TensorList = Tensor[], A = undefined> {
 export type AnyOpDefinition = OpDefinition<any, any>;
 
 function toTensors(op: string, inputs: readonly TensorLike[], T: typeof Tensor): Tensor[] {
-  let dtype: DType | null = null;
-  for (const x of inputs) {
-    if (x instanceof T) dtype = dtype === null ? x.dtype : promote(dtype, x.dtype);
-    else if (typeof x !== 'number') {
+  const n = inputs.length;
+  const out = new Array<Tensor>(n);
+  let numbers = false;
+  for (let i = 0; i < n; i++) {
+    const x = inputs[i];
+    if (x instanceof T) out[i] = x;
+    else if (typeof x === 'number') numbers = true;
+    else {
       throw new ValueError(op, `expected a Tensor or a number as input, got ${describeInput(x)}`);
     }
   }
+  if (!numbers) return out;
+  // numbers become 0-d tensors of the tensors' promoted dtype (float32 when there are none)
+  let dtype: DType | null = null;
+  for (let i = 0; i < n; i++) {
+    const x = out[i];
+    if (x !== undefined) dtype = dtype === null ? x.dtype : promote(dtype, x.dtype);
+  }
   const dt = dtype ?? 'float32';
-  return inputs.map((x) => (x instanceof T ? x : new T(scalarArray(x, dt))));
+  for (let i = 0; i < n; i++) {
+    if (out[i] === undefined) out[i] = new T(scalarArray(inputs[i] as number, dt));
+  }
+  return out;
 }
 
 /** A user's forward may return anything; a Tensor needs an ndarray over float storage. */
 function checkForwardResult(op: string, data: unknown, T: typeof Tensor): void {
+  if (typeof data === 'object' && data !== null) {
+    const a = data as { data?: unknown; shape?: unknown };
+    const storage = a.data;
+    if (
+      (storage instanceof Float32Array || storage instanceof Float64Array) &&
+      Array.isArray(a.shape)
+    ) {
+      checkCovers(op, data as Arr);
+      return;
+    }
+  }
   const storage = (data as { data?: unknown } | null | undefined)?.data;
   const isNdarray = Array.isArray((data as { shape?: unknown } | null | undefined)?.shape);
-  if (isNdarray && (storage instanceof Float32Array || storage instanceof Float64Array)) {
-    checkCovers(op, data as Arr);
-    return;
-  }
   const got =
     data instanceof T
       ? 'a Tensor'
@@ -214,12 +235,20 @@ function sharesStorage(inputs: readonly Tensor[], data: Arr): boolean {
   return false;
 }
 
+const NO_VERSIONS: readonly number[] = Object.freeze([]);
+
 /** The versions of the tensors backward reads (see `savedWhat`), as the op ran. */
-function savedVersions(def: AnyOpDefinition, inputs: readonly Tensor[], output: Tensor): number[] {
-  const n = def.saves?.length ?? inputs.length + 1;
+function savedVersions(
+  def: AnyOpDefinition,
+  inputs: readonly Tensor[],
+  output: Tensor,
+): readonly number[] {
+  const saves = def.saves;
+  const n = saves === undefined ? inputs.length + 1 : saves.length;
+  if (n === 0) return NO_VERSIONS;
   const versions = new Array<number>(n);
   for (let k = 0; k < n; k++) {
-    const w = savedWhat(def.saves, inputs.length, k);
+    const w = savedWhat(saves, inputs.length, k);
     const t = w === 'output' ? output : inputs[w];
     versions[k] = t === undefined ? 0 : versionOf(t);
   }
@@ -243,17 +272,22 @@ export function defineOp<I extends TensorList = Tensor[], A = undefined>(
 ): Op<I, A> {
   checkDefinition(def);
   const info: OpInfo = { name: def.name };
+  const { arity, check, forward, backward } = def;
+  const view = def.view === true;
   const run = (inputs: LikeOf<I>, attrs: A): Tensor => {
     const name = info.name;
-    if (def.arity !== undefined && inputs.length !== def.arity) {
-      throw new ValueError(name, `expected ${def.arity} input(s), got ${inputs.length}`);
+    const n = inputs.length;
+    if (arity !== undefined && n !== arity) {
+      throw new ValueError(name, `expected ${arity} input(s), got ${n}`);
     }
     const T = getTensorClass();
-    const ts = toTensors(name, inputs, T) as unknown as I;
-    def.check?.(ts, attrs, info);
-    let data = def.forward(ts.map((t) => t.data) as unknown as ArraysOf<I>, attrs, info);
+    const ts = toTensors(name, inputs as readonly TensorLike[], T);
+    if (check !== undefined) check(ts as unknown as I, attrs, info);
+    const arrays = new Array<Arr>(n);
+    for (let i = 0; i < n; i++) arrays[i] = ts[i]!.data;
+    let data = forward(arrays as unknown as ArraysOf<I>, attrs, info);
     checkForwardResult(name, data, T);
-    if (!def.view && sharesStorage(ts, data)) {
+    if (!view && sharesStorage(ts, data)) {
       // the output would alias an input: a write into one would change the other
       const copy = emptyArray(data.shape, arrayDtype(data));
       kernels().copy(data, copy);
@@ -270,15 +304,23 @@ export function defineOp<I extends TensorList = Tensor[], A = undefined>(
         `produced a NaN or Inf from finite inputs (output shape [${data.shape.join(',')}])`,
       );
     }
-    const record = def.backward !== undefined && isGradEnabled() && ts.some((t) => t.requiresGrad);
+    let record = false;
+    if (backward !== undefined && isGradEnabled()) {
+      for (let i = 0; i < n; i++) {
+        if (ts[i]!.requiresGrad) {
+          record = true;
+          break;
+        }
+      }
+    }
     const out = new T(data, record);
     // a view shares its base's storage, so its version counter too
-    if (def.view && data.data === ts[0]?.data.data) out[COUNTER] = counterOf(ts[0]);
+    if (view && n > 0 && data.data === ts[0]!.data.data) out[COUNTER] = counterOf(ts[0]!);
     if (record) {
-      const needsInputGrad = ts.map((t) => t.requiresGrad) as unknown as FlagsOf<I>;
-      const ctx: OpContext<I, A> = { inputs: ts, output: out, attrs, needsInputGrad };
-      const versions = savedVersions(def, ts, out);
-      out.gradFn = new Node(def, ts, ctx as unknown as AnyOpContext, versions);
+      const needsInputGrad = new Array<boolean>(n);
+      for (let i = 0; i < n; i++) needsInputGrad[i] = ts[i]!.requiresGrad;
+      const ctx: AnyOpContext = { inputs: ts, output: out, attrs, needsInputGrad };
+      out.gradFn = new Node(def, ts, ctx, savedVersions(def, ts, out));
     }
     return out;
   };

@@ -1,8 +1,10 @@
-// The engine: reverse mode over the tape. An iterative walk over the reachable nodes in
-// decreasing creation order, a seed gradient, broadcast sum-back and accumulation.
+// The engine: reverse mode over the tape. An iterative walk over the nodes that receive a
+// gradient, in decreasing creation order, a seed gradient, broadcast sum-back and accumulation.
 
 import { checkBoolean, checkOptions } from '../args.js';
-import { ones } from '../creation.js';
+import { emptyArray, makeArray } from '../array.js';
+import { kernels } from '../backend/registry.js';
+import { allocate } from '../dtype.js';
 import {
   AnomalyError,
   AutogradError,
@@ -13,6 +15,7 @@ import {
 } from '../errors.js';
 import { add } from '../ops/add.js';
 import { cast } from '../ops/cast.js';
+import { clone } from '../ops/clone.js';
 import { ownsBuffer, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, hasNonFinite, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
@@ -44,7 +47,9 @@ function seedGradient(op: string, output: Tensor, gradOutput: Tensor | undefined
         `gradient can be implied only for an output with one element; this output has shape ${fmtShape(output.shape)}: pass gradOutput of that shape`,
       );
     }
-    return ones(output.shape, { dtype: output.dtype });
+    const one = allocate(output.dtype, 1);
+    one[0] = 1;
+    return new Tensor(makeArray(one, output.shape));
   }
   if (!sameShape(gradOutput.shape, output.shape)) {
     throw new ShapeError(
@@ -57,23 +62,52 @@ function seedGradient(op: string, output: Tensor, gradOutput: Tensor | undefined
   return gradOutput.dtype === output.dtype ? gradOutput : cast(gradOutput, output.dtype);
 }
 
-/** Every node reachable from `root`, in decreasing creation order. */
-function reachable(root: Node): Node[] {
-  const seen = new Set<Node>([root]);
-  const stack = [root];
-  const out: Node[] = [];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    out.push(node);
-    for (const input of node.inputs) {
-      const fn = input.gradFn;
-      if (fn !== null && !seen.has(fn)) {
-        seen.add(fn);
-        stack.push(fn);
-      }
-    }
+/**
+ * The nodes waiting for their turn, highest creation number first: a node runs only after
+ * every node made after it, so every consumer of its output has delivered its gradient.
+ * (A binary max-heap by `seq`; a chain keeps one or two entries.)
+ */
+class Queue {
+  private readonly heap: Node[] = [];
+
+  get size(): number {
+    return this.heap.length;
   }
-  return out.sort((a, b) => b.seq - a.seq);
+
+  push(node: Node): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(node);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = h[parent]!;
+      if (p.seq >= node.seq) break;
+      h[i] = p;
+      i = parent;
+    }
+    h[i] = node;
+  }
+
+  pop(): Node {
+    const h = this.heap;
+    const top = h[0]!;
+    const last = h.pop()!;
+    const n = h.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && h[r]!.seq > h[l]!.seq ? r : l;
+        if (h[c]!.seq <= last.seq) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
 }
 
 /** A backward rule returns one Tensor or null per input (a user's defineOp may not). */
@@ -85,14 +119,15 @@ function checkRuleOutput(node: Node, gs: readonly unknown[]): void {
       `backward returned ${got} for ${node.inputs.length} input(s); return one Tensor or null per input`,
     );
   }
-  gs.forEach((g, i) => {
+  for (let i = 0; i < gs.length; i++) {
+    const g = gs[i];
     if (g !== null && !(g instanceof Tensor)) {
       throw new AutogradError(
         node.op,
         `backward returned ${describe(g)} as the gradient of input ${i}; expected a Tensor or null`,
       );
     }
-  });
+  }
 }
 
 function describe(x: unknown): string {
@@ -143,18 +178,21 @@ function run(
 ): Map<Tensor, Tensor> {
   const retain = options.retainGraph ?? options.createGraph ?? false;
   const result = new Map<Tensor, Tensor>();
-  const wantedSet = new Set(wanted);
+  const wantedSet = wanted.length === 0 ? null : new Set(wanted);
   const root = output.gradFn;
   if (root === null) {
-    if (wantedSet.has(output)) result.set(output, seed);
+    if (wantedSet?.has(output)) result.set(output, seed);
     else if (onLeaf && output.requiresGrad) onLeaf(output, seed);
     return result;
   }
+  // the gradient waiting at each node that has received one and not run yet
   const grads = new Map<Node, Tensor>([[root, seed]]);
+  const queue = new Queue();
+  queue.push(root);
   const anomaly = isAnomalyEnabled();
-  for (const node of reachable(root)) {
-    const dy = grads.get(node);
-    if (dy === undefined) continue;
+  while (queue.size > 0) {
+    const node = queue.pop();
+    const dy = grads.get(node)!;
     grads.delete(node);
     const ctx = node.ctx;
     if (ctx === null) {
@@ -163,28 +201,33 @@ function run(
         `trying to backward through the graph a second time ('${node.op}' was already freed); pass { retainGraph: true } to the first backward if you need to backward twice`,
       );
     }
-    if (wantedSet.has(ctx.output)) result.set(ctx.output, dy);
+    if (wantedSet?.has(ctx.output)) result.set(ctx.output, dy);
     // like forward, anomaly mode blames the op that makes a NaN or Inf from finite values
     const dyNonFinite = anomaly && hasNonFinite(dy.data.data);
     checkSaved(node, ctx.output);
     const gs = anomaly ? withoutAnomaly(() => node.rule(dy, ctx)) : node.rule(dy, ctx);
     if (!retain) node.ctx = null;
     checkRuleOutput(node, gs);
-    node.inputs.forEach((input, i) => {
+    const inputs = node.inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i]!;
       const raw = gs[i];
-      if (raw === null || raw === undefined || !input.requiresGrad) return;
+      if (raw === null || raw === undefined || !input.requiresGrad) continue;
       let g = sumTo(raw, input.shape, node.op, i);
       if (g.dtype !== input.dtype) g = cast(g, input.dtype);
       if (anomaly && !dyNonFinite) checkFinite(node, i, g);
       const fn = input.gradFn;
       if (fn !== null) {
         const prev = grads.get(fn);
-        grads.set(fn, prev === undefined ? g : add(prev, g));
-      } else if (wantedSet.has(input)) {
+        if (prev === undefined) {
+          grads.set(fn, g);
+          queue.push(fn);
+        } else grads.set(fn, add(prev, g));
+      } else if (wantedSet?.has(input)) {
         const prev = result.get(input);
         result.set(input, prev === undefined ? g : add(prev, g));
       } else if (onLeaf) onLeaf(input, g);
-    });
+    }
   }
   return result;
 }
@@ -209,29 +252,59 @@ export function backward(output: Tensor, gradOutput?: Tensor, options: BackwardO
     );
   }
   checkEngineOptions('backward', options, ['retainGraph', 'createGraph']);
-  const createGraph = options.createGraph ?? false;
-  const body = (): void => {
-    const seed = seedGradient('backward', output, gradOutput);
-    // All or nothing: the leaves' gradients are collected while the rules run, and .grad is
-    // written only once every rule has run (a rule that throws half way changes no .grad).
-    const pending: [leaf: Tensor, g: Tensor][] = [];
-    run('backward', output, seed, options, (leaf, g) => pending.push([leaf, g]), []);
-    for (const [leaf, g] of pending) {
-      // A first gradient is always copied, recorded under createGraph as PyTorch does: g
-      // may be the caller's gradOutput, or the very tensor a rule gave to several inputs
-      // (add), and .grad is written in place later (accumulation, clipping, zeroGrad).
-      // .grad is written in place only when it owns its buffer and is not in a graph.
-      if (leaf.grad === null) {
-        leaf.grad = g.clone();
-        continue;
-      }
-      const inGraph = createGraph || leaf.grad.requiresGrad;
-      if (!inGraph && ownsBuffer(leaf.grad.data)) accumulateInto(leaf.grad, g);
-      else leaf.grad = add(leaf.grad, g);
+  if (options.createGraph ?? false) {
+    enableGrad(() => backwardBody(output, gradOutput, options, true));
+  } else noGrad(() => backwardBody(output, gradOutput, options, false));
+}
+
+/** backward's work, inside noGrad (or enableGrad under createGraph). */
+function backwardBody(
+  output: Tensor,
+  gradOutput: Tensor | undefined,
+  options: BackwardOptions,
+  createGraph: boolean,
+): void {
+  const seed = seedGradient('backward', output, gradOutput);
+  // All or nothing: the leaves' gradients are collected while the rules run, and .grad is
+  // written only once every rule has run (a rule that throws half way changes no .grad).
+  const leaves: Tensor[] = [];
+  const leafGrads: Tensor[] = [];
+  run(
+    'backward',
+    output,
+    seed,
+    options,
+    (leaf, g) => {
+      leaves.push(leaf);
+      leafGrads.push(g);
+    },
+    NO_TENSORS,
+  );
+  for (let i = 0; i < leaves.length; i++) {
+    const leaf = leaves[i]!;
+    const g = leafGrads[i]!;
+    // A first gradient is always copied, recorded under createGraph as PyTorch does: g
+    // may be the caller's gradOutput, or the very tensor a rule gave to several inputs
+    // (add), and .grad is written in place later (accumulation, clipping, zeroGrad).
+    // .grad is written in place only when it owns its buffer and is not in a graph.
+    const prev = leaf.grad;
+    if (prev === null) {
+      leaf.grad = createGraph ? clone(g) : copyOf(g);
+      continue;
     }
-  };
-  if (createGraph) enableGrad(body);
-  else noGrad(body);
+    const inGraph = createGraph || prev.requiresGrad;
+    if (!inGraph && ownsBuffer(prev.data)) accumulateInto(prev, g);
+    else leaf.grad = add(prev, g);
+  }
+}
+
+const NO_TENSORS: readonly Tensor[] = [];
+
+/** A contiguous copy of g outside any graph: what `clone` gives when nothing is recorded. */
+function copyOf(g: Tensor): Tensor {
+  const out = emptyArray(g.shape, g.dtype);
+  kernels().copy(g.data, out);
+  return new Tensor(out);
 }
 
 /**

@@ -1,12 +1,12 @@
 // The elementwise preset: an op given by an expression of its inputs (and of numeric
 // attributes) and a backward rule. Broadcasting, dtype promotion, the output's allocation and
 // the kernel call are done here, once for every elementwise op.
-import { type Arr, arrayDtype, emptyArray } from '../array.js';
+import { type Arr, emptyArray } from '../array.js';
 import { type BackwardRule, defineOp, type Op, type OpInfo } from '../autograd/define-op.js';
 import * as E from '../backend/expr.js';
 import { kernels } from '../backend/registry.js';
-import { type DType, promote } from '../dtype.js';
-import { broadcastShapes } from '../shape.js';
+import type { DType } from '../dtype.js';
+import { broadcastShapes, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 /** The broadcast shape of the inputs, or a ShapeError naming `op` and the shapes. */
@@ -16,11 +16,20 @@ export function broadcastAll(op: string, xs: readonly { shape: readonly number[]
   return shape;
 }
 
+/** The inputs' broadcast shape: the first input's own when every input has its shape. */
+function outShape(op: string, xs: readonly Arr[]): readonly number[] {
+  if (xs.length === 0) return [];
+  const first = xs[0]!.shape;
+  for (let i = 1; i < xs.length; i++) {
+    if (!sameShape(xs[i]!.shape, first)) return broadcastAll(op, xs);
+  }
+  return first;
+}
+
 /** The promoted dtype of arrays: float64 if any is, else float32. */
 export function promoteAll(xs: readonly { readonly data: Arr['data'] }[]): DType {
-  let dt: DType = 'float32';
-  for (const x of xs) dt = promote(dt, arrayDtype(x));
-  return dt;
+  for (let i = 0; i < xs.length; i++) if (xs[i]!.data instanceof Float64Array) return 'float64';
+  return 'float32';
 }
 
 /** A tuple of `N` tensors (`[Tensor, Tensor]` for 2). */
@@ -90,9 +99,9 @@ export function elementwiseOp<N extends number, A = undefined>(
     E.Expr
   >;
   const expr = def.expr(E.inputs(def.arity), paramExprs);
+  const dtypeOf = def.dtype;
   const forward = (xs: readonly Arr[], attrs: A, op: OpInfo): Arr => {
-    const shape = xs.length === 1 ? xs[0]!.shape : broadcastAll(op.name, xs);
-    const out = emptyArray(shape, def.dtype?.(xs) ?? promoteAll(xs));
+    const out = emptyArray(outShape(op.name, xs), dtypeOf?.(xs) ?? promoteAll(xs));
     const params =
       paramNames.length === 0
         ? NO_PARAMS

@@ -70,6 +70,7 @@ export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
         [a.shape, b.shape],
       );
     }
+    if (a.ndim === 2 && b.ndim === 2) return; // no batch dims
     try {
       broadcastShapes(op.name, a.shape.slice(0, -2), b.shape.slice(0, -2));
     } catch {
@@ -82,6 +83,14 @@ export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
   },
   forward: ([a, b], _attrs, op) => {
     const dtype = promoteAll([a, b]);
+    if (a.shape.length === 2 && b.shape.length === 2) {
+      // one product (the common case: no batch dims to broadcast)
+      const m = a.shape[0]!;
+      const n = b.shape[1]!;
+      const out = emptyArray([m, n], dtype);
+      kernels().gemm(m, n, a.shape[1]!, operand(a, a.offset), operand(b, b.offset), out.data, 0);
+      return out;
+    }
     const batch = broadcastShapes(op.name, a.shape.slice(0, -2), b.shape.slice(0, -2));
     const m = a.shape[a.shape.length - 2]!;
     const k = a.shape[a.shape.length - 1]!;
@@ -110,17 +119,20 @@ export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
   ],
 });
 
+function checkOperand(name: string, x: unknown): void {
+  if (!(x instanceof Tensor)) {
+    const got = x === null || x === undefined ? String(x) : `a ${typeof x}`;
+    throw new ValueError('matmul', `operand ${name} must be a Tensor, got ${got}`);
+  }
+}
+
 /**
  * The matrix product `a @ b`: 2-D, batched `[..., m, k] @ [..., k, n]` with broadcast batch
  * dims, and 1-D operands as vectors. @example matmul(x, w.T)
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  for (const [name, x] of [['a', a] as const, ['b', b] as const]) {
-    if (!(x instanceof Tensor)) {
-      const got = x === null || x === undefined ? String(x) : `a ${typeof x}`;
-      throw new ValueError('matmul', `operand ${name} must be a Tensor, got ${got}`);
-    }
-  }
+  checkOperand('a', a);
+  checkOperand('b', b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
       'matmul',

@@ -4,11 +4,19 @@ import { checkTensor } from '../args.js';
 import { contiguousArray, makeArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { fmtShape, ShapeError } from '../errors.js';
-import { checkRank, normalizeDim, sameShape, sizeOf } from '../shape.js';
+import { checkRank, normalizeDim, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 export interface ReshapeAttrs {
   readonly shape: readonly number[];
+}
+
+function badReshape(x: Tensor, shape: readonly number[]): ShapeError {
+  return new ShapeError(
+    'reshape',
+    `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${x.size} elements) to ${fmtShape(shape)}`,
+    [x.shape, shape],
+  );
 }
 
 function resolveShape(x: Tensor, shape: readonly number[]): number[] {
@@ -19,22 +27,24 @@ function resolveShape(x: Tensor, shape: readonly number[]): number[] {
     );
   }
   checkRank('reshape', shape.length, 'the new shape');
-  const bad = () =>
-    new ShapeError(
-      'reshape',
-      `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${x.size} elements) to ${fmtShape(shape)}`,
-      [x.shape, shape],
-    );
-  const free = shape.filter((d) => d === -1).length;
+  // one pass: the -1s, whether every other dim is a whole number ≥ 0, and their product
+  let free = 0;
+  let valid = true;
+  let known = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (d === -1) free++;
+    else if (Number.isInteger(d) && d >= 0) known *= d;
+    else valid = false;
+  }
   if (free > 1)
     throw new ShapeError('reshape', `only one dim can be -1, got ${fmtShape(shape)}`, [shape]);
-  if (!shape.every((d) => d === -1 || (Number.isInteger(d) && d >= 0))) throw bad();
-  const known = sizeOf(shape.filter((d) => d !== -1));
+  if (!valid) throw badReshape(x, shape);
   if (free === 1) {
-    if (known === 0 || x.size % known !== 0) throw bad();
+    if (known === 0 || x.size % known !== 0) throw badReshape(x, shape);
     return shape.map((d) => (d === -1 ? x.size / known : d));
   }
-  if (known !== x.size) throw bad();
+  if (known !== x.size) throw badReshape(x, shape);
   return shape.slice();
 }
 

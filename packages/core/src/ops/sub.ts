@@ -10,7 +10,7 @@ export const subOp = elementwiseOp({
   arity: 2,
   expr: ([a, b]) => E.sub(a, b),
   saves: [],
-  backward: (dy) => [dy, neg(dy)],
+  backward: (dy, { needsInputGrad: [, db] }) => [dy, db ? neg(dy) : null],
 });
 
 /** `a - b` with broadcasting. @example sub(1, x) */

@@ -17,8 +17,10 @@ export const transposeOp = defineOp<[x: Tensor], TransposeAttrs>({
   forward: ([x], { d0, d1 }) => {
     const shape = x.shape.slice();
     const stride = x.stride.slice();
-    [shape[d0], shape[d1]] = [shape[d1]!, shape[d0]!];
-    [stride[d0], stride[d1]] = [stride[d1]!, stride[d0]!];
+    shape[d0] = x.shape[d1]!;
+    shape[d1] = x.shape[d0]!;
+    stride[d0] = x.stride[d1]!;
+    stride[d1] = x.stride[d0]!;
     return makeArray(x.data, shape, stride, x.offset);
   },
   saves: [],

@@ -4,27 +4,30 @@
 import type { FloatArray } from '../../dtype.js';
 import type { View } from '../kernels.js';
 
-/** Visit each row of dense `[n, c]` logits with its max (0 if not finite) and Σ exp(z - max). */
-function eachRow(z: View, visit: (i: number, row: number, m: number, s: number) => void): void {
+/** The max of row `row` (c values; 0 if not finite: all -Inf, or an Inf keeps the arithmetic exact). */
+function rowMax(d: FloatArray, row: number, c: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < c; j++) if (d[row + j]! > m) m = d[row + j]!;
+  return Number.isFinite(m) ? m : 0;
+}
+
+/** Σ exp(z - m) over row `row` (c values). */
+function rowExpSum(d: FloatArray, row: number, c: number, m: number): number {
+  let s = 0;
+  for (let j = 0; j < c; j++) s += Math.exp(d[row + j]! - m);
+  return s;
+}
+
+/** Per-row `logsumexp(z) - z[y]` of dense `[n, c]` logits; see `Kernels.softmaxCrossEntropy`. */
+export function softmaxCrossEntropy(z: View, labels: Int32Array, losses: Float64Array): void {
   const d = z.data;
   const n = z.shape[0]!;
   const c = z.shape[1]!;
   for (let i = 0, row = z.offset; i < n; i++, row += c) {
-    let m = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < c; j++) if (d[row + j]! > m) m = d[row + j]!;
-    if (!Number.isFinite(m)) m = 0; // all -Inf, or an Inf: keep the arithmetic exact
-    let s = 0;
-    for (let j = 0; j < c; j++) s += Math.exp(d[row + j]! - m);
-    visit(i, row, m, s);
-  }
-}
-
-/** Per-row `logsumexp(z) - z[y]`; see `Kernels.softmaxCrossEntropy`. */
-export function softmaxCrossEntropy(z: View, labels: Int32Array, losses: Float64Array): void {
-  const d = z.data;
-  eachRow(z, (i, row, m, s) => {
+    const m = rowMax(d, row, c);
+    const s = rowExpSum(d, row, c, m);
     losses[i] = m + Math.log(s) - d[row + labels[i]!]!;
-  });
+  }
 }
 
 /** `(softmax(z) - onehot(y)) · scale` per row; see `Kernels.softmaxCrossEntropyBackward`. */
@@ -39,8 +42,11 @@ export function softmaxCrossEntropyBackward(
   const ko = scale.offset;
   const one = k.length === 1 || scale.shape.every((s) => s === 1);
   const ks = one ? 0 : (scale.stride[0] ?? 1);
+  const n = z.shape[0]!;
   const c = z.shape[1]!;
-  eachRow(z, (i, row, m, s) => {
+  for (let i = 0, row = z.offset; i < n; i++, row += c) {
+    const m = rowMax(d, row, c);
+    const s = rowExpSum(d, row, c, m);
     const si = k[ko + i * ks]!;
     const o = i * c;
     const y = labels[i]!;
@@ -49,7 +55,7 @@ export function softmaxCrossEntropyBackward(
       const g = (Math.exp(d[row + j]! - m) / s) * si;
       out[o + j] = j === y ? g - si : g;
     }
-  });
+  }
 }
 
 /** Per-row `Σ_{j≠y} max(0, s_j − s_y + margin)`; see `Kernels.multiclassHinge`. */

@@ -202,8 +202,15 @@ export function reduce(
     return;
   }
   // a float64 output is its own accumulator; a float32 one gets its values rounded once
-  const acc = out instanceof Float64Array ? out : new Float64Array(out.length);
-  acc.fill(kind === 'max' ? Number.NEGATIVE_INFINITY : 0);
+  // (accumulated in a scratch buffer: the kernel is not re-entrant)
+  const n = out.length;
+  let acc: Float64Array;
+  if (out instanceof Float64Array) acc = out;
+  else {
+    if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+    acc = scratch;
+  }
+  acc.fill(kind === 'max' ? Number.NEGATIVE_INFINITY : 0, 0, n);
   const rows = x.shape.length === 2 && dims.length === 1 && dims[0] === 0;
   const os = rows ? NO_STRIDES : outStrides(x.shape, dims);
   const key = keyOf(kind, pre, x.data);
@@ -213,8 +220,11 @@ export function reduce(
     folds.set(key, fold);
   }
   fold(x.data, x.offset, x.shape, x.stride, os, acc, rows);
-  if (acc !== out) out.set(acc);
+  if (acc !== out) for (let i = 0; i < n; i++) out[i] = acc[i]!;
 }
+
+/** The float64 accumulator of float32 reductions, grown as needed. */
+let scratch = new Float64Array(64);
 
 const NO_STRIDES: readonly number[] = [];
 
