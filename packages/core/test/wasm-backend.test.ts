@@ -1,6 +1,11 @@
 // The 'wasm' backend's product as the ops use it: operands that are views (offsets,
 // transposes, slices), its scratch memory growing and being reused, and the cases it hands
 // to the JavaScript kernel (float64 or mixed dtypes, small products, scattered operands).
+
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import {
   getBackend,
   getNumThreads,
@@ -112,6 +117,29 @@ describe("the 'wasm' backend's matrix product", () => {
 });
 
 describe("the 'wasm' backend's second thread", () => {
+  it('starts with the first product large enough to share, not when core loads', async () => {
+    // a fresh process: small work, then a large product (on one thread), then two threads
+    const index = JSON.stringify(
+      pathToFileURL(resolve(import.meta.dirname, '../src/index.ts')).href,
+    );
+    const program = `
+      const core = await import(${index});
+      const workers = () => process.getActiveResourcesInfo().filter((r) => r === 'Worker').length;
+      const seen = [core.getNumThreads(), workers()];
+      core.matmul(core.randn([64, 64]), core.randn([64, 64])).sum().item();
+      seen.push(core.getNumThreads(), workers());
+      core.matmul(core.randn([200, 200]), core.randn([200, 200]));
+      seen.push(core.getNumThreads(), await core.threadsReady());
+      console.log(JSON.stringify(seen));`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=tapegrad-source', '--import', 'tsx', '--input-type=module', '-e', program],
+      { cwd: resolve(import.meta.dirname, '..') },
+    );
+    // no worker until the 200³ product; that one ran on one thread; then 2
+    expect(JSON.parse(stdout.trim())).toEqual([1, 0, 1, 0, 1, 2]);
+  }, 60_000);
+
   const previous = getBackend();
   beforeAll(() => setBackend('wasm'));
   afterAll(() => {

@@ -103,8 +103,8 @@ export function setNumThreads(n: number): void {
 
 /**
  * The threads the kernels use now: on the 'wasm' backend, 2 once its worker runs (unless
- * `setNumThreads(1)`); else 1. The worker starts in the background when core loads;
- * `threadsReady()` waits for it.
+ * `setNumThreads(1)`); else 1. The worker starts in the background with the first product
+ * large enough to share (which still runs on one thread), or with `threadsReady()`.
  *
  * @example getNumThreads() // 2 in Node once the worker runs
  */
@@ -113,13 +113,13 @@ export function getNumThreads(): number {
 }
 
 /**
- * Resolves, once the 'wasm' backend's worker has started (or could not), to the number of
- * threads the kernels then use.
+ * Starts the 'wasm' backend's worker if it is not running and resolves, once it has
+ * started (or could not), to the number of threads the kernels then use.
  *
  * @example await threadsReady(); // 2 in Node
  */
 export async function threadsReady(): Promise<number> {
-  if (wasm !== null) await wasm.started;
+  if (wasm !== null) await wasm.start();
   return getNumThreads();
 }
 

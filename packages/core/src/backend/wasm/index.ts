@@ -268,8 +268,8 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
 export interface WasmBackend {
   readonly kernels: Kernels;
   readonly features: WasmFeatures;
-  /** Resolves to whether a second thread started (large products are shared with it). */
-  readonly started: Promise<boolean>;
+  /** Starts the second thread if it is not running; resolves to whether it runs. */
+  start(): Promise<boolean>;
   /** Uses at most this many threads (1 or 2) from now on. */
   setThreads(n: 1 | 2): void;
   /** The threads products use now: 2 once the worker runs (unless limited to 1). */
@@ -288,31 +288,39 @@ export function createWasmBackend(): WasmBackend | null {
   const scratch = new Scratch(exports, shared ?? exports.memory!);
   let helper: Helper | null = null;
   let limit: 1 | 2 = 2;
-  let started: Promise<boolean> = Promise.resolve(false);
-  if (shared !== null) {
-    const h = makeHelper(scratch);
-    started = startWorker({ module, memory: shared, control: scratch.control }, () => {
-      helper = null;
-    }).then(
-      (ok) => {
-        if (ok) helper = h;
-        return ok;
-      },
-      () => false,
-    );
-  }
+  // The worker starts with the first product large enough to share (or threadsReady()), so a
+  // process that never computes one runs no thread; that product still runs on one.
+  let started: Promise<boolean> | null = shared === null ? Promise.resolve(false) : null;
+  const start = (): Promise<boolean> => {
+    if (started === null) {
+      const h = makeHelper(scratch);
+      started = startWorker({ module, memory: shared!, control: scratch.control }, () => {
+        helper = null;
+      }).then(
+        (ok) => {
+          if (ok) helper = h;
+          return ok;
+        },
+        () => false,
+      );
+    }
+    return started;
+  };
   const available = (): boolean => limit === 2 && helper !== null && helper.ready();
   const kernels: Kernels = {
     ...jsKernels,
     gemm: makeGemm(scratch, {
-      ready: available,
+      ready: () => {
+        if (started === null && limit === 2) void start();
+        return available();
+      },
       share: (args, work, workerWork) => helper!.share(args, work, workerWork),
     }),
   };
   return {
     kernels,
     features: compiled.features,
-    started,
+    start,
     setThreads(n) {
       limit = n;
     },

@@ -95,9 +95,11 @@ export async function startWorker(init: WorkerInit, onLost: () => void): Promise
     // Node: worker_threads, loaded only here so that bundles for the browser never see it
     const specifier = 'node:worker_threads';
     const { Worker } = (await import(/* @vite-ignore */ specifier)) as {
-      Worker: new (source: string, options: { eval: true }) => NodeWorker;
+      Worker: new (source: string, options: { eval: true; execArgv: string[] }) => NodeWorker;
     };
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    // no inherited flags: the source is CommonJS whatever the process runs (--input-type,
+    // a loader such as tsx); V8 flags such as relaxed SIMD are process-wide anyway
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
     return new Promise((resolve) => {
       worker.on('message', () => {
         // from now on the worker does not keep the process alive (until then it does, so
