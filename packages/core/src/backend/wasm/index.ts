@@ -177,7 +177,7 @@ interface Helper {
    * Computes a product in `chunks` chunks with the worker: `args` are gemmShare's
    * (m, n, k, a, ars, acs, b, brs, bcs, c, ldc, by columns, chunk width, chunks).
    */
-  share(args: readonly number[], work: number, workerWork: number): void;
+  share(args: readonly number[], work: number, workerWork: number, first?: () => void): void;
 }
 
 function makeHelper(scratch: Scratch): Helper {
@@ -187,7 +187,7 @@ function makeHelper(scratch: Scratch): Helper {
   let lost = false;
   return {
     ready: () => !lost && Atomics.load(ctl, READY) === 1,
-    share(args, work, workerWork) {
+    share(args, work, workerWork, first) {
       for (let i = 0; i < args.length; i++) ctl[ARGS + i] = args[i]!;
       ctl[WORKER_WORK] = workerWork;
       job = (job % 0x7fff) + 1; // 1 … 32767: the high half of NEXT
@@ -195,6 +195,7 @@ function makeHelper(scratch: Scratch): Helper {
       Atomics.store(ctl, NEXT, job << 16);
       Atomics.store(ctl, POSTED, job);
       Atomics.notify(ctl, POSTED);
+      first?.();
       scratch.exports.gemmShare(scratch.control, job, work);
       let t0 = 0;
       for (let spins = 0; Atomics.load(ctl, FINISHED) !== ctl[chunks]; spins++) {
@@ -210,6 +211,15 @@ function makeHelper(scratch: Scratch): Helper {
       }
     },
   };
+}
+
+/** From this many output values, a shared product first-touches its output's pages. */
+const PREFAULT_MIN = 1 << 16;
+
+/** Writes a 0 into every 4 KiB page of c[from, from + count), which the product overwrites. */
+function prefault(c: Float32Array, from: number, count: number): void {
+  const end = from + count;
+  for (let i = from; i < end; i += 1024) c[i] = 0;
 }
 
 /** Chunks a shared product is cut into: each thread expects two, and takes more if the other is late. */
@@ -259,6 +269,10 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
         [m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, byColumns ? 1 : 0, width, chunks],
         workAt,
         workAt + workBytes,
+        // While the worker starts on the product, touch each page of a large new output:
+        // its page faults (the OS maps fresh memory on first write, ~10 µs a page on this
+        // kind of VM) then overlap the worker's chunks instead of following the product.
+        m * n >= PREFAULT_MIN ? () => prefault(c, co, m * n) : undefined,
       );
     }
     c.set(f32.subarray(cAt >> 2, (cAt >> 2) + m * n), co);
@@ -314,7 +328,7 @@ export function createWasmBackend(): WasmBackend | null {
         if (started === null && limit === 2) void start();
         return available();
       },
-      share: (args, work, workerWork) => helper!.share(args, work, workerWork),
+      share: (args, work, workerWork, first) => helper!.share(args, work, workerWork, first),
     }),
   };
   return {
