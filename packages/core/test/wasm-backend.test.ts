@@ -163,6 +163,7 @@ describe("the 'wasm' backend's second thread", () => {
       [100, 300, 200], // columns
       [257, 131, 301], // fringe tiles on both sides of the split
       [130, 130, 130],
+      [300, 300, 50], // an output of 2¹⁶ values or more: its pages are touched first
     ] as const) {
       for (const transposed of [false, true]) {
         const a = transposed ? randn([k, m], { rng }).T : randn([m, k], { rng });
@@ -173,6 +174,17 @@ describe("the 'wasm' backend's second thread", () => {
         expect(bits(matmul(a, b)), `${m}×${k} @ ${k}×${n}`).toEqual(one);
       }
     }
+  });
+
+  it('batched products on two threads: each batch at its offset of the output', async () => {
+    await threadsReady();
+    const a = randn([3, 260, 70], { rng });
+    const b = randn([70, 280], { rng });
+    setNumThreads(1);
+    const one = bits(matmul(a, b));
+    setNumThreads(2);
+    expect(bits(matmul(a, b))).toEqual(one);
+    expectClose(a, b);
   });
 
   it('setNumThreads refuses what is not a whole number ≥ 1', () => {
