@@ -406,6 +406,27 @@ describe('matmul: gradients', () => {
     }
   });
 
+  it("x @ W.T: W's gradient is dyᵀ·x computed row-major (no transposing copy), same bits", () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const xShape of [
+        [40, 30],
+        [3, 40, 30],
+      ] as const) {
+        const x = rand([...xShape], dtype);
+        const w = rand([20, 30], dtype).requiresGrad_();
+        const dy = rand([...xShape.slice(0, -1), 20], dtype);
+        matmul(x, w.T).backward(dy);
+        const rows = x.size / 30;
+        const want = matmul(dy.reshape([rows, 20]).T, x.reshape([rows, 30]));
+        expect(Array.from(values(w.grad!))).toEqual(Array.from(values(want)));
+        // the gradient of the view W.T has the view's (column-major) layout
+        const wt = w.T;
+        const [gwt] = grad(matmul(x, wt), [wt], { gradOutput: dy });
+        expect(gwt!.data.stride).toEqual([1, 30]);
+      }
+    }
+  });
+
   it('second order: a Hessian-vector product through a batched x @ W (createGraph)', () => {
     // L = ½‖x W‖² over a [2, 3, 4] batch and a shared W [4, 5]: ∂L/∂W = Σ_b x_bᵀ x_b W, so
     // the derivative of ⟨∂L/∂W, V⟩ with respect to W is (Σ_b x_bᵀ x_b) V.

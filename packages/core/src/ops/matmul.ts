@@ -50,11 +50,24 @@ function rowsFold(x: Arr): boolean {
  * the engine then sums back.
  */
 function weightGrad(a: Tensor, b: Tensor, dy: Tensor): Tensor {
-  if (b.ndim !== 2 || a.ndim <= 2) return matmul(transpose(a), dy);
+  if (b.ndim !== 2 || (a.ndim <= 2 && !columnMajor(b))) return matmul(transpose(a), dy);
   const rows = sizeOf(a.shape.slice(0, -1));
   const k = a.shape[a.ndim - 1]!;
   const n = b.shape[1]!;
-  return matmul(transpose(reshape(a, [rows, k])), reshape(dy, [rows, n]));
+  const a2 = a.ndim <= 2 ? a : reshape(a, [rows, k]);
+  const dy2 = dy.ndim <= 2 ? dy : reshape(dy, [rows, n]);
+  // b = Wᵀ, a view of a row-major W (a linear layer's x @ W.T): compute (dyᵀ·A)ᵀ, so that
+  // the gradient has b's layout and W's gradient, its transpose, is a row-major array, not
+  // a strided view that costs a transposing copy. Same products, summed in the same order.
+  if (columnMajor(b)) return transpose(matmul(transpose(dy2), a2));
+  return matmul(transpose(a2), dy2);
+}
+
+/** Whether a matrix is stored column-major and dense: the transpose of a row-major one. */
+function columnMajor(b: Tensor): boolean {
+  const [rows, cols] = b.shape as [number, number];
+  const [rs, cs] = b.data.stride as [number, number];
+  return rows > 1 && cols > 1 && rs === 1 && cs === rows;
 }
 
 export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
