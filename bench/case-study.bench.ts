@@ -7,23 +7,19 @@
 import { Rng, randn } from '@tapegrad/core';
 import { spiral } from '@tapegrad/datasets';
 import { softmaxCrossEntropy } from '@tapegrad/nn';
-import { anchorNote, loadJax, loadTfjs, runNumpy } from './lib/anchors.js';
+import { anchorNote, JAX, loadJax, loadTfjs, runNumpy, TF_CPU, TF_WASM } from './lib/anchors.js';
 import { type Contender, failureNotes, msOf, timeContenders } from './lib/contenders.js';
 import { type Bench, type BenchTable, fmt, time } from './lib/harness.js';
 import {
+  anchorStepContenders,
   checkFirstLoss,
-  jaxStep,
   type MlpSpec,
   tapegradMlp,
   tapegradStep,
-  tfStep,
 } from './lib/mlp.js';
 import { type Case, ratioTable, valueTable } from './lib/report.js';
 import { tapegradBackends, tapegradName, withBackend } from './lib/tapegrad.js';
 
-const TF_CPU = 'tfjs-cpu';
-const TF_WASM = 'tfjs-wasm';
-const JAX = 'jax-js';
 const NP64 = 'numpy (notes, f64)';
 const NP32 = 'numpy (notes, f32)';
 
@@ -87,27 +83,7 @@ export const bench: Bench = async () => {
       return () => step();
     },
   }));
-  for (const backend of tfa?.backends ?? []) {
-    const name = backend === 'cpu' ? TF_CPU : TF_WASM;
-    contenders.push({
-      name,
-      setup: () => {
-        const { step, dispose } = tfStep(tfa!, backend, spec);
-        checkFirstLoss(name, step(), spec);
-        return { run: step, dispose };
-      },
-    });
-  }
-  if (jax !== null) {
-    contenders.push({
-      name: JAX,
-      setup: () => {
-        const { step, dispose } = jaxStep(jax, spec);
-        checkFirstLoss(JAX, step(), spec);
-        return { run: step, dispose };
-      },
-    });
-  }
+  contenders.push(...anchorStepContenders(tfa, jax, spec));
   const measured = timeContenders(contenders, {
     warmup: 5,
     inner: 20,

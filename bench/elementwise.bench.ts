@@ -4,7 +4,18 @@
 // Every contender reads the result back into a JS typed array, as a user reading it does;
 // "no readback" columns time the kernels alone where the result already lives elsewhere.
 import { add, mul, Rng, randn, relu, tensor } from '@tapegrad/core';
-import { anchorNote, type JaxArray, loadJax, loadTfjs, runNumpy } from './lib/anchors.js';
+import {
+  anchorNote,
+  JAX,
+  type JaxArray,
+  loadJax,
+  loadTfjs,
+  NUMPY,
+  runNumpy,
+  TF_CPU,
+  TF_WASM,
+  TF_WASM_NR,
+} from './lib/anchors.js';
 import { checkClose } from './lib/check.js';
 import { type Contender, failureNotes, msOf, timeContenders } from './lib/contenders.js';
 import type { Bench } from './lib/harness.js';
@@ -14,11 +25,6 @@ import { tapegradBackends, tapegradName, withBackend } from './lib/tapegrad.js';
 const N = 1_000_000;
 const LOOP = 'JS loop (1 pass)';
 const LOOP_BRANCH = 'JS loop, v>0?v:0';
-const TF_CPU = 'tfjs-cpu';
-const TF_WASM = 'tfjs-wasm';
-const TF_WASM_NR = 'tfjs-wasm no readback';
-const JAX = 'jax-js';
-const NUMPY = 'numpy';
 const NUMPY_OUT = 'numpy out=';
 const noReadback = (name: string) => `${name} no readback`;
 

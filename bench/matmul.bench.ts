@@ -8,11 +8,16 @@
 import { matmul, Rng, randn, type Tensor, tensor } from '@tapegrad/core';
 import {
   anchorNote,
+  JAX,
   type Jax,
   type JaxArray,
   loadJax,
   loadTfjs,
+  NUMPY,
   runNumpy,
+  TF_CPU,
+  TF_WASM,
+  TF_WASM_NR,
   type TfAnchor,
 } from './lib/anchors.js';
 import { checkClose, referenceMatmul } from './lib/check.js';
@@ -36,11 +41,6 @@ const SLOW_MAX = 512;
 const JAX_F64_MAX = 512;
 
 const NAIVE = 'naive JS loop';
-const TF_CPU = 'tfjs-cpu';
-const TF_WASM = 'tfjs-wasm';
-const TF_WASM_NR = 'tfjs-wasm no readback';
-const JAX = 'jax-js';
-const NUMPY = 'numpy';
 
 const gflops = (flops: number, ms: number | undefined): number | undefined =>
   ms === undefined ? undefined : flops / (ms * 1e6);

@@ -6,17 +6,25 @@
 // reference's first loss. Then what tapegrad's steps hold and allocate: memory peaks and
 // bytes per step.
 import { Rng, randn } from '@tapegrad/core';
-import { anchorNote, loadJax, loadTfjs, runNumpy } from './lib/anchors.js';
+import {
+  anchorNote,
+  JAX,
+  loadJax,
+  loadTfjs,
+  NUMPY,
+  runNumpy,
+  TF_CPU,
+  TF_WASM,
+} from './lib/anchors.js';
 import { type Contender, failureNotes, msOf, timeContenders } from './lib/contenders.js';
 import { type Bench, type BenchTable, fmt } from './lib/harness.js';
 import { arrayBufferBytesPerStep, getGc, heapBytesPerStep, memoryPeaks } from './lib/memory.js';
 import {
+  anchorStepContenders,
   checkFirstLoss,
-  jaxStep,
   type MlpSpec,
   tapegradMlp,
   tapegradStep,
-  tfStep,
 } from './lib/mlp.js';
 import { type Case, ratioTable, valueTable } from './lib/report.js';
 import { tapegradBackends, tapegradName } from './lib/tapegrad.js';
@@ -26,10 +34,6 @@ const CONFIGS = [
   { id: '3072-100-10 b256', batch: 256, inputs: 3072, hidden: 100, classes: 10 },
 ] as const;
 
-const TF_CPU = 'tfjs-cpu';
-const TF_WASM = 'tfjs-wasm';
-const JAX = 'jax-js';
-const NUMPY = 'numpy';
 /** Steps per memory window. */
 const MEMORY_STEPS = 20;
 
@@ -75,31 +79,8 @@ export const bench: Bench = async () => {
         return () => step();
       },
     }));
-    if (tfa !== null) {
-      for (const backend of tfa.backends) {
-        const name = backend === 'cpu' ? TF_CPU : TF_WASM;
-        contenders.push({
-          name,
-          // tfjs-cpu takes ~0.4 s a step on the larger net
-          maxRounds: backend === 'cpu' ? 5 : 20,
-          setup: () => {
-            const { step, dispose } = tfStep(tfa, backend, spec);
-            checkFirstLoss(name, step(), spec);
-            return { run: step, dispose };
-          },
-        });
-      }
-    }
-    if (jax !== null) {
-      contenders.push({
-        name: JAX,
-        setup: () => {
-          const { step, dispose } = jaxStep(jax, spec);
-          checkFirstLoss(JAX, step(), spec);
-          return { run: step, dispose };
-        },
-      });
-    }
+    // tfjs-cpu takes ~0.4 s a step on the larger net
+    contenders.push(...anchorStepContenders(tfa, jax, spec, (name) => (name === TF_CPU ? 5 : 20)));
     const measured = timeContenders(contenders, {
       warmup: 2,
       minRounds: 5,

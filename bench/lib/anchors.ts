@@ -19,6 +19,16 @@ export type Jax = typeof import('@jax-js/jax');
 export type JaxArray = import('@jax-js/jax').Array;
 export type TfBackend = 'cpu' | 'wasm';
 
+/** The anchors' names in every table. */
+export const TF_CPU = 'tfjs-cpu';
+export const TF_WASM = 'tfjs-wasm';
+export const TF_WASM_NR = 'tfjs-wasm no readback';
+export const JAX = 'jax-js';
+export const NUMPY = 'numpy';
+
+/** The table name of tfjs on `backend`. */
+export const tfName = (backend: TfBackend): string => (backend === 'cpu' ? TF_CPU : TF_WASM);
+
 /** Whether an anchor loaded, and what it is (version, binary, threads) or why not. */
 export interface AnchorStatus {
   readonly available: boolean;

@@ -5,8 +5,9 @@ import { noGrad, tensor } from '@tapegrad/core';
 import { Linear, ReLU, Sequential, softmaxCrossEntropy } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import type { Scalar } from '@tensorflow/tfjs';
-import type { Jax, JaxArray, TfAnchor, TfBackend } from './anchors.js';
+import { JAX, type Jax, type JaxArray, type TfAnchor, type TfBackend, tfName } from './anchors.js';
 import { referenceMatmul } from './check.js';
+import type { Contender } from './contenders.js';
 import { withBackend } from './tapegrad.js';
 
 export interface MlpSpec {
@@ -193,4 +194,32 @@ export function jaxStep(jax: Jax, s: MlpSpec): { step: Step; dispose: () => void
       update.dispose();
     },
   };
+}
+
+/**
+ * The anchors' contenders for one training step: tfjs on each backend it loaded, and jax-js,
+ * each checked on its first loss before it is timed. `maxRounds` may cap a slow one.
+ */
+export function anchorStepContenders(
+  tfa: TfAnchor | null,
+  jax: Jax | null,
+  s: MlpSpec,
+  maxRounds: (name: string) => number | undefined = () => undefined,
+): Contender[] {
+  const contenders: Contender[] = [];
+  const add = (name: string, make: () => { step: Step; dispose: () => void }) => {
+    const rounds = maxRounds(name);
+    contenders.push({
+      name,
+      ...(rounds === undefined ? {} : { maxRounds: rounds }),
+      setup: () => {
+        const { step, dispose } = make();
+        checkFirstLoss(name, step(), s);
+        return { run: step, dispose };
+      },
+    });
+  };
+  for (const backend of tfa?.backends ?? []) add(tfName(backend), () => tfStep(tfa!, backend, s));
+  if (jax !== null) add(JAX, () => jaxStep(jax, s));
+  return contenders;
 }
