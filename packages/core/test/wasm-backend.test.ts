@@ -19,7 +19,7 @@ import {
   threadsReady,
   zeros,
 } from '@tapegrad/core';
-import { kernelsOf } from '@tapegrad/core/op-kit';
+import { E, emptyArray, kernelsOf, makeArray } from '@tapegrad/core/op-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEMM_MIN_WORK } from '../src/backend/wasm/index.js';
 
@@ -82,13 +82,17 @@ describe("the 'wasm' backend's matrix product", () => {
     );
   });
 
-  it('hands float64, mixed dtypes, small products and scattered operands to the js kernel', () => {
+  it("float64, mixed dtypes, small, skinny and scattered products give the js kernel's bits", () => {
+    // float64 and mixed ones run on the js kernel; shallow float32 ones (k < 4) sum in float64
+    // in wasm, exactly as the js kernel does
     const cases: [Tensor, Tensor][] = [
       [randn([40, 50], { rng, dtype: 'float64' }), randn([50, 30], { rng, dtype: 'float64' })],
       [randn([40, 50], { rng }), randn([50, 30], { rng, dtype: 'float64' })],
       [randn([10, 10], { rng }), randn([10, 10], { rng })],
       // a dimension under 4 (the case study's 2 inputs, 3 classes)
       [randn([300, 2], { rng }), randn([2, 100], { rng })],
+      [randn([300, 3], { rng }), randn([100, 3], { rng }).T],
+      [randn([7, 3], { rng }).T, randn([7, 45], { rng })],
       [randn([300, 100], { rng }), randn([100, 3], { rng })],
       // 40 of every 1000 columns: copying the span in would move 25× the operand
       [slice(randn([60, 1000], { rng }), 1, 0, 40), randn([40, 40], { rng })],
@@ -192,6 +196,67 @@ describe("the 'wasm' backend's second thread", () => {
       expect(() => setNumThreads(bad)).toThrow(
         /setNumThreads: the number of threads must be a whole number ≥ 1, got/,
       );
+    }
+  });
+});
+
+describe("the 'wasm' backend's elementwise kernels", () => {
+  const wasm = kernelsOf('wasm');
+  const js = kernelsOf('js');
+  /** Random float32 values with the awkward ones mixed in: ±0, ±Inf, NaN, subnormals, huge. */
+  function values(n: number): Float32Array {
+    const special = [0, -0, Infinity, -Infinity, Number.NaN, 1e-45, -1e-45, 3e38, -3e38, 1, -1];
+    return Float32Array.from({ length: n }, (_, i) =>
+      i % 7 === 0 ? special[(i / 7) % special.length]! : (rng.random() - 0.5) * 10,
+    );
+  }
+  const EXPRS = {
+    add: E.add(E.input(0), E.input(1)),
+    sub: E.sub(E.input(0), E.input(1)),
+    mul: E.mul(E.input(0), E.input(1)),
+    relu: E.select(E.gt(E.input(0), 0), E.input(0), 0),
+    reluBackward: E.select(E.gt(E.input(1), 0), E.input(0), 0),
+  };
+
+  it('x + y, x − y, x·y, relu and its backward give the js kernels’ bits (specials too)', () => {
+    for (const n of [2047, 2048, 2051, 30_000]) {
+      for (const [name, expr] of Object.entries(EXPRS)) {
+        const x = makeArray(values(n), [n]);
+        const y = makeArray(values(n), [n]);
+        const a = emptyArray([n], 'float32');
+        const b = emptyArray([n], 'float32');
+        wasm.map(expr, [x, y], a);
+        js.map(expr, [x, y], b);
+        expect(Array.from(a.data), `${name}, n = ${n}`).toEqual(Array.from(b.data));
+      }
+    }
+  });
+
+  it('a bias broadcast over rows, in place, and views that stay on js give the same bits', () => {
+    for (const [rows, row] of [
+      [300, 100],
+      [700, 3],
+      [41, 77],
+    ] as const) {
+      const m = makeArray(values(rows * row), [rows, row]);
+      const bias = makeArray(values(row), [row]);
+      for (const expr of [EXPRS.add, EXPRS.sub, EXPRS.mul]) {
+        const a = emptyArray([rows, row], 'float32');
+        const b = emptyArray([rows, row], 'float32');
+        wasm.map(expr, [m, bias], a);
+        js.map(expr, [m, bias], b);
+        expect(Array.from(a.data)).toEqual(Array.from(b.data));
+        // the bias first, a transposed view, an output in place of its input
+        const t = makeArray(values(rows * row), [row, rows]);
+        const tT = makeArray(t.data, [rows, row], [1, rows]);
+        wasm.map(expr, [tT, m], a);
+        js.map(expr, [tT, m], b);
+        expect(Array.from(a.data)).toEqual(Array.from(b.data));
+        const inPlace = makeArray(Float32Array.from(m.data), [rows, row]);
+        wasm.map(expr, [inPlace, bias], inPlace);
+        js.map(expr, [m, bias], b);
+        expect(Array.from(inPlace.data)).toEqual(Array.from(b.data));
+      }
     }
   });
 });

@@ -1,15 +1,18 @@
 // The 'wasm' backend: the JavaScript kernels, with the float32 matrix product replaced by a
 // WebAssembly SIMD one (packed panels, a 4×8 f32x4 register tile; fused multiply-add where
 // the runtime validates relaxed SIMD), on two threads for large products where shared
-// memory and workers exist. Sources: packages/core/wasm/assembly/.
+// memory and workers exist; shallow float32 products summed in float64 (the JS kernels'
+// bits), and the commonest float32 elementwise ops. Sources: packages/core/wasm/assembly/.
 //
 // Tensors stay in JavaScript typed arrays, so memory stays garbage-collected: a kernel
 // copies its operands into the module's memory (a scratch area reused by every call; it
 // grows to the largest call and stays there), computes, and copies the result out. The
 // copies are O(mk + kn + mn) against the product's O(mnk), so small products — where they
 // would dominate — stay on the JavaScript kernel.
+import { isRowMajor, sizeOf } from '../../shape.js';
+import { type Expr, exprKey } from '../expr.js';
 import { jsKernels } from '../js/index.js';
-import type { Kernels, Operand } from '../kernels.js';
+import type { Kernels, Operand, View } from '../kernels.js';
 import {
   RELAXED_SIMD,
   RELAXED_SIMD_SHARED,
@@ -61,6 +64,20 @@ interface Exports {
     work: number,
   ): void;
   gemmShare(control: number, job: number, work: number): void;
+  mapF32(kind: number, n: number, x: number, y: number, out: number, row: number): void;
+  gemmF64Sum(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    work: number,
+  ): void;
 }
 
 /** What the runtime runs: the module variant in use. */
@@ -69,14 +86,20 @@ export type WasmFeatures = 'simd' | 'relaxed-simd';
 /** Below this many multiply-adds a product runs on the JavaScript kernel (measured). */
 export const GEMM_MIN_WORK = 24 * 24 * 24;
 /**
- * A product with a dimension this small also runs on the JavaScript kernel: a 4×8 tile
- * would waste most of its lanes and the copies cost more than the arithmetic (a few tens of
- * µs either way). The notes' case study (2 inputs, 3 classes) consists of such products, so
- * it computes the same bits, and prints the same accuracies, on both backends.
+ * A product with a dimension this small is not summed in float32 either: a 4×8 tile would
+ * waste most of its lanes. It sums in float64, as the JavaScript kernel does (in wasm when
+ * it is shallow, k < 4, with the same bits). The notes' case study (2 inputs, 3 classes)
+ * consists of such products, so it computes the same bits, and prints the same accuracies,
+ * on both backends.
  */
 export const GEMM_MIN_DIM = 4;
 /** From this many multiply-adds, and both halves at least a tile wide, two threads share a product (measured). */
 export const GEMM_THREADS_MIN_WORK = 128 * 128 * 96;
+/**
+ * From this many multiply-adds, a product the float32 kernel leaves alone is summed in
+ * float64 in wasm (the JS kernels' bits) rather than in JS (measured).
+ */
+export const F64_SUM_MIN_WORK = 2048;
 /** An operand whose elements span more than this many times its size stays on the JS kernel. */
 const MAX_SPREAD = 4;
 /** A second thread that has not finished its half in this long is given up (ms). */
@@ -230,10 +253,6 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
   const workBytes = ex.gemmWorkBytes();
   return function gemm(m, n, k, a, b, c, co) {
     if (
-      m * n * k < GEMM_MIN_WORK ||
-      m < GEMM_MIN_DIM ||
-      n < GEMM_MIN_DIM ||
-      k < GEMM_MIN_DIM ||
       !(a.data instanceof Float32Array) ||
       !(b.data instanceof Float32Array) ||
       !(c instanceof Float32Array)
@@ -245,6 +264,28 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
     const bLen = spanOf(b, k, n);
     if (aLen === null || bLen === null) {
       jsKernels.gemm(m, n, k, a, b, c, co);
+      return;
+    }
+    const work = m * n * k;
+    if (work < GEMM_MIN_WORK || m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM) {
+      // Small or skinny: the JS kernels' float64 sums. A shallow product (k < 4: x·W on 2-D
+      // points, dy·W with 3 classes) runs in wasm with the same bits — the JS kernel sums
+      // each cell in one pass there; a deeper one stays in JS, whose 4×4 tiles keep more
+      // sums in flight than this kernel does when m or n is under 4 (measured).
+      if (k >= GEMM_MIN_DIM || work < F64_SUM_MIN_WORK) {
+        jsKernels.gemm(m, n, k, a, b, c, co);
+        return;
+      }
+      const aAt = scratch.base;
+      const bAt = aAt + aligned(aLen);
+      const cAt = bAt + aligned(bLen);
+      const workAt = cAt + aligned(m * n);
+      scratch.reserve(workAt + aligned(k * n) - scratch.base);
+      const mem = scratch.f32;
+      mem.set(a.data.subarray(a.offset, a.offset + aLen), aAt >> 2);
+      mem.set(b.data.subarray(b.offset, b.offset + bLen), bAt >> 2);
+      ex.gemmF64Sum(m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, workAt);
+      c.set(mem.subarray(cAt >> 2, (cAt >> 2) + m * n), co);
       return;
     }
     const aAt = scratch.base;
@@ -276,6 +317,67 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
       );
     }
     c.set(f32.subarray(cAt >> 2, (cAt >> 2) + m * n), co);
+  };
+}
+
+/**
+ * The expressions `mapF32` computes, by `exprKey`, and its kind for each (wasm/assembly/
+ * elementwise.ts): the ops a training step runs most. Each gives the JavaScript kernels'
+ * bits: one IEEE float32 operation per value (the JS kernels round a float64 result, which
+ * for +, −, × is the same number), or a selection.
+ */
+const MAP_KINDS = new Map<string, number>([
+  ['add(x0,x1)', 0],
+  ['sub(x0,x1)', 1],
+  ['mul(x0,x1)', 2],
+  ['select(gt(x0,0),x0,0)', 3], // relu
+  ['select(gt(x1,0),x0,0)', 4], // relu's backward over (dy, x)
+]);
+/** Below this many values an elementwise op stays on the JavaScript kernel (measured). */
+export const MAP_MIN_SIZE = 2048;
+
+const kindCache = new WeakMap<Expr, number>();
+function kindOf(expr: Expr): number {
+  let kind = kindCache.get(expr);
+  if (kind === undefined) {
+    kind = MAP_KINDS.get(exprKey(expr)) ?? -1;
+    kindCache.set(expr, kind);
+  }
+  return kind;
+}
+
+/** Whether v holds n float32 values densely from its offset. */
+const denseF32 = (v: View, n: number): boolean =>
+  v.data instanceof Float32Array && sizeOf(v.shape) === n && isRowMajor(v.shape, v.stride);
+
+function makeMap(scratch: Scratch): Kernels['map'] {
+  const ex = scratch.exports;
+  return function map(expr, inputs, out, params) {
+    const kind = kindOf(expr);
+    const n = kind < 0 ? 0 : sizeOf(out.shape);
+    if (n < MAP_MIN_SIZE || !denseF32(out, n)) {
+      jsKernels.map(expr, inputs, out, params);
+      return;
+    }
+    const x = inputs[0]!;
+    const y = kind === 3 ? x : inputs[1]!;
+    // y either has out's values, or is a bias: one row of out's last dim, broadcast
+    const row = out.shape[out.shape.length - 1]!;
+    const yRow = !denseF32(y, n) && denseF32(y, row) && y.shape[y.shape.length - 1] === row;
+    if (!denseF32(x, n) || !(yRow || denseF32(y, n))) {
+      jsKernels.map(expr, inputs, out, params);
+      return;
+    }
+    const yLen = yRow ? row : n;
+    const xAt = scratch.base;
+    const yAt = xAt + aligned(n);
+    const outAt = yAt + aligned(yLen);
+    scratch.reserve(outAt + aligned(n) - scratch.base);
+    const f32 = scratch.f32;
+    f32.set(x.data.subarray(x.offset, x.offset + n), xAt >> 2);
+    if (y !== x) f32.set(y.data.subarray(y.offset, y.offset + yLen), yAt >> 2);
+    ex.mapF32(kind, n, xAt, y === x ? xAt : yAt, outAt, yRow ? row : 0);
+    (out.data as Float32Array).set(f32.subarray(outAt >> 2, (outAt >> 2) + n), out.offset);
   };
 }
 
@@ -323,6 +425,7 @@ export function createWasmBackend(): WasmBackend | null {
   const available = (): boolean => limit === 2 && helper !== null && helper.ready();
   const kernels: Kernels = {
     ...jsKernels,
+    map: makeMap(scratch),
     gemm: makeGemm(scratch, {
       ready: () => {
         if (started === null && limit === 2) void start();
