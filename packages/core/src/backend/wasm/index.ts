@@ -267,37 +267,30 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
       return;
     }
     const work = m * n * k;
-    if (work < GEMM_MIN_WORK || m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM) {
-      // Small or skinny: the JS kernels' float64 sums. A shallow product (k < 4: x·W on 2-D
-      // points, dy·W with 3 classes) runs in wasm with the same bits — the JS kernel sums
-      // each cell in one pass there; a deeper one stays in JS, whose 4×4 tiles keep more
-      // sums in flight than this kernel does when m or n is under 4 (measured).
-      if (k >= GEMM_MIN_DIM || work < F64_SUM_MIN_WORK) {
-        jsKernels.gemm(m, n, k, a, b, c, co);
-        return;
-      }
-      const aAt = scratch.base;
-      const bAt = aAt + aligned(aLen);
-      const cAt = bAt + aligned(bLen);
-      const workAt = cAt + aligned(m * n);
-      scratch.reserve(workAt + aligned(k * n) - scratch.base);
-      const mem = scratch.f32;
-      mem.set(a.data.subarray(a.offset, a.offset + aLen), aAt >> 2);
-      mem.set(b.data.subarray(b.offset, b.offset + bLen), bAt >> 2);
-      ex.gemmF64Sum(m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, workAt);
-      c.set(mem.subarray(cAt >> 2, (cAt >> 2) + m * n), co);
+    const float64Sums =
+      work < GEMM_MIN_WORK || m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
+    // Small or skinny: the JS kernels' float64 sums. A shallow product (k < 4: x·W on 2-D
+    // points, dy·W with 3 classes) runs in wasm with the same bits — the JS kernel sums each
+    // cell in one pass there; a deeper one stays in JS, whose 4×4 tiles keep more sums in
+    // flight than this kernel does when m or n is under 4 (measured).
+    if (float64Sums && (k >= GEMM_MIN_DIM || work < F64_SUM_MIN_WORK)) {
+      jsKernels.gemm(m, n, k, a, b, c, co);
       return;
     }
+    const threads =
+      !float64Sums && helper !== null && work >= GEMM_THREADS_MIN_WORK && helper.ready() ? 2 : 1;
+    // the operands, C, then scratch: a row-major copy of B, or the packed panels per thread
     const aAt = scratch.base;
     const bAt = aAt + aligned(aLen);
     const cAt = bAt + aligned(bLen);
     const workAt = cAt + aligned(m * n);
-    const threads = helper !== null && m * n * k >= GEMM_THREADS_MIN_WORK && helper.ready() ? 2 : 1;
-    scratch.reserve(workAt + threads * workBytes - scratch.base);
+    scratch.reserve(workAt + (float64Sums ? aligned(k * n) : threads * workBytes) - scratch.base);
     const f32 = scratch.f32;
     f32.set(a.data.subarray(a.offset, a.offset + aLen), aAt >> 2);
     f32.set(b.data.subarray(b.offset, b.offset + bLen), bAt >> 2);
-    if (threads === 1) {
+    if (float64Sums) {
+      ex.gemmF64Sum(m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, workAt);
+    } else if (threads === 1) {
       ex.gemm(m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, workAt);
     } else {
       // cut the longer side of C into chunks, each a multiple of the tile (4 rows, 8 columns)
