@@ -3,9 +3,9 @@
 // float32 once. The 'wasm' backend runs the products its float32 kernel leaves alone (a
 // side under 4: the notes' case study) here, with the same bits as the 'js' backend.
 //
-// B is first copied row-major into `work` (k×n values: these products are small), so two
-// adjacent columns load as one f64x2; a 4-row × 4-column register tile keeps 8 independent
-// sums in flight.
+// B (or, with few columns, A transposed) is first copied row-major into `work`, so two
+// adjacent columns load as one f64x2; 4×4 tiles, or rows of 8 columns, keep several
+// independent sums in flight.
 
 function packB(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
   for (let p = 0; p < k; p++) {
@@ -83,9 +83,78 @@ function store4(c: usize, lo: v128, hi: v128): void {
   );
 }
 
+/** dst[p·rows + i] = X[i, p] (row i at x + i·xrs, column stride xcs): X transposed, row-major. */
+function packT(x: usize, xrs: i32, xcs: i32, rows: i32, k: i32, dst: usize): void {
+  for (let i = 0; i < rows; i++) {
+    let s = x + ((<usize>(i * xrs)) << 2);
+    let d = dst + ((<usize>i) << 2);
+    const step = (<usize>xcs) << 2;
+    const dstep = (<usize>rows) << 2;
+    for (let p = 0; p < k; p++) {
+      store<f32>(d, load<f32>(s));
+      s += step;
+      d += dstep;
+    }
+  }
+}
+
+/** Two float64 sums rounded to float32, stored at o and o + ocs elements. */
+function store2(o: usize, ocs: i32, v: v128): void {
+  const f = f32x4.demote_f64x2_zero(v);
+  store<f32>(o, f32x4.extract_lane(f, 0));
+  store<f32>(o + ((<usize>ocs) << 2), f32x4.extract_lane(f, 1));
+}
+
+/**
+ * One row of a product: out[col] = Σ_p x[p]·Y[p, col] for col < cols, in float64 from p = 0;
+ * x[p] at x + p·xcs, Y row-major (k × cols) at y, out[col] at o + col·ocs. Eight columns at
+ * a time keep four independent sums of two lanes in flight.
+ */
+function row(x: usize, xcs: i32, y: usize, cols: i32, k: i32, o: usize, ocs: i32): void {
+  const xs = (<usize>xcs) << 2;
+  const ys = (<usize>cols) << 2;
+  let col = 0;
+  for (; col + 8 <= cols; col += 8) {
+    let s0 = f64x2.splat(0);
+    let s1 = f64x2.splat(0);
+    let s2 = f64x2.splat(0);
+    let s3 = f64x2.splat(0);
+    let px = x;
+    let py = y + ((<usize>col) << 2);
+    for (let p = 0; p < k; p++) {
+      const v = f64x2.splat(<f64>load<f32>(px));
+      s0 = f64x2.add(s0, f64x2.mul(v, pair(py)));
+      s1 = f64x2.add(s1, f64x2.mul(v, pair(py + 8)));
+      s2 = f64x2.add(s2, f64x2.mul(v, pair(py + 16)));
+      s3 = f64x2.add(s3, f64x2.mul(v, pair(py + 24)));
+      px += xs;
+      py += ys;
+    }
+    const oc = o + ((<usize>(col * ocs)) << 2);
+    const step = (<usize>(2 * ocs)) << 2;
+    store2(oc, ocs, s0);
+    store2(oc + step, ocs, s1);
+    store2(oc + 2 * step, ocs, s2);
+    store2(oc + 3 * step, ocs, s3);
+  }
+  for (; col < cols; col++) {
+    let s: f64 = 0;
+    let px = x;
+    let py = y + ((<usize>col) << 2);
+    for (let p = 0; p < k; p++) {
+      s += <f64>load<f32>(px) * <f64>load<f32>(py);
+      px += xs;
+      py += ys;
+    }
+    store<f32>(o + ((<usize>(col * ocs)) << 2), <f32>s);
+  }
+}
+
 /**
  * C (m×n, row-major, contiguous at c) = A·B summed in float64 per cell. A: float32 at a with
- * strides (ars, acs) in elements; B: float32 at b with (brs, bcs); `work` holds k·n float32s.
+ * strides (ars, acs) in elements; B: float32 at b with (brs, bcs); `work` holds k·max(m, n)
+ * float32s. Few rows (m < 4): each row of C along B's columns. Few columns (n < 4): each
+ * column of C along A's rows (Cᵀ = Bᵀ·Aᵀ). Otherwise 4×4 tiles.
  */
 export function gemmF64Sum(
   m: i32,
@@ -100,7 +169,27 @@ export function gemmF64Sum(
   c: usize,
   work: usize,
 ): void {
-  packB(b, brs, bcs, k, n, work);
+  // B row-major already (or A column-major, for Aᵀ) is read in place, not copied
+  const bRows = bcs === 1 && brs === n;
+  if (m < 4 || n < 4) {
+    if (m <= n) {
+      const y = bRows ? b : work;
+      if (!bRows) packB(b, brs, bcs, k, n, work);
+      for (let i = 0; i < m; i++) {
+        row(a + ((<usize>(i * ars)) << 2), acs, y, n, k, c + ((<usize>(i * n)) << 2), 1);
+      }
+    } else {
+      const aCols = ars === 1 && acs === m;
+      const y = aCols ? a : work;
+      if (!aCols) packT(a, ars, acs, m, k, work);
+      for (let j = 0; j < n; j++) {
+        row(b + ((<usize>(j * bcs)) << 2), brs, y, m, k, c + ((<usize>j) << 2), n);
+      }
+    }
+    return;
+  }
+  const y = bRows ? b : work;
+  if (!bRows) packB(b, brs, bcs, k, n, work);
   const n4 = n & ~3;
   const m4 = m & ~3;
   for (let i = 0; i < m; i++) {
@@ -108,15 +197,15 @@ export function gemmF64Sum(
     const ci = c + ((<usize>(i * n)) << 2);
     if (i < m4 && (i & 3) === 0) {
       for (let j = 0; j < n4; j += 4) {
-        tile4x4(ai, ars, acs, work + ((<usize>j) << 2), n, k, ci + ((<usize>j) << 2));
+        tile4x4(ai, ars, acs, y + ((<usize>j) << 2), n, k, ci + ((<usize>j) << 2));
       }
     } else if (i >= m4) {
       for (let j = 0; j < n4; j++) {
-        store<f32>(ci + ((<usize>j) << 2), cell(ai, acs, work + ((<usize>j) << 2), n, k));
+        store<f32>(ci + ((<usize>j) << 2), cell(ai, acs, y + ((<usize>j) << 2), n, k));
       }
     }
     for (let j = n4; j < n; j++) {
-      store<f32>(ci + ((<usize>j) << 2), cell(ai, acs, work + ((<usize>j) << 2), n, k));
+      store<f32>(ci + ((<usize>j) << 2), cell(ai, acs, y + ((<usize>j) << 2), n, k));
     }
   }
 }

@@ -1,8 +1,8 @@
 // The 'wasm' backend: the JavaScript kernels, with the float32 matrix product replaced by a
 // WebAssembly SIMD one (packed panels, a 4×8 f32x4 register tile; fused multiply-add where
 // the runtime validates relaxed SIMD), on two threads for large products where shared
-// memory and workers exist; shallow float32 products summed in float64 (the JS kernels'
-// bits), and the commonest float32 elementwise ops. Sources: packages/core/wasm/assembly/.
+// memory and workers exist; skinny and shallow float32 products summed in float64 (the JS
+// kernels' bits), and the commonest float32 elementwise ops. Sources: packages/core/wasm/assembly/.
 //
 // Tensors stay in JavaScript typed arrays, so memory stays garbage-collected: a kernel
 // copies its operands into the module's memory (a scratch area reused by every call; it
@@ -269,11 +269,12 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
     const work = m * n * k;
     const float64Sums =
       work < GEMM_MIN_WORK || m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
-    // Small or skinny: the JS kernels' float64 sums. A shallow product (k < 4: x·W on 2-D
-    // points, dy·W with 3 classes) runs in wasm with the same bits — the JS kernel sums each
-    // cell in one pass there; a deeper one stays in JS, whose 4×4 tiles keep more sums in
-    // flight than this kernel does when m or n is under 4 (measured).
-    if (float64Sums && (k >= GEMM_MIN_DIM || work < F64_SUM_MIN_WORK)) {
+    // Small or skinny: the JS kernels' float64 sums. A skinny product (a side under 4: the
+    // case study's 2 inputs and 3 classes) or a shallow one (k < 4) runs in wasm with the
+    // same bits — the JS kernel sums each of their cells in one pass; a small square one
+    // stays in JS.
+    const onePass = m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
+    if (float64Sums && (!onePass || work < F64_SUM_MIN_WORK)) {
       jsKernels.gemm(m, n, k, a, b, c, co);
       return;
     }
@@ -284,7 +285,8 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
     const bAt = aAt + aligned(aLen);
     const cAt = bAt + aligned(bLen);
     const workAt = cAt + aligned(m * n);
-    scratch.reserve(workAt + (float64Sums ? aligned(k * n) : threads * workBytes) - scratch.base);
+    const scratchBytes = float64Sums ? aligned(k * Math.max(m, n)) : threads * workBytes;
+    scratch.reserve(workAt + scratchBytes - scratch.base);
     const f32 = scratch.f32;
     f32.set(a.data.subarray(a.offset, a.offset + aLen), aAt >> 2);
     f32.set(b.data.subarray(b.offset, b.offset + bLen), bAt >> 2);
