@@ -77,22 +77,27 @@ export function arrayDtype(x: { readonly data: FloatArray }): DType {
 }
 
 /**
- * x's values in row-major order: x itself when its strides already are (from any offset),
- * otherwise a contiguous copy.
+ * A copy of x's values in a new contiguous array, as `dtype` (x's own by default).
+ *
+ * @example copyArray(x.T) // x transposed, row-major
  */
-export function contiguousArray(x: Arr): Arr {
-  if (isRowMajor(x.shape, x.stride)) return x;
-  const out = emptyArray(x.shape, dtypeOf(x.data));
+export function copyArray(x: Arr, dtype: DType = dtypeOf(x.data)): Arr {
+  const out = emptyArray(x.shape, dtype);
   kernels().copy(x, out);
   return out;
 }
 
+/**
+ * x's values in row-major order: x itself when its strides already are (from any offset),
+ * otherwise a contiguous copy.
+ */
+export function contiguousArray(x: Arr): Arr {
+  return isRowMajor(x.shape, x.stride) ? x : copyArray(x);
+}
+
 /** x's values as `dtype` (x itself when it already has it). */
 export function castArray(x: Arr, dtype: DType): Arr {
-  if (dtypeOf(x.data) === dtype) return x;
-  const out = emptyArray(x.shape, dtype);
-  kernels().copy(x, out);
-  return out;
+  return dtypeOf(x.data) === dtype ? x : copyArray(x, dtype);
 }
 
 /** A 0-d array holding `value`. @example scalarArray(0.5, 'float64') */

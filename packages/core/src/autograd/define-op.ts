@@ -4,8 +4,7 @@
 // Op modules call defineOp while the package is being evaluated, so this module (and the
 // presets built on it) imports nothing that imports the op library: it gets the Tensor class
 // from tensor-class.ts rather than from tensor.ts.
-import { type Arr, arrayDtype, emptyArray, scalarArray } from '../array.js';
-import { kernels } from '../backend/registry.js';
+import { type Arr, copyArray, scalarArray } from '../array.js';
 import { type DType, promote } from '../dtype.js';
 import { AnomalyError, describeInput, describeValue, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -123,19 +122,12 @@ function toTensors(op: string, inputs: readonly TensorLike[], T: typeof Tensor):
 
 /** A user's forward may return anything; a Tensor needs an ndarray over float storage. */
 function checkForwardResult(op: string, data: unknown, T: typeof Tensor): void {
-  if (typeof data === 'object' && data !== null) {
-    const a = data as { data?: unknown; shape?: unknown };
-    const storage = a.data;
-    if (
-      (storage instanceof Float32Array || storage instanceof Float64Array) &&
-      Array.isArray(a.shape)
-    ) {
-      checkCovers(op, data as Arr);
-      return;
-    }
-  }
   const storage = (data as { data?: unknown } | null | undefined)?.data;
   const isNdarray = Array.isArray((data as { shape?: unknown } | null | undefined)?.shape);
+  if (isNdarray && (storage instanceof Float32Array || storage instanceof Float64Array)) {
+    checkCovers(op, data as Arr);
+    return;
+  }
   const got =
     data instanceof T
       ? 'a Tensor'
@@ -289,9 +281,7 @@ export function defineOp<I extends TensorList = Tensor[], A = undefined>(
     checkForwardResult(name, data, T);
     if (!view && sharesStorage(ts, data)) {
       // the output would alias an input: a write into one would change the other
-      const copy = emptyArray(data.shape, arrayDtype(data));
-      kernels().copy(data, copy);
-      data = copy;
+      data = copyArray(data);
     }
     if (
       isAnomalyEnabled() &&

@@ -2,9 +2,7 @@
 // gradient, in decreasing creation order, a seed gradient, broadcast sum-back and accumulation.
 
 import { checkBoolean, checkOptions } from '../args.js';
-import { emptyArray, makeArray } from '../array.js';
-import { kernels } from '../backend/registry.js';
-import { allocate } from '../dtype.js';
+import { copyArray, makeArray, scalarArray } from '../array.js';
 import {
   AnomalyError,
   AutogradError,
@@ -47,9 +45,7 @@ function seedGradient(op: string, output: Tensor, gradOutput: Tensor | undefined
         `gradient can be implied only for an output with one element; this output has shape ${fmtShape(output.shape)}: pass gradOutput of that shape`,
       );
     }
-    const one = allocate(output.dtype, 1);
-    one[0] = 1;
-    return new Tensor(makeArray(one, output.shape));
+    return new Tensor(makeArray(scalarArray(1, output.dtype).data, output.shape));
   }
   if (!sameShape(gradOutput.shape, output.shape)) {
     throw new ShapeError(
@@ -302,9 +298,7 @@ const NO_TENSORS: readonly Tensor[] = [];
 
 /** A contiguous copy of g outside any graph: what `clone` gives when nothing is recorded. */
 function copyOf(g: Tensor): Tensor {
-  const out = emptyArray(g.shape, g.dtype);
-  kernels().copy(g.data, out);
-  return new Tensor(out);
+  return new Tensor(copyArray(g.data));
 }
 
 /**

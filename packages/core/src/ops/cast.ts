@@ -1,7 +1,6 @@
 // cast: the same values in another dtype.
-import { emptyArray } from '../array.js';
+import { copyArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
-import { kernels } from '../backend/registry.js';
 import { checkDtype, type DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 
@@ -12,11 +11,7 @@ export interface CastAttrs {
 export const castOp = defineOp<[x: Tensor], CastAttrs>({
   name: 'cast',
   arity: 1,
-  forward: ([x], { dtype }) => {
-    const out = emptyArray(x.shape, dtype);
-    kernels().copy(x, out);
-    return out;
-  },
+  forward: ([x], { dtype }) => copyArray(x, dtype),
   saves: [],
   backward: (dy, { inputs: [x] }) => [cast(dy, x.dtype)],
 });

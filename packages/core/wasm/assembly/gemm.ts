@@ -159,10 +159,12 @@ function packB(b: usize, brs: i32, bcs: i32, j0: i32, w: i32, pc: i32, kc: i32, 
 /**
  * C (m×n, row-major at c, ldc elements between rows) = A (m×k) · B (k×n). A and B are
  * float32 matrices at a and b with strides in elements (rows, columns): any layout. `work`
- * is gemmWorkBytes() of scratch. Two threads each compute a block of rows or columns of
- * the same C, each with its own work area. Loops: jc over NC-column blocks of B, pc over KC-deep blocks (B packed here),
- * ic over MC-row blocks of A (A packed here), then B panels × A panels, one tile each.
- * Equal k-blocks: k = 257 runs as 129 + 128, not 256 + 1.
+ * is gemmWorkBytes() of scratch. Two threads each compute blocks of rows or columns of the
+ * same C (share.ts), each with its own work area.
+ *
+ * Loops: jc over NC-column blocks of B, pc over KC-deep blocks (B packed here), ic over
+ * MC-row blocks of A (A packed here), then B panels × A panels, one tile each. Equal
+ * k-blocks: k = 257 runs as 129 + 128, not 256 + 1.
  */
 export function gemm(
   m: i32,

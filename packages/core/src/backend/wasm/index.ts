@@ -2,7 +2,8 @@
 // WebAssembly SIMD one (packed panels, a 4×8 f32x4 register tile; fused multiply-add where
 // the runtime validates relaxed SIMD), on two threads for large products where shared
 // memory and workers exist; skinny and shallow float32 products summed in float64 (the JS
-// kernels' bits), and the commonest float32 elementwise ops. Sources: packages/core/wasm/assembly/.
+// kernels' bits), and the commonest float32 elementwise ops.
+// Sources: packages/core/wasm/assembly/.
 //
 // Tensors stay in JavaScript typed arrays, so memory stays garbage-collected: a kernel
 // copies its operands into the module's memory (a scratch area reused by every call; it
@@ -20,16 +21,7 @@ import {
   SIMD,
   SIMD_SHARED,
 } from './binary.generated.js';
-import {
-  ARGS,
-  CONTROL_INTS,
-  FINISHED,
-  NEXT,
-  POSTED,
-  READY,
-  startWorker,
-  WORKER_WORK,
-} from './threads.js';
+import { ARGS, CONTROL_INTS, FINISHED, NEXT, POSTED, READY, startWorker } from './threads.js';
 
 /**
  * The part of the WebAssembly API used here, typed locally: core's TypeScript settings
@@ -46,38 +38,27 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
 
+/** A product's operands in module memory: sizes, A and B with their strides, C. */
+type Product = [
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  ars: number,
+  acs: number,
+  b: number,
+  brs: number,
+  bcs: number,
+  c: number,
+];
+
 interface Exports {
   heapBase(): number;
   gemmWorkBytes(): number;
-  gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    ldc: number,
-    work: number,
-  ): void;
+  gemm(...args: [...Product, ldc: number, work: number]): void;
   gemmShare(control: number, job: number, work: number): void;
+  gemmF64Sum(...args: [...Product, work: number]): void;
   mapF32(kind: number, n: number, x: number, y: number, out: number, row: number): void;
-  gemmF64Sum(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    work: number,
-  ): void;
 }
 
 /** What the runtime runs: the module variant in use. */
@@ -86,23 +67,19 @@ export type WasmFeatures = 'simd' | 'relaxed-simd';
 /** Below this many multiply-adds a product runs on the JavaScript kernel (measured). */
 export const GEMM_MIN_WORK = 24 * 24 * 24;
 /**
- * A product with a dimension this small is not summed in float32 either: a 4×8 tile would
- * waste most of its lanes. It sums in float64, as the JavaScript kernel does (in wasm when
- * it is shallow, k < 4, with the same bits). The notes' case study (2 inputs, 3 classes)
- * consists of such products, so it computes the same bits, and prints the same accuracies,
- * on both backends.
+ * A product with a dimension this small is not summed in float32: a 4×8 tile would waste
+ * most of its lanes. It sums in float64 as the JavaScript kernel does, in wasm with the
+ * same bits. The notes' case study (2 inputs, 3 classes) consists of such products, so it
+ * computes the same bits, and prints the same accuracies, on both backends.
  */
 export const GEMM_MIN_DIM = 4;
-/** From this many multiply-adds, and both halves at least a tile wide, two threads share a product (measured). */
+/** From this many multiply-adds, two threads share a float32 product (measured). */
 export const GEMM_THREADS_MIN_WORK = 128 * 128 * 96;
-/**
- * From this many multiply-adds, a product the float32 kernel leaves alone is summed in
- * float64 in wasm (the JS kernels' bits) rather than in JS (measured).
- */
+/** From this many multiply-adds, a skinny product sums in wasm rather than in JS (measured). */
 export const F64_SUM_MIN_WORK = 2048;
 /** An operand whose elements span more than this many times its size stays on the JS kernel. */
 const MAX_SPREAD = 4;
-/** A second thread that has not finished its half in this long is given up (ms). */
+/** A second thread that has not finished its part of a product in this long is given up (ms). */
 const WORKER_TIMEOUT_MS = 10_000;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -180,6 +157,16 @@ class Scratch {
     if (need > 0) this.memory.grow(Math.ceil(need / 65536));
     if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
   }
+
+  /** Copies src[from, from + count) to the byte address `at`. */
+  put(src: Float32Array, from: number, count: number, at: number): void {
+    this.f32.set(src.subarray(from, from + count), at >> 2);
+  }
+
+  /** Copies `count` values at the byte address `at` to dst[to…]. */
+  take(at: number, count: number, dst: Float32Array, to: number): void {
+    dst.set(this.f32.subarray(at >> 2, (at >> 2) + count), to);
+  }
 }
 
 /** Byte size rounded up to 16, so every region starts vector-aligned. */
@@ -197,22 +184,30 @@ interface Helper {
   /** Whether a worker is running and ready for jobs. */
   ready(): boolean;
   /**
-   * Computes a product in `chunks` chunks with the worker: `args` are gemmShare's
-   * (m, n, k, a, ars, acs, b, brs, bcs, c, ldc, by columns, chunk width, chunks).
+   * Computes a product with the worker, cut into `chunks` chunks of `width` rows or columns;
+   * `first` runs on this thread once the worker has been told.
    */
-  share(args: readonly number[], work: number, workerWork: number, first?: () => void): void;
+  share(
+    product: Product,
+    byColumns: boolean,
+    width: number,
+    chunks: number,
+    work: number,
+    workerWork: number,
+    first?: () => void,
+  ): void;
 }
 
 function makeHelper(scratch: Scratch): Helper {
   const ctl = scratch.ctl;
-  const chunks = ARGS + 13;
   let job = 0;
   let lost = false;
   return {
     ready: () => !lost && Atomics.load(ctl, READY) === 1,
-    share(args, work, workerWork, first) {
-      for (let i = 0; i < args.length; i++) ctl[ARGS + i] = args[i]!;
-      ctl[WORKER_WORK] = workerWork;
+    share(product, byColumns, width, chunks, work, workerWork, first) {
+      // gemmShare's arguments (wasm/assembly/share.ts): the product with C's row stride n
+      ctl.set(product, ARGS);
+      ctl.set([product[1], byColumns ? 1 : 0, width, chunks, workerWork], ARGS + 10);
       job = (job % 0x7fff) + 1; // 1 … 32767: the high half of NEXT
       Atomics.store(ctl, FINISHED, 0);
       Atomics.store(ctl, NEXT, job << 16);
@@ -221,7 +216,7 @@ function makeHelper(scratch: Scratch): Helper {
       first?.();
       scratch.exports.gemmShare(scratch.control, job, work);
       let t0 = 0;
-      for (let spins = 0; Atomics.load(ctl, FINISHED) !== ctl[chunks]; spins++) {
+      for (let spins = 0; Atomics.load(ctl, FINISHED) !== chunks; spins++) {
         if ((spins & 4095) !== 4095) continue;
         const now = performance.now();
         if (t0 === 0) t0 = now;
@@ -248,7 +243,11 @@ function prefault(c: Float32Array, from: number, count: number): void {
 /** Chunks a shared product is cut into: each thread expects two, and takes more if the other is late. */
 const CHUNKS = 4;
 
-function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
+/**
+ * The 'wasm' matrix product. `helperFor(work)` gives the second thread for a product of
+ * that many multiply-adds, or null to run it on this one.
+ */
+function makeGemm(scratch: Scratch, helperFor: (work: number) => Helper | null): Kernels['gemm'] {
   const ex = scratch.exports;
   const workBytes = ex.gemmWorkBytes();
   return function gemm(m, n, k, a, b, c, co) {
@@ -262,56 +261,43 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
     }
     const aLen = spanOf(a, m, k);
     const bLen = spanOf(b, k, n);
-    if (aLen === null || bLen === null) {
-      jsKernels.gemm(m, n, k, a, b, c, co);
-      return;
-    }
     const work = m * n * k;
-    const float64Sums =
-      work < GEMM_MIN_WORK || m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
-    // Small or skinny: the JS kernels' float64 sums. A skinny product (a side under 4: the
-    // case study's 2 inputs and 3 classes) or a shallow one (k < 4) runs in wasm with the
-    // same bits — the JS kernel sums each of their cells in one pass; a small square one
-    // stays in JS.
-    const onePass = m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
-    if (float64Sums && (!onePass || work < F64_SUM_MIN_WORK)) {
+    // Skinny (a side under 4: the case study's 2 inputs and 3 classes) or shallow (k < 4):
+    // summed in float64 with the JS kernel's bits, which sums each of these cells in one pass
+    const skinny = m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
+    if (aLen === null || bLen === null || work < (skinny ? F64_SUM_MIN_WORK : GEMM_MIN_WORK)) {
       jsKernels.gemm(m, n, k, a, b, c, co);
       return;
     }
-    const threads =
-      !float64Sums && helper !== null && work >= GEMM_THREADS_MIN_WORK && helper.ready() ? 2 : 1;
-    // the operands, C, then scratch: a row-major copy of B, or the packed panels per thread
+    const helper = skinny ? null : helperFor(work);
+    // the operands, C, then scratch: a row-major copy of B (or Aᵀ), or packed panels per thread
     const aAt = scratch.base;
     const bAt = aAt + aligned(aLen);
     const cAt = bAt + aligned(bLen);
     const workAt = cAt + aligned(m * n);
-    const scratchBytes = float64Sums ? aligned(k * Math.max(m, n)) : threads * workBytes;
+    const scratchBytes = skinny ? aligned(k * Math.max(m, n)) : (helper ? 2 : 1) * workBytes;
     scratch.reserve(workAt + scratchBytes - scratch.base);
-    const f32 = scratch.f32;
-    f32.set(a.data.subarray(a.offset, a.offset + aLen), aAt >> 2);
-    f32.set(b.data.subarray(b.offset, b.offset + bLen), bAt >> 2);
-    if (float64Sums) {
-      ex.gemmF64Sum(m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, workAt);
-    } else if (threads === 1) {
-      ex.gemm(m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, workAt);
+    scratch.put(a.data, a.offset, aLen, aAt);
+    scratch.put(b.data, b.offset, bLen, bAt);
+    const product: Product = [m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt];
+    if (skinny) {
+      ex.gemmF64Sum(...product, workAt);
+    } else if (helper === null) {
+      ex.gemm(...product, n, workAt);
     } else {
       // cut the longer side of C into chunks, each a multiple of the tile (4 rows, 8 columns)
       const byColumns = n >= m;
       const tile = byColumns ? 8 : 4;
       const side = byColumns ? n : m;
       const width = Math.ceil(side / CHUNKS / tile) * tile;
+      // While the worker starts on the product, touch each page of a large new output: its
+      // page faults (the OS maps fresh memory on first write, ~10 µs a page on this kind of
+      // VM) then overlap the worker's chunks instead of following the product.
+      const first = m * n >= PREFAULT_MIN ? () => prefault(c, co, m * n) : undefined;
       const chunks = Math.ceil(side / width);
-      helper!.share(
-        [m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt, n, byColumns ? 1 : 0, width, chunks],
-        workAt,
-        workAt + workBytes,
-        // While the worker starts on the product, touch each page of a large new output:
-        // its page faults (the OS maps fresh memory on first write, ~10 µs a page on this
-        // kind of VM) then overlap the worker's chunks instead of following the product.
-        m * n >= PREFAULT_MIN ? () => prefault(c, co, m * n) : undefined,
-      );
+      helper.share(product, byColumns, width, chunks, workAt, workAt + workBytes, first);
     }
-    c.set(f32.subarray(cAt >> 2, (cAt >> 2) + m * n), co);
+    scratch.take(cAt, m * n, c, co);
   };
 }
 
@@ -321,11 +307,12 @@ function makeGemm(scratch: Scratch, helper: Helper | null): Kernels['gemm'] {
  * bits: one IEEE float32 operation per value (the JS kernels round a float64 result, which
  * for +, −, × is the same number), or a selection.
  */
+const RELU = 3;
 const MAP_KINDS = new Map<string, number>([
   ['add(x0,x1)', 0],
   ['sub(x0,x1)', 1],
   ['mul(x0,x1)', 2],
-  ['select(gt(x0,0),x0,0)', 3], // relu
+  ['select(gt(x0,0),x0,0)', RELU],
   ['select(gt(x1,0),x0,0)', 4], // relu's backward over (dy, x)
 ]);
 /** Below this many values an elementwise op stays on the JavaScript kernel (measured). */
@@ -355,7 +342,7 @@ function makeMap(scratch: Scratch): Kernels['map'] {
       return;
     }
     const x = inputs[0]!;
-    const y = kind === 3 ? x : inputs[1]!;
+    const y = kind === RELU ? x : inputs[1]!;
     // y either has out's values, or is a bias: one row of out's last dim, broadcast
     const row = out.shape[out.shape.length - 1]!;
     const yRow = !denseF32(y, n) && denseF32(y, row) && y.shape[y.shape.length - 1] === row;
@@ -368,11 +355,10 @@ function makeMap(scratch: Scratch): Kernels['map'] {
     const yAt = xAt + aligned(n);
     const outAt = yAt + aligned(yLen);
     scratch.reserve(outAt + aligned(n) - scratch.base);
-    const f32 = scratch.f32;
-    f32.set(x.data.subarray(x.offset, x.offset + n), xAt >> 2);
-    if (y !== x) f32.set(y.data.subarray(y.offset, y.offset + yLen), yAt >> 2);
+    scratch.put(x.data as Float32Array, x.offset, n, xAt);
+    if (y !== x) scratch.put(y.data as Float32Array, y.offset, yLen, yAt);
     ex.mapF32(kind, n, xAt, y === x ? xAt : yAt, outAt, yRow ? row : 0);
-    (out.data as Float32Array).set(f32.subarray(outAt >> 2, (outAt >> 2) + n), out.offset);
+    scratch.take(outAt, n, out.data as Float32Array, out.offset);
   };
 }
 
@@ -418,16 +404,15 @@ export function createWasmBackend(): WasmBackend | null {
     return started;
   };
   const available = (): boolean => limit === 2 && helper !== null && helper.ready();
+  const helperFor = (work: number): Helper | null => {
+    if (limit === 1 || work < GEMM_THREADS_MIN_WORK) return null;
+    if (started === null) void start(); // this product still runs on one thread
+    return available() ? helper : null;
+  };
   const kernels: Kernels = {
     ...jsKernels,
     map: makeMap(scratch),
-    gemm: makeGemm(scratch, {
-      ready: () => {
-        if (started === null && limit === 2) void start();
-        return available();
-      },
-      share: (args, work, workerWork, first) => helper!.share(args, work, workerWork, first),
-    }),
+    gemm: makeGemm(scratch, helperFor),
   };
   return {
     kernels,
