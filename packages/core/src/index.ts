@@ -26,6 +26,7 @@ export {
   getBackend,
   getNumThreads,
   listBackends,
+  ready,
   setBackend,
   setNumThreads,
   threadsReady,

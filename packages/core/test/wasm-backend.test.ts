@@ -12,6 +12,7 @@ import {
   matmul,
   Rng,
   randn,
+  ready,
   setBackend,
   setNumThreads,
   slice,
@@ -21,7 +22,7 @@ import {
 } from '@tapegrad/core';
 import { E, emptyArray, kernelsOf, makeArray } from '@tapegrad/core/op-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GEMM_MIN_WORK } from '../src/backend/wasm/index.js';
+import { GEMM_MIN_WORK, loadWasmBackend, type WasmApi } from '../src/backend/wasm/index.js';
 
 const rng = new Rng(11);
 const onJs = <T>(f: () => T): T => {
@@ -257,6 +258,71 @@ describe("the 'wasm' backend's elementwise kernels", () => {
         js.map(expr, [m, bias], b);
         expect(Array.from(inPlace.data)).toEqual(Array.from(b.data));
       }
+    }
+  });
+});
+
+describe("the 'wasm' backend where WebAssembly compiles only asynchronously", () => {
+  // A browser's main thread refuses `new WebAssembly.Module` / `Instance` for modules over
+  // 4 KB (Chrome: "WebAssembly.Module is disallowed on the main thread, if the buffer size is
+  // larger than 4KB"); this runtime does the same, and compiles asynchronously otherwise.
+  const refuseLarge = (bytes: Uint8Array) => {
+    if (bytes.byteLength > 4096) {
+      throw new RangeError(`WebAssembly.Module(): buffer of ${bytes.byteLength} bytes is over 4KB`);
+    }
+  };
+  const native = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const mainThread: WasmApi = {
+    validate: (bytes) => native.validate(bytes),
+    Module: class {
+      constructor(bytes: Uint8Array<ArrayBuffer>) {
+        refuseLarge(bytes);
+        // biome-ignore lint/correctness/noConstructorReturn: stands in for the native class
+        return new native.Module(bytes);
+      }
+    },
+    Instance: class {
+      constructor() {
+        throw new RangeError('WebAssembly.Instance is disallowed on the main thread');
+      }
+    } as unknown as WasmApi['Instance'],
+    Memory: native.Memory,
+    compile: (bytes) => native.compile(bytes),
+    instantiate: (module, imports) => native.instantiate(module, imports),
+  };
+
+  it('is built asynchronously and computes the same bits as the backend built at load', async () => {
+    const pending = loadWasmBackend(mainThread);
+    expect(pending).toBeInstanceOf(Promise);
+    const late = await pending;
+    expect(late).not.toBeNull();
+    const a = randn([70, 90], { rng });
+    const b = randn([90, 50], { rng });
+    const operand = (t: Tensor, cols: number) => ({
+      data: t.toTypedArray(),
+      offset: 0,
+      rs: cols,
+      cs: 1,
+    });
+    const c = new Float32Array(70 * 50);
+    late!.kernels.gemm(70, 50, 90, operand(a, 90), operand(b, 50), c, 0);
+    const want = new Float32Array(70 * 50);
+    kernelsOf('wasm').gemm(70, 50, 90, operand(a, 90), operand(b, 50), want, 0);
+    expect(Array.from(c)).toEqual(Array.from(want));
+  });
+
+  it('is null where WebAssembly SIMD does not validate', () => {
+    expect(loadWasmBackend({ ...mainThread, validate: () => false })).toBeNull();
+  });
+
+  it('ready() resolves to the backend ops run on (here at once: Node compiles at load)', async () => {
+    expect(await ready()).toBe(getBackend());
+    const previous = getBackend();
+    setBackend('js');
+    try {
+      expect(await ready()).toBe('js');
+    } finally {
+      setBackend(previous);
     }
   });
 });

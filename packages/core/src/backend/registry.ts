@@ -4,21 +4,58 @@
 import { ValueError } from '../errors.js';
 import { jsKernels } from './js/index.js';
 import type { Kernels } from './kernels.js';
-import { createWasmBackend } from './wasm/index.js';
+import { loadWasmBackend, type WasmBackend } from './wasm/index.js';
 
 const backends = new Map<string, Kernels>([['js', jsKernels]]);
 let currentName = 'js';
 let current: Kernels = jsKernels;
+/** Whether `setBackend` was called: then a 'wasm' backend that arrives late is not switched to. */
+let chosen = false;
 
-const wasm = createWasmBackend();
-/** Which WebAssembly features the 'wasm' backend uses here, or null without it (for tests). */
-export const wasmFeatures = wasm?.features ?? null;
-/** The backend ops run on until `setBackend` is called. */
-export const defaultBackend = wasm === null ? 'js' : 'wasm';
-if (wasm !== null) {
-  backends.set('wasm', wasm.kernels);
-  currentName = 'wasm';
-  current = wasm.kernels;
+let wasm: WasmBackend | null = null;
+const loaded = loadWasmBackend();
+/** Settles once the 'wasm' backend is registered (or known to be unavailable). */
+let compiling = loaded instanceof Promise;
+const settled: Promise<void> =
+  loaded instanceof Promise
+    ? loaded
+        .then(install, () => undefined)
+        .finally(() => {
+          compiling = false;
+        })
+    : Promise.resolve(install(loaded));
+
+function install(backend: WasmBackend | null): void {
+  if (backend === null) return;
+  wasm = backend;
+  backends.set('wasm', backend.kernels);
+  if (!chosen) {
+    currentName = 'wasm';
+    current = backend.kernels;
+  }
+}
+
+/**
+ * Which WebAssembly features the 'wasm' backend uses here, or null without it (for tests;
+ * read at load time, so null in a browser's main thread, where the backend arrives later).
+ */
+export const wasmFeatures = wasm === null ? null : (wasm as WasmBackend).features;
+/** The backend ops run on until `setBackend` is called (at load time; see `ready`). */
+export const defaultBackend = currentName;
+
+/**
+ * Resolves, once the default backend is in place, to the name of the backend ops run on.
+ * Node builds the 'wasm' backend as it loads; a browser's main thread compiles WebAssembly
+ * only asynchronously, so there ops run on 'js' until this resolves (like TensorFlow.js's
+ * `tf.ready()`). Awaiting it first is enough: later ops run on 'wasm'. A backend chosen with
+ * `setBackend` before then stays chosen.
+ *
+ * @example
+ * await ready(); // 'wasm' where WebAssembly SIMD runs, else 'js'
+ */
+export async function ready(): Promise<string> {
+  await settled;
+  return currentName;
 }
 
 /**
@@ -30,6 +67,12 @@ if (wasm !== null) {
  */
 export function setBackend(name: string): void {
   const k = backends.get(name);
+  if (k === undefined && name === 'wasm' && compiling) {
+    throw new ValueError(
+      'setBackend',
+      "the 'wasm' backend is still compiling (this runtime compiles WebAssembly only asynchronously): await ready() first",
+    );
+  }
   if (k === undefined) {
     throw new ValueError(
       'setBackend',
@@ -40,6 +83,7 @@ export function setBackend(name: string): void {
   }
   currentName = name;
   current = k;
+  chosen = true;
 }
 
 /** The name of the backend ops run on. @example getBackend() // 'wasm' (or 'js') */
@@ -63,7 +107,7 @@ export function registerBackend(name: string, kernels: Kernels): void {
   if (typeof name !== 'string' || name === '') {
     throw new ValueError('registerBackend', `name must be a non-empty string, got ${String(name)}`);
   }
-  if (name === 'js' || (name === 'wasm' && wasm !== null)) {
+  if (name === 'js' || (name === 'wasm' && loaded !== null)) {
     throw new ValueError(
       'registerBackend',
       `the '${name}' backend is built in and cannot be replaced`,

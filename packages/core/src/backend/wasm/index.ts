@@ -31,11 +31,13 @@ interface WasmMemory {
   readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
-interface WasmApi {
+export interface WasmApi {
   validate(bytes: Uint8Array<ArrayBuffer>): boolean;
   Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
   Instance: new (module: object, imports: object) => { readonly exports: object };
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  compile(bytes: Uint8Array<ArrayBuffer>): Promise<object>;
+  instantiate(module: object, imports: object): Promise<{ readonly exports: object }>;
 }
 
 /** A product's operands in module memory: sizes, A and B with their strides, C. */
@@ -89,18 +91,19 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-interface Compiled {
-  readonly module: object;
+/** The module variant chosen for this runtime, not yet compiled. */
+interface Chosen {
+  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly features: WasmFeatures;
   /** The shared memory the module imports, or null when it has its own. */
   readonly shared: WasmMemory | null;
 }
 
 /**
- * The module for this runtime, compiled synchronously: relaxed SIMD if it validates, on a
- * shared memory if one can be made (a second thread may join later). Null without SIMD.
+ * The module variant for this runtime: relaxed SIMD if it validates, on a shared memory if
+ * one can be made (a second thread may join later). Null without SIMD.
  */
-function compile(wa: WasmApi): Compiled | null {
+function choose(wa: WasmApi): Chosen | null {
   try {
     const relaxed = wa.validate(decode(RELAXED_SIMD));
     const features: WasmFeatures = relaxed ? 'relaxed-simd' : 'simd';
@@ -111,20 +114,18 @@ function compile(wa: WasmApi): Compiled | null {
     } catch {
       // no shared memory here (a page that is not cross-origin isolated)
     }
-    const bytes = decode(
+    const base64 =
       shared === null
         ? relaxed
           ? RELAXED_SIMD
           : SIMD
         : relaxed
           ? RELAXED_SIMD_SHARED
-          : SIMD_SHARED,
-    );
-    return { module: new wa.Module(bytes), features, shared };
+          : SIMD_SHARED;
+    return { bytes: decode(base64), features, shared };
   } catch {
-    // a runtime that refuses synchronous compilation (or WebAssembly altogether)
+    return null; // a runtime without WebAssembly, or one that refuses to validate
   }
-  return null;
 }
 
 /**
@@ -373,14 +374,40 @@ export interface WasmBackend {
   threads(): 1 | 2;
 }
 
-/** The 'wasm' backend, or null where WebAssembly SIMD does not run. */
-export function createWasmBackend(): WasmBackend | null {
-  const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+/**
+ * The 'wasm' backend: built at once where the runtime compiles synchronously (Node, workers),
+ * as a promise where it refuses to (a browser's main thread refuses modules over 4 KB), or
+ * null where WebAssembly SIMD does not run. `wa` is the WebAssembly API (a test passes one
+ * that refuses synchronous compilation).
+ */
+export function loadWasmBackend(
+  wa: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly,
+): WasmBackend | Promise<WasmBackend | null> | null {
   if (wa === undefined) return null;
-  const compiled = compile(wa);
-  if (compiled === null) return null;
-  const { module, shared } = compiled;
-  const instance = new wa.Instance(module, shared === null ? {} : { env: { memory: shared } });
+  const chosen = choose(wa);
+  if (chosen === null) return null;
+  const imports = chosen.shared === null ? {} : { env: { memory: chosen.shared } };
+  let module: object;
+  let instance: { readonly exports: object };
+  try {
+    module = new wa.Module(chosen.bytes);
+    instance = new wa.Instance(module, imports);
+  } catch {
+    // a runtime that compiles large modules only asynchronously
+    return (async () => {
+      const m = await wa.compile(chosen.bytes);
+      return build(chosen, m, await wa.instantiate(m, imports));
+    })().catch(() => null);
+  }
+  return build(chosen, module, instance);
+}
+
+function build(
+  chosen: Chosen,
+  module: object,
+  instance: { readonly exports: object },
+): WasmBackend {
+  const { shared } = chosen;
   const exports = instance.exports as Exports & { memory?: WasmMemory };
   const scratch = new Scratch(exports, shared ?? exports.memory!);
   let helper: Helper | null = null;
@@ -416,7 +443,7 @@ export function createWasmBackend(): WasmBackend | null {
   };
   return {
     kernels,
-    features: compiled.features,
+    features: chosen.features,
     start,
     setThreads(n) {
       limit = n;
