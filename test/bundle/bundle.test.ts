@@ -15,7 +15,7 @@ const root = resolve(import.meta.dirname, '../..');
 const entry = join(import.meta.dirname, 'app/main.ts');
 /** The browsers to build for: Vite 8's default target, 'baseline-widely-available'. */
 const BROWSERS = ['chrome111', 'edge111', 'firefox114', 'safari16.4', 'ios16.4'];
-const PACKAGES = ['core', 'nn', 'optim', 'datasets'];
+const PACKAGES = ['core', 'nn', 'optim', 'datasets', 'onnx'];
 
 /** What a bundler made: the bundle's path, the files it took in and the imports it left. */
 interface Bundle {
@@ -48,7 +48,8 @@ async function buildPackages(): Promise<void> {
       },
     );
   await compile('core');
-  await Promise.all(PACKAGES.filter((p) => p !== 'core').map(compile));
+  await Promise.all(PACKAGES.filter((p) => p !== 'core' && p !== 'onnx').map(compile));
+  await compile('onnx'); // against nn's declarations
 }
 
 async function bundleWithVite(): Promise<Bundle> {
@@ -191,10 +192,13 @@ async function checkBrowserBundle(name: string, bundle: Bundle): Promise<void> {
 async function checkTraining(name: string, bundle: Bundle): Promise<void> {
   const result = await runBundle(bundle.file);
   expect(result.code, report(name, bundle, result)).toBe(0);
-  const { before, after } = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+  const { before, after, onnxBytes } = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
     before: number;
     after: number;
+    onnxBytes: number;
   };
+  // the trained 2-32-3 MLP as ONNX: 195 float32 parameters (780 bytes) and the graph
+  expect(onnxBytes, `${name}: the ONNX export's size`).toBeGreaterThan(780);
   const loss = `${name}: loss ${before} before training, ${after} after`;
   expect(Number.isFinite(before), loss).toBe(true);
   // About 1.38 -> 0.37 with this seed: the 30 steps must at least halve the loss.

@@ -27,6 +27,7 @@ export {
   type TensorList,
 } from './autograd/define-op.js';
 export type { Node, OpContext } from './autograd/node.js';
+export { type TracedOp, traceOps } from './autograd/trace.js';
 export * as E from './backend/expr.js';
 export type {
   AdamStep,

@@ -1,6 +1,6 @@
 // The op author's kit: typed defineOp, the elementwise and reduction presets, and the op
 // registry that exporters switch over.
-import { grad, leakyRelu, relu, sum, type Tensor, tensor, toDot } from '@tapegrad/core';
+import { grad, gt, leakyRelu, relu, sum, type Tensor, tensor, toDot } from '@tapegrad/core';
 import {
   CORE_OPS,
   coreOpCall,
@@ -14,6 +14,8 @@ import {
   reduceAttrs,
   reductionOp,
   spread,
+  type TracedOp,
+  traceOps,
 } from '@tapegrad/core/op-kit';
 import { broadcastPairArb, checkOpGradient } from '@tapegrad/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -173,5 +175,57 @@ describe('the op registry', () => {
       /tooltip="negativeSlope=0.2", style=dotted, label="leakyReluBackward \[2\]"/,
     );
     expect(toDot(sum(x.mul(2), 0))).toMatch(/tooltip="dims=\[0\] keepdim=false", label="sum \[\]"/);
+  });
+});
+
+describe('traceOps', () => {
+  it('reports every op application in order, recorded on the tape or not', () => {
+    const x = tensor([-1, 2, 3], { requiresGrad: true });
+    const c = tensor([1, 1, 1]); // needs no gradient: ops on it alone are not on the tape
+    const seen: TracedOp[] = [];
+    const y = traceOps(
+      () => relu(x).mul(gt(x, 0)).add(c.mul(2)),
+      (op) => seen.push(op),
+    );
+    expect(seen.map((op) => op.def.name)).toEqual(['relu', 'gt', 'mul', 'mul', 'add']);
+    // gt has no backward rule and c·2 needs no gradient: neither is on the tape
+    expect(seen[1]!.output.gradFn).toBeNull();
+    expect(seen[3]!.output.gradFn).toBeNull();
+    expect(seen[3]!.inputs[0]).toBe(c);
+    expect(seen[4]!.output).toBe(y);
+    expect(seen[0]!.inputs[0]).toBe(x);
+  });
+
+  it('nests (the inner trace sees its own ops), stops when fn throws, and returns fn’s value', () => {
+    const outer: string[] = [];
+    const inner: string[] = [];
+    const x = tensor([1, 2]);
+    const result = traceOps(
+      () => {
+        const a = x.exp();
+        traceOps(
+          () => a.log(),
+          (op) => inner.push(op.def.name),
+        );
+        return a.neg();
+      },
+      (op) => outer.push(op.def.name),
+    );
+    expect(outer).toEqual(['exp', 'neg']);
+    expect(inner).toEqual(['log']);
+    expect(Array.from(result.toTypedArray())).toEqual([
+      -Math.fround(Math.E),
+      -Math.fround(Math.exp(2)),
+    ]);
+    expect(() =>
+      traceOps(
+        () => {
+          throw new Error('boom');
+        },
+        () => outer.push('never'),
+      ),
+    ).toThrow('boom');
+    x.exp();
+    expect(outer).toEqual(['exp', 'neg']);
   });
 });

@@ -67,6 +67,7 @@ const functions = [
   'setNumThreads',
   'getNumThreads',
   'threadsReady',
+  'ready',
   'indexSelect',
   // helpers for writing ops with defineOp (deprecated here: '@tapegrad/core/op-kit' has them)
   'allocate',
@@ -152,6 +153,7 @@ const opKit = [
   'sumAbsPow',
   'fromBuffer',
   'scalarTensor',
+  'traceOps',
 ] as const;
 
 describe('the public API of DESIGN.md', () => {

@@ -135,7 +135,27 @@ export async function saveFile(
   const op = 'saveFile';
   checkPath(op, path, 'write');
   // the arguments and the tensors are checked before anything on disk is touched
-  const bytes = saveSafetensors(source, options);
+  await writeFileAtomic(path, saveSafetensors(source, options), op);
+}
+
+/**
+ * Write `bytes` to `path` atomically, as `saveFile` does: a temporary file beside the target
+ * (found through any symlinks), flushed, given the old file's mode, renamed into place. A
+ * failure leaves the old file as it was and no temporary file behind; errors are FileErrors
+ * naming `op`, the path and the reason.
+ *
+ * @example
+ * await writeFileAtomic('model.onnx', bytes, 'saveOnnx');
+ */
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array,
+  op = 'writeFileAtomic',
+): Promise<void> {
+  checkPath(op, path, 'write');
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ValueError(op, `bytes must be a Uint8Array, got ${show(bytes)}`);
+  }
   let action = `cannot write '${path}'`;
   const fail = (reason: string, code?: string, cause?: unknown): never => {
     throw fileError(op, path, action, reason, code, cause);
@@ -164,7 +184,7 @@ export async function saveFile(
     if (!folderStats!.isDirectory()) fail(`'${folder}' is not a folder`, 'ENOTDIR');
   } else {
     if (stats.isDirectory()) fail('it is a folder', 'EISDIR');
-    if (!stats.isFile()) fail('it is not a regular file (saveFile replaces files only)');
+    if (!stats.isFile()) fail(`it is not a regular file (${op} replaces files only)`);
     // Would opening it for writing succeed? The system's own test (mode bits for this user,
     // ACLs, read-only mounts and files): what torch.save would meet. Nothing is written.
     try {

@@ -21,7 +21,7 @@ import { join, relative } from 'node:path';
 import { Rng, ValueError } from '@tapegrad/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FileError, MLP, SafetensorsError, saveSafetensors } from '../src/index.js';
-import { loadFile, loadFileWithMetadata, saveFile } from '../src/node.js';
+import { loadFile, loadFileWithMetadata, saveFile, writeFileAtomic } from '../src/node.js';
 
 // `open` and `readFile` are wrapped so that tests can make a write fail half-way (like a crash
 // or a full disk) and count the bytes a load reads.
@@ -421,5 +421,29 @@ describe('saveFile writes through links, keeps the mode, and names the path in e
       `saveFile: cannot write '${path}': no space left on device (ENOSPC)`,
     );
     expect(await temporaries(dir)).toEqual([]);
+  });
+});
+
+describe('writeFileAtomic (saveFile without the safetensors encoding)', () => {
+  it('replaces a file with the bytes, keeps its mode, leaves no temporary file', async () => {
+    const folder = await mkdtemp(join(dir, 'atomic-'));
+    const path = join(folder, 'model.onnx');
+    await writeFile(path, 'old contents');
+    await fsp.chmod(path, 0o640);
+    await writeFileAtomic(path, new Uint8Array([1, 2, 3]), 'saveOnnx');
+    expect(Array.from(await readFile(path))).toEqual([1, 2, 3]);
+    expect((await fsp.stat(path)).mode & 0o777).toBe(0o640);
+    expect(await readdir(folder)).toEqual(['model.onnx']);
+  });
+
+  it('names the calling op in its errors, and refuses what is not bytes', async () => {
+    await expect(
+      writeFileAtomic(join(dir, 'no-such-folder', 'x.onnx'), new Uint8Array(1), 'saveOnnx'),
+    ).rejects.toThrow(
+      /^saveOnnx: cannot write '.*x\.onnx': the folder '.*no-such-folder' does not exist \(ENOENT\)$/,
+    );
+    await expect(writeFileAtomic(join(dir, 'x.bin'), 'text' as never)).rejects.toThrow(
+      'writeFileAtomic: bytes must be a Uint8Array, got "text"',
+    );
   });
 });

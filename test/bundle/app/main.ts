@@ -1,9 +1,11 @@
 // A tiny browser app as a user would write it: a 2-layer MLP trained by SGD on the spiral,
-// printing the loss before and after training as one line of JSON. It calls Tensor methods
-// (x.mean, x.sub, w.mul, loss.backward) so that a bundle which lost core's method binding fails.
+// printing the loss before and after training (and the size of its ONNX export) as one line
+// of JSON. It calls Tensor methods (x.mean, x.sub, w.mul, loss.backward) so that a bundle
+// which lost core's method binding fails.
 import { noGrad, Rng } from '@tapegrad/core';
 import { spiral } from '@tapegrad/datasets';
 import { MLP, softmaxCrossEntropy } from '@tapegrad/nn';
+import { exportOnnx } from '@tapegrad/onnx';
 import { SGD } from '@tapegrad/optim';
 
 const STEPS = 30;
@@ -41,4 +43,7 @@ for (let step = 0; step < STEPS; step++) {
 }
 const after = noGrad(() => objective().item());
 
-console.log(JSON.stringify({ steps: STEPS, before, after }));
+// the trained model as ONNX bytes, for ONNX Runtime Web
+const onnxBytes = exportOnnx(model, x.slice(0, 0, 1), { dynamicBatch: true }).length;
+
+console.log(JSON.stringify({ steps: STEPS, before, after, onnxBytes }));

@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor.js';
 import { hasNonFinite, isAnomalyEnabled, isGradEnabled } from './mode.js';
 import { type AnyOpContext, Node, type OpContext, savedWhat } from './node.js';
 import { getTensorClass } from './tensor-class.js';
+import { activeTracer } from './trace.js';
 import { COUNTER, counterOf, versionOf } from './version.js';
 
 /** What an op accepts as an input: a tensor, or a number (a constant scalar). */
@@ -312,6 +313,8 @@ export function defineOp<I extends TensorList = Tensor[], A = undefined>(
       const ctx: AnyOpContext = { inputs: ts, output: out, attrs, needsInputGrad };
       out.gradFn = new Node(def, ts, ctx, savedVersions(def, ts, out));
     }
+    const trace = activeTracer();
+    if (trace !== null) trace({ def, inputs: ts, attrs, output: out });
     return out;
   };
   const op = ((...inputs: LikeOf<I>) => run(inputs, undefined as A)) as Op<I, A>;

@@ -1,0 +1,4 @@
+// @tapegrad/onnx: models to ONNX (and back), for ONNX Runtime on servers, in browsers and on GPUs.
+export { type ExportOnnxOptions, exportOnnx } from './export.js';
+export type { AttrValue, ExportContext } from './graph.js';
+export { type ExportRule, exportableOps, registerOnnxExport } from './rules.js';
