@@ -268,22 +268,37 @@ function build(model: Model, first: Trace, second: Trace | null, o: BuildOptions
   };
   for (const [i, t] of first.inputs.entries()) valueNames.set(t, o.inputNames[i]!);
 
-  const initializer = (t: Tensor, name: string): string => {
-    const data = t.contiguous().toTypedArray() as Float32Array | Float64Array;
-    initializers.push({
-      name,
-      dims: [...t.shape],
-      dataType: ELEM[t.dtype],
-      rawData: rawBytes(data),
-    });
-    return name;
-  };
+  const tensorProto = (t: Tensor, name: string): P.ITensorProto => ({
+    name,
+    dims: [...t.shape],
+    dataType: ELEM[t.dtype],
+    rawData: rawBytes(t.contiguous().toTypedArray() as Float32Array | Float64Array),
+  });
   const nameOf = (t: Tensor): string => {
     const known = valueNames.get(t);
     if (known !== undefined) return known;
-    // a leaf: a parameter, or a constant (made outside the traced ops)
+    // a leaf: a parameter (an initializer: what a model learns), or a constant made outside
+    // the traced ops (a Constant node, so that an importer does not take it for a parameter)
     const param = params.get(t);
-    const name = initializer(t, param ?? fresh('const'));
+    let name: string;
+    if (param !== undefined) {
+      name = param;
+      initializers.push(tensorProto(t, name));
+    } else {
+      name = fresh('const');
+      nodes.push({
+        name,
+        opType: 'Constant',
+        output: [name],
+        attribute: [
+          {
+            name: 'value',
+            type: onnx.AttributeProto.AttributeType.TENSOR,
+            t: tensorProto(t, name),
+          },
+        ],
+      });
+    }
     valueNames.set(t, name);
     return name;
   };

@@ -5,68 +5,28 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  abs,
   add,
-  cast,
-  clone,
   concat,
-  div,
-  eq,
-  exp,
-  expand,
-  ge,
   gt,
-  le,
-  leakyRelu,
-  log,
-  logSoftmax,
   logsumexp,
-  lt,
   matmul,
   max,
-  maximum,
   mean,
-  minimum,
   mul,
-  neg,
-  pow,
-  Rng,
   randn,
-  relu,
   reshape,
   sigmoid,
-  sign,
-  slice,
-  softmax,
-  sqrt,
-  sub,
   sum,
   type Tensor,
   tanh,
-  transpose,
-  where,
 } from '@tapegrad/core';
 import { E, elementwiseOp } from '@tapegrad/core/op-kit';
-import {
-  LeakyReLU,
-  Linear,
-  Maxout,
-  MLP,
-  type Module,
-  PReLU,
-  ReLU,
-  Sequential,
-  Sigmoid,
-  Tanh,
-} from '@tapegrad/nn';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onnx } from '../src/graph.js';
 import { exportableOps, exportOnnx, registerOnnxExport } from '../src/index.js';
 import { saveOnnx } from '../src/node.js';
-
-const rng = new Rng(5);
-const f32 = { dtype: 'float32' as const, rng };
+import { f32, MODELS, OP_CASES, rng, w58 } from './cases.js';
 
 /** Runs ONNX bytes in ONNX Runtime on float tensors; returns the output and its dims. */
 async function runOrt(
@@ -105,50 +65,6 @@ function expectAgree(
     }
   }
 }
-
-const positive = (x: Tensor) => add(abs(x), 0.5);
-const w58 = randn([5, 8], f32);
-const col = randn([5], f32);
-
-/** One function per op with an export rule, on an input [batch, 5]. */
-const OP_CASES: Record<string, (x: Tensor) => Tensor> = {
-  add: (x) => add(x, col),
-  sub: (x) => sub(col, x),
-  mul: (x) => mul(x, x),
-  div: (x) => div(x, positive(x)),
-  pow: (x) => pow(positive(x), 1.5),
-  maximum: (x) => maximum(x, col),
-  minimum: (x) => minimum(x, 0.25),
-  neg: (x) => neg(x),
-  abs: (x) => abs(x),
-  sign: (x) => sign(x),
-  exp: (x) => exp(x),
-  log: (x) => log(positive(x)),
-  sqrt: (x) => sqrt(positive(x)),
-  tanh: (x) => tanh(x),
-  sigmoid: (x) => sigmoid(x),
-  relu: (x) => relu(x),
-  leakyRelu: (x) => leakyRelu(x, 0.2),
-  matmul: (x) => matmul(x, w58),
-  clone: (x) => clone(x),
-  gt: (x) => gt(x, 0),
-  ge: (x) => ge(x, col),
-  lt: (x) => lt(x, 0.1),
-  le: (x) => le(x, col),
-  eq: (x) => eq(relu(x), 0),
-  where: (x) => where(gt(x, 0), x, mul(x, 0.1)),
-  transpose: (x) => transpose(x),
-  reshape: (x) => reshape(x, [-1, 5, 1]),
-  expand: (x) => expand(sum(x, 1, true), [x.shape[0]!, 4]),
-  slice: (x) => add(slice(x, 1, 1, 4), slice(x, 0, 0, x.shape[0]!).slice(1, 0, 3)),
-  concat: (x) => concat([x, exp(x)], 1),
-  sum: (x) => sum(x, 1),
-  max: (x) => max(x, 1, true),
-  logsumexp: (x) => logsumexp(x, 1),
-  softmax: (x) => softmax(x, 1),
-  logSoftmax: (x) => logSoftmax(x, 1),
-  cast: (x) => cast(x, 'float64'),
-};
 
 describe('exportOnnx: each op in ONNX Runtime', () => {
   it('the table covers every op with an export rule', () => {
@@ -200,27 +116,6 @@ describe('exportOnnx: each op in ONNX Runtime', () => {
     expectAgree(got, f(x));
   });
 });
-
-/** Every activation the nn package has, in a network. */
-const MODELS: Record<string, () => Module> = {
-  Linear: () => new Linear(6, 3, { rng }),
-  'MLP (ReLU)': () => new MLP([6, 16, 3], { rng }),
-  Sigmoid: () =>
-    new Sequential(new Linear(6, 8, { rng }), new Sigmoid(), new Linear(8, 3, { rng })),
-  Tanh: () => new Sequential(new Linear(6, 8, { rng }), new Tanh(), new Linear(8, 3, { rng })),
-  ReLU: () => new Sequential(new Linear(6, 8, { rng }), new ReLU(), new Linear(8, 3, { rng })),
-  LeakyReLU: () =>
-    new Sequential(new Linear(6, 8, { rng }), new LeakyReLU(0.05), new Linear(8, 3, { rng })),
-  'PReLU (one slope)': () =>
-    new Sequential(new Linear(6, 8, { rng }), new PReLU({ init: 0.3 }), new Linear(8, 3, { rng })),
-  'PReLU (per channel)': () =>
-    new Sequential(
-      new Linear(6, 8, { rng }),
-      new PReLU({ numParameters: 8, init: 0.1 }),
-      new Linear(8, 3, { rng }),
-    ),
-  Maxout: () => new Sequential(new Maxout(6, 8, { pieces: 3, rng }), new Linear(8, 3, { rng })),
-};
 
 describe('exportOnnx: modules in ONNX Runtime', () => {
   for (const [name, make] of Object.entries(MODELS)) {
