@@ -46,7 +46,7 @@ export function twoLayerNet(
 }
 
 /**
- * A model's weights and biases, split by parameter name (`layers.0.weight`, `bias`, …).
+ * A model's weights and biases, split by parameter name (`0.weight`, `0.bias`, …).
  *
  * @example
  * const { weights, biases } = weightsAndBiases(twoLayerNet(2, 100, 3, new Rng(0)));

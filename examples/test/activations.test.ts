@@ -18,7 +18,7 @@ describe('trainWithActivation', () => {
     expect(r.losses.at(-1)!).toBeLessThan(r.losses[0]! / 5);
     expect(r.accuracy).toBeGreaterThan(0.85);
     // one entry per hidden layer, with the dead fraction of a rectifier
-    expect([...r.health.keys()]).toEqual(['layers.1', 'layers.3', 'layers.5']);
+    expect([...r.health.keys()]).toEqual(['1', '3', '5']);
     for (const s of r.health.values()) {
       expect(s.activation).toBe('relu');
       expect(s.samples).toBe(150);

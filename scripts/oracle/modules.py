@@ -84,14 +84,14 @@ def forward(spec: Spec, p: dict[str, torch.Tensor], at: str, x: torch.Tensor, ki
         a = opts.get("activation", "relu")
         h = x
         for i in range(len(sizes) - 1):
-            h = h @ p[f"{at}layers.{2 * i}.weight"].T + p[f"{at}layers.{2 * i}.bias"]
+            h = h @ p[f"{at}{2 * i}.weight"].T + p[f"{at}{2 * i}.bias"]
             if i + 2 < len(sizes):
-                h = act(a, h, p, f"{at}layers.{2 * i + 1}.", kinks)
+                h = act(a, h, p, f"{at}{2 * i + 1}.", kinks)
         return h
     if t == "Sequential":
         h = x
         for i, layer in enumerate(spec["layers"]):
-            h = forward(layer, p, f"{at}layers.{i}.", h, kinks)
+            h = forward(layer, p, f"{at}{i}.", h, kinks)
         return h
     raise ValueError(t)
 
@@ -125,15 +125,15 @@ def param_shapes(spec: Spec, at: str = "") -> dict[str, list[int]]:
         sizes = args[0]
         out = {}
         for i in range(len(sizes) - 1):
-            out[f"{at}layers.{2 * i}.weight"] = [sizes[i + 1], sizes[i]]
-            out[f"{at}layers.{2 * i}.bias"] = [sizes[i + 1]]
+            out[f"{at}{2 * i}.weight"] = [sizes[i + 1], sizes[i]]
+            out[f"{at}{2 * i}.bias"] = [sizes[i + 1]]
             if i + 2 < len(sizes) and opts.get("activation") == "prelu":
-                out[f"{at}layers.{2 * i + 1}.weight"] = [1]
+                out[f"{at}{2 * i + 1}.weight"] = [1]
         return out
     if t == "Sequential":
         out = {}
         for i, layer in enumerate(spec["layers"]):
-            out.update(param_shapes(layer, f"{at}layers.{i}."))
+            out.update(param_shapes(layer, f"{at}{i}."))
         return out
     return {}
 
@@ -196,7 +196,7 @@ def is_slope(spec: Spec, name: str) -> bool:
     if spec["type"] == "PReLU" or name.endswith("activation.weight"):
         return True
     prelu_mlp = spec["type"] == "MLP" and spec.get("options", {}).get("activation") == "prelu"
-    return prelu_mlp and name.endswith(".weight") and int(name.split(".")[1]) % 2 == 1
+    return prelu_mlp and name.endswith(".weight") and int(name.split(".")[0]) % 2 == 1
 
 
 def generate() -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ export const TANH_SATURATION = 0.99;
  *
  * @example
  * model.forward(x);
- * model.activationStats().get('layers.1'); // { activation: 'relu', dead: 0.25, … }
+ * model.activationStats().get('1'); // { activation: 'relu', dead: 0.25, … }
  */
 export interface ActivationStats {
   readonly activation: ActivationKind;

@@ -36,8 +36,8 @@ export function trackHealth(module: Module, enabled = true): void {
  * @example
  * model.forward(xBatch);
  * console.log(healthReport(model));
- * // layer     activation  units  dead    saturated  saturated outputs
- * // layers.1  relu        100    12.0%   —          —
+ * // layer  activation  units  dead    saturated  saturated outputs
+ * // 1      relu        100    12.0%   —          —
  */
 export function healthReport(module: Module): string {
   checkModule('healthReport', 'module', module);

@@ -54,8 +54,8 @@ function buildLayers(sizes: readonly number[], options: MLPOptions): Module[] {
 
 /**
  * A multi-layer perceptron: `sizes = [in, hidden…, out]` gives Linear layers with an
- * activation after each but the last. Layers are `layers.0` (Linear), `layers.1`
- * (activation), `layers.2` (Linear), ….
+ * activation after each but the last. Layers are `0` (Linear), `1` (activation), `2`
+ * (Linear), …, as in PyTorch's `nn.Sequential`.
  *
  * @example
  * new MLP([3, 4, 2]).numParameters();                              // 26: the notes' 2-layer net

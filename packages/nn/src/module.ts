@@ -44,9 +44,22 @@ interface Slot {
   readonly value: Module | Parameter;
 }
 
-/** The registered fields of one module, in field order (arrays give `name.0`, `name.1`, …). */
-function ownSlots(m: Module): Slot[] {
+/**
+ * A static field of a Module class naming the one array field whose elements are named by
+ * their index alone: `Sequential`'s `layers` give `0.weight`, `2.bias`, as PyTorch's
+ * `nn.Sequential` names them, not `layers.0.weight`.
+ */
+export const INDEXED_FIELD: unique symbol = Symbol('tapegrad.indexedField');
+
+/**
+ * The registered fields of one module, in field order (arrays give `name.0`, `name.1`, …;
+ * the class's INDEXED_FIELD array `0`, `1`, … unless `legacy`: the names before it existed).
+ */
+function ownSlots(m: Module, legacy = false): Slot[] {
   const fields = m as unknown as Record<string, unknown>;
+  const indexed = legacy
+    ? undefined
+    : (m.constructor as { [INDEXED_FIELD]?: string })[INDEXED_FIELD];
   const out: Slot[] = [];
   for (const key of Object.keys(fields)) {
     const v = fields[key];
@@ -57,7 +70,7 @@ function ownSlots(m: Module): Slot[] {
       list.forEach((e, i) => {
         if (e instanceof Module || e instanceof Parameter) {
           out.push({
-            name: `${key}.${i}`,
+            name: key === indexed ? String(i) : `${key}.${i}`,
             holder: list as unknown as Record<string, unknown>,
             key: String(i),
             value: e,
@@ -90,7 +103,7 @@ export interface ModuleEntry {
 }
 
 /** Every module under `root` once (a shared module under its first name), in pre-order. */
-export function walkModules(root: Module): ModuleEntry[] {
+export function walkModules(root: Module, legacy = false): ModuleEntry[] {
   const seen = new Set<Module>();
   const out: ModuleEntry[] = [];
   const stack: ModuleEntry[] = [{ name: '', module: root, depth: 0 }];
@@ -99,11 +112,25 @@ export function walkModules(root: Module): ModuleEntry[] {
     if (seen.has(entry.module)) continue;
     seen.add(entry.module);
     out.push(entry);
-    const children = ownSlots(entry.module).filter((s) => s.value instanceof Module);
+    const children = ownSlots(entry.module, legacy).filter((s) => s.value instanceof Module);
     for (let i = children.length - 1; i >= 0; i--) {
       const s = children[i]!;
       const name = entry.name === '' ? s.name : `${entry.name}.${s.name}`;
       stack.push({ name, module: s.value as Module, depth: entry.depth + 1 });
+    }
+  }
+  return out;
+}
+
+/** The parameters under `root` by dotted name; `legacy`: the names before INDEXED_FIELD. */
+function namedParametersOf(root: Module, legacy: boolean): [string, Parameter][] {
+  const seen = new Set<Parameter>();
+  const out: [string, Parameter][] = [];
+  for (const { name, module } of walkModules(root, legacy)) {
+    for (const s of ownSlots(module, legacy)) {
+      if (!(s.value instanceof Parameter) || seen.has(s.value)) continue;
+      seen.add(s.value);
+      out.push([name === '' ? s.name : `${name}.${s.name}`, s.value]);
     }
   }
   return out;
@@ -340,20 +367,12 @@ export abstract class Module {
   }
 
   /**
-   * Every parameter with its dotted name (`layers.0.weight`), in module order; a parameter
-   * shared by several modules appears once, under its first name.
+   * Every parameter with its dotted name (`fc1.weight`; a `Sequential`'s layers by index,
+   * `0.weight`, as in PyTorch), in module order; a parameter shared by several modules
+   * appears once, under its first name.
    */
   namedParameters(): [string, Parameter][] {
-    const seen = new Set<Parameter>();
-    const out: [string, Parameter][] = [];
-    for (const { name, module } of walkModules(this)) {
-      for (const s of ownSlots(module)) {
-        if (!(s.value instanceof Parameter) || seen.has(s.value)) continue;
-        seen.add(s.value);
-        out.push([name === '' ? s.name : `${name}.${s.name}`, s.value]);
-      }
-    }
-    return out;
+    return namedParametersOf(this, false);
   }
 
   /** Every parameter, each once. */
@@ -425,6 +444,18 @@ export abstract class Module {
     const entries: Map<unknown, unknown> =
       sd instanceof Map ? new Map(sd) : new Map(Object.entries(sd));
     const own = this.namedParameters();
+    // a state dict saved before a Sequential named its layers by index (`layers.0.weight`,
+    // tapegrad 0.1's names) loads under the names of now
+    if (own.some(([name]) => !entries.has(name))) {
+      const legacy = new Map(namedParametersOf(this, true).map(([name, p]) => [p, name]));
+      for (const [name, p] of own) {
+        const old = legacy.get(p)!;
+        if (!entries.has(name) && old !== name && entries.has(old)) {
+          entries.set(name, entries.get(old));
+          entries.delete(old);
+        }
+      }
+    }
     const names = new Set(own.map(([name]) => name));
     const missing: string[] = [];
     const mismatched: ShapeMismatch[] = [];
@@ -474,11 +505,11 @@ export abstract class Module {
    *
    * @example
    * console.log(new MLP([3, 4, 2]).summary(randn([8, 3])));
-   * // Layer     Type            Output shape  Params
-   * // (root)    MLP(3 → 4 → 2)  [8,2]              0
-   * // layers.0  Linear(3 → 4)   [8,4]             16
-   * // layers.1  ReLU            [8,4]              0
-   * // layers.2  Linear(4 → 2)   [8,2]             10
+   * // Layer   Type            Output shape  Params
+   * // (root)  MLP(3 → 4 → 2)  [8,2]              0
+   * // 0       Linear(3 → 4)   [8,4]             16
+   * // 1       ReLU            [8,4]              0
+   * // 2       Linear(4 → 2)   [8,2]             10
    * // Total parameters: 26 (trainable: 26)
    */
   summary(...sampleInputs: Tensor[]): string {

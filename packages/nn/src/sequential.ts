@@ -1,7 +1,7 @@
 // Sequential: layers applied in order, each to the output of the one before.
 import { type Tensor, ValueError } from '@tapegrad/core';
 import { show } from './internal/args.js';
-import { Module } from './module.js';
+import { INDEXED_FIELD, Module } from './module.js';
 
 /** `layer` if it is a Module; a ValueError naming where it was given otherwise. */
 function checkLayer(op: string, where: string, layer: unknown): Module {
@@ -13,14 +13,17 @@ function checkLayer(op: string, where: string, layer: unknown): Module {
 }
 
 /**
- * A chain of modules; its parameters are named `layers.<i>.<name>`.
+ * A chain of modules; its parameters are named `<i>.<name>` by layer index, as PyTorch's
+ * `nn.Sequential` names them (state dicts saved with tapegrad 0.1's `layers.<i>.<name>`
+ * still load).
  *
  * @example
  * const net = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
  * net.forward(randn([8, 3])).shape;      // [8, 2]
- * net.namedParameters()[0]![0];          // 'layers.0.weight'
+ * net.namedParameters()[0]![0];          // '0.weight'
  */
 export class Sequential extends Module {
+  static readonly [INDEXED_FIELD] = 'layers';
   layers: Module[];
 
   constructor(...layers: Module[]) {

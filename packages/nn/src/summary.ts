@@ -11,11 +11,11 @@ import { checkModule, type Module } from './module.js';
  *
  * @example
  * console.log(summary(new MLP([3, 4, 2]), randn([8, 3])));
- * // Layer     Type            Output shape  Params
- * // (root)    MLP(3 → 4 → 2)  [8,2]              0
- * // layers.0  Linear(3 → 4)   [8,4]             16
- * // layers.1  ReLU            [8,4]              0
- * // layers.2  Linear(4 → 2)   [8,2]             10
+ * // Layer   Type            Output shape  Params
+ * // (root)  MLP(3 → 4 → 2)  [8,2]              0
+ * // 0       Linear(3 → 4)   [8,4]             16
+ * // 1       ReLU            [8,4]              0
+ * // 2       Linear(4 → 2)   [8,2]             10
  * // Total parameters: 26 (trainable: 26)
  */
 export function summary(module: Module, ...sampleInputs: Tensor[]): string {

@@ -59,6 +59,11 @@ describe('entry points', () => {
     ]) {
       expect(nn, name).toHaveProperty(name);
     }
-    expect(Object.keys(nodeEntry).sort()).toEqual(['loadFile', 'loadFileWithMetadata', 'saveFile']);
+    expect(Object.keys(nodeEntry).sort()).toEqual([
+      'loadFile',
+      'loadFileWithMetadata',
+      'saveFile',
+      'writeFileAtomic',
+    ]);
   });
 });

@@ -105,7 +105,7 @@ describe('activation statistics', () => {
     const net = new MLP([4, 8, 8, 2], { rng: new Rng(0) });
     expect(net.activationStats().size).toBe(0);
     net.eval().forward(randn([16, 4], { rng: new Rng(1) }));
-    expect([...net.activationStats().keys()]).toEqual(['layers.1', 'layers.3']);
+    expect([...net.activationStats().keys()]).toEqual(['1', '3']);
     const neuron = new Neuron(3);
     neuron.forward(randn([5, 3]));
     expect([...neuron.activationStats().keys()]).toEqual(['activation']);
@@ -143,12 +143,12 @@ describe('activation statistics', () => {
     const net = new Sequential(fc, new ReLU());
     noGrad(() => fc.bias!.fill_(-100)); // a large negative bias, as after a too-large update
     net.forward(randn([64, 3], { rng: new Rng(3) }));
-    expect(net.activationStats().get('layers.1')!.dead).toBe(1);
+    expect(net.activationStats().get('1')!.dead).toBe(1);
     noGrad(() => fc.bias!.fill_(100));
     net.summary(randn([4, 3]));
-    expect(net.activationStats().get('layers.1')!.dead).toBe(1);
+    expect(net.activationStats().get('1')!.dead).toBe(1);
     net.forward(randn([64, 3], { rng: new Rng(3) }));
-    expect(net.activationStats().get('layers.1')!.dead).toBe(0);
+    expect(net.activationStats().get('1')!.dead).toBe(0);
   });
 
   it('large initial weights saturate a sigmoid network; Xavier does not', () => {
@@ -158,8 +158,8 @@ describe('activation statistics', () => {
     big.forward(x);
     const xavier = new MLP([50, 100, 1], { activation: 'sigmoid', rng: new Rng(5) });
     xavier.forward(x);
-    expect(big.activationStats().get('layers.1')!.saturatedOutputs).toBeGreaterThan(0.5);
-    expect(xavier.activationStats().get('layers.1')!.saturatedOutputs).toBeLessThan(0.05);
+    expect(big.activationStats().get('1')!.saturatedOutputs).toBeGreaterThan(0.5);
+    expect(xavier.activationStats().get('1')!.saturatedOutputs).toBeLessThan(0.05);
   });
 
   it('healthReport tables the layers', () => {
@@ -173,7 +173,7 @@ describe('activation statistics', () => {
     net.forward(tensor([[1, 2]]));
     const lines = healthReport(net).split('\n');
     expect(lines[0]).toMatch(/^layer\s+activation\s+units\s+dead\s+saturated\s+saturated outputs$/);
-    expect(lines[1]).toMatch(/^layers\.1\s+relu\s+4\s+\d+\.\d%\s+—\s+—$/);
-    expect(lines[2]).toMatch(/^layers\.3\s+tanh\s+4\s+—\s+\d+\.\d%\s+\d+\.\d%$/);
+    expect(lines[1]).toMatch(/^1\s+relu\s+4\s+\d+\.\d%\s+—\s+—$/);
+    expect(lines[2]).toMatch(/^3\s+tanh\s+4\s+—\s+\d+\.\d%\s+\d+\.\d%$/);
   });
 });

@@ -302,7 +302,7 @@ describe('health tracking through hooks', () => {
     expect(net.activationStats().size).toBe(0);
     trackHealth(net);
     net.forward(x);
-    expect([...net.activationStats().keys()]).toEqual(['layers.1', 'layers.3']);
+    expect([...net.activationStats().keys()]).toEqual(['1', '3']);
   });
 
   it('healthReport turns tracking back on where it was off, and says so', () => {
@@ -317,20 +317,20 @@ describe('health tracking through hooks', () => {
     const off = healthReport(net).split('\n');
     expect(off).toEqual([
       'no activation statistics yet: run a forward pass first',
-      'health tracking was off for layers.1, layers.3: turned back on, the next forward pass measures them',
+      'health tracking was off for 1, 3: turned back on, the next forward pass measures them',
     ]);
     net.forward(x);
     const on = healthReport(net).split('\n');
     expect(on).toHaveLength(3); // header and two layers, no note
-    expect(on[1]).toMatch(/^layers\.1\s+relu\s+4\s/);
+    expect(on[1]).toMatch(/^1\s+relu\s+4\s/);
 
     // one layer off: the other's row, and a note for it
     (net.layers[3] as Tanh).trackHealth(false);
     const one = healthReport(net).split('\n');
     expect(one).toHaveLength(3);
-    expect(one[1]).toMatch(/^layers\.1\s+relu/);
+    expect(one[1]).toMatch(/^1\s+relu/);
     expect(one[2]).toBe(
-      'health tracking was off for layers.3: turned back on, the next forward pass measures it',
+      'health tracking was off for 3: turned back on, the next forward pass measures it',
     );
     net.forward(x);
     expect(healthReport(net).split('\n')).toHaveLength(3);

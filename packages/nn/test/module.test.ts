@@ -64,15 +64,41 @@ describe('registration and names', () => {
     expect(net.numParameters()).toBe(26);
   });
 
-  it('names the layers of a Sequential layers.<i>', () => {
+  it("names a Sequential's layers by index, as PyTorch's nn.Sequential: 0.weight, 2.bias", () => {
     const net = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
     expect(net.namedParameters().map(([n]) => n)).toEqual([
-      'layers.0.weight',
-      'layers.0.bias',
-      'layers.2.weight',
-      'layers.2.bias',
+      '0.weight',
+      '0.bias',
+      '2.weight',
+      '2.bias',
     ]);
+    expect(net.namedModules().map(([n]) => n)).toEqual(['', '0', '1', '2']);
     expect(net.length).toBe(3);
+    // nested: a Sequential in a field keeps the field's name, then the index
+    class Net extends Module {
+      body = new Sequential(new Linear(2, 2), new Tanh());
+      head = new Linear(2, 1);
+      forward(x: Tensor) {
+        return this.head.forward(this.body.forward(x));
+      }
+    }
+    expect(new Net().namedParameters().map(([n]) => n)).toEqual([
+      'body.0.weight',
+      'body.0.bias',
+      'head.weight',
+      'head.bias',
+    ]);
+  });
+
+  it('loads a state dict saved with the names before (layers.0.weight), strictly', () => {
+    const a = new MLP([3, 4, 2]);
+    const b = new MLP([3, 4, 2]);
+    const old = new Map([...a.stateDict()].map(([n, t]) => [`layers.${n}`, t]));
+    expect(b.loadStateDict(old, { strict: true })).toEqual({ missing: [], unexpected: [] });
+    expect(b.parameters().map((p) => p.toArray())).toEqual(a.parameters().map((p) => p.toArray()));
+    // a name of neither kind is still unexpected
+    old.set('layers.9.weight', zeros([1]));
+    expect(() => b.loadStateDict(old)).toThrow("unexpected 'layers.9.weight'");
   });
 
   it('lists a shared parameter or module once, under its first name; skips # fields', () => {
@@ -203,7 +229,7 @@ describe('stateDict and loadStateDict', () => {
     expect([...sd.keys()]).toEqual(a.namedParameters().map(([n]) => n));
     expect([...sd.values()].every((t) => !t.requiresGrad)).toBe(true);
     noGrad(() => a.parameters()[0]!.fill_(123)); // later changes do not reach the snapshot
-    expect(sd.get('layers.0.weight')!.toTypedArray()[0]).not.toBe(123);
+    expect(sd.get('0.weight')!.toTypedArray()[0]).not.toBe(123);
     const before = b.parameters();
     expect(b.loadStateDict(sd)).toEqual({ missing: [], unexpected: [] });
     expect(b.parameters()).toEqual(before); // same parameter objects, new values
@@ -238,13 +264,13 @@ describe('stateDict and loadStateDict', () => {
   it('a wrong shape names the parameter and both shapes; nothing is loaded', () => {
     const m = new MLP([3, 4, 2], { rng: new Rng(1) });
     const sd = new MLP([3, 4, 2], { rng: new Rng(9) }).stateDict();
-    sd.set('layers.2.weight', zeros([4, 2]));
+    sd.set('2.weight', zeros([4, 2]));
     const e = expectUnchanged(m, () => m.loadStateDict(sd));
     expect(e.message).toContain(
-      "shape mismatch for 'layers.2.weight': the module has [2,4], the state dict has [4,2]",
+      "shape mismatch for '2.weight': the module has [2,4], the state dict has [4,2]",
     );
     expect(e.message).toContain('Nothing was loaded');
-    expect(e.mismatched).toEqual([{ name: 'layers.2.weight', expected: [2, 4], got: [4, 2] }]);
+    expect(e.mismatched).toEqual([{ name: '2.weight', expected: [2, 4], got: [4, 2] }]);
     // strict: false does not excuse a shape mismatch
     expectUnchanged(m, () => m.loadStateDict(sd, { strict: false }));
   });
@@ -252,17 +278,17 @@ describe('stateDict and loadStateDict', () => {
   it('a missing or unexpected name is an error unless strict is false', () => {
     const m = new MLP([3, 4, 2], { rng: new Rng(1) });
     const sd = new MLP([3, 4, 2], { rng: new Rng(9) }).stateDict();
-    sd.delete('layers.0.bias');
-    sd.set('layers.9.weight', zeros([1]));
+    sd.delete('0.bias');
+    sd.set('9.weight', zeros([1]));
     const e = expectUnchanged(m, () => m.loadStateDict(sd));
-    expect(e.missing).toEqual(['layers.0.bias']);
-    expect(e.unexpected).toEqual(['layers.9.weight']);
-    expect(e.message).toMatch(/missing 'layers\.0\.bias'/);
-    expect(e.message).toMatch(/unexpected 'layers\.9\.weight'/);
+    expect(e.missing).toEqual(['0.bias']);
+    expect(e.unexpected).toEqual(['9.weight']);
+    expect(e.message).toMatch(/missing '0\.bias'/);
+    expect(e.message).toMatch(/unexpected '9\.weight'/);
 
     const result = m.loadStateDict(sd, { strict: false });
-    expect(result).toEqual({ missing: ['layers.0.bias'], unexpected: ['layers.9.weight'] });
-    expect(m.parameters()[0]!.toArray()).toEqual(sd.get('layers.0.weight')!.toArray());
+    expect(result).toEqual({ missing: ['0.bias'], unexpected: ['9.weight'] });
+    expect(m.parameters()[0]!.toArray()).toEqual(sd.get('0.weight')!.toArray());
   });
 
   it("reads every value before writing any: a state dict of the module's own parameters, permuted", () => {
@@ -293,11 +319,11 @@ describe('summary', () => {
     const net = new MLP([3, 4, 2]);
     const text = net.summary(randn([8, 3]));
     expect(text.split('\n')).toEqual([
-      'Layer     Type            Output shape  Params',
-      '(root)    MLP(3 → 4 → 2)  [8,2]              0',
-      'layers.0  Linear(3 → 4)   [8,4]             16',
-      'layers.1  ReLU            [8,4]              0',
-      'layers.2  Linear(4 → 2)   [8,2]             10',
+      'Layer   Type            Output shape  Params',
+      '(root)  MLP(3 → 4 → 2)  [8,2]              0',
+      '0       Linear(3 → 4)   [8,4]             16',
+      '1       ReLU            [8,4]              0',
+      '2       Linear(4 → 2)   [8,2]             10',
       'Total parameters: 26 (trainable: 26)',
     ]);
   });

@@ -317,7 +317,7 @@ describe('damaged files are clear errors, never a partial load', () => {
     const other = saveSafetensors(new MLP([3, 5, 2]));
     expect(() => model.loadStateDict(loadSafetensors(other))).toThrow(StateDictError);
     expect(() => model.loadStateDict(loadSafetensors(other))).toThrow(
-      "shape mismatch for 'layers.0.weight': the module has [4,3], the state dict has [5,3]",
+      "shape mismatch for '0.weight': the module has [4,3], the state dict has [5,3]",
     );
     same(before, model.stateDict());
   });
