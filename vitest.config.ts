@@ -45,7 +45,7 @@ export default defineConfig({
         test: {
           name: 'js',
           // what computes: core, nn, optim and the examples' runs (not datasets' parsers,
-          // the plotting library, the bundle build or the oracle's coverage check)
+          // @tapegrad/viz's pictures, the bundle build or the oracle's coverage check)
           include: [
             'packages/{core,nn,optim}/test/**/*.test.ts',
             'packages/{core,nn,optim}/src/**/*.test.ts',

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { noGrad, tensor } from '@tapegrad/core';
 import { spiral } from '@tapegrad/datasets';
+import { decisionRegions, linePlot, panels, writePng } from '@tapegrad/viz/node';
 import {
   ACTIVATIONS,
   type ActivationChoice,
@@ -12,7 +13,6 @@ import {
   trainWithActivation,
 } from './core/activations.js';
 import { parseOptions } from './lib/cli.js';
-import { decisionRegions, linePlot, panels, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
 import { formatTable, indent } from './lib/table.js';
 
@@ -83,20 +83,20 @@ const table = healthTable(new Map([...results].map(([name, r]) => [name, r.healt
 console.log(indent(table));
 console.log('  (maxout keeps no such statistics: the max of two linear pieces has no flat side)');
 
-const lossFile = writePng(
+const lossFile = await writePng(
   join(opts.out, 'loss.png'),
   linePlot(
     [...results].map(([name, r]) => ({ name, y: r.losses })),
     {
       title: `training loss, ${sizes} network`,
-      xLabel: 'iteration',
-      yLabel: 'loss',
+      xTitle: 'iteration',
+      yTitle: 'loss',
       logY: true,
       // room above the curves for the legend (the sigmoid network's stays at ln 3)
-      yRange: [0.008, 50],
-      legend: 'upper right',
-      width: 640,
-      height: 480,
+      yDomain: [0.008, 50],
+      legend: 'top-right',
+      width: 560,
+      height: 400,
     },
   ),
 );
@@ -111,12 +111,14 @@ const regions = [...results].map(([name, r]) => {
         .argmax(1)
         .toTypedArray(),
     );
-  return {
-    canvas: decisionRegions(classify, points, data.y, { resolution: 120, width: 300, height: 300 }),
+  return decisionRegions(classify, points, data.y, {
+    resolution: 120,
+    width: 240,
+    height: 240,
     title: `${name}: ${(r.accuracy * 100).toFixed(0)}%`,
-  };
+  });
 });
-const regionsFile = writePng(
+const regionsFile = await writePng(
   join(opts.out, 'regions.png'),
   panels(regions, { cols: 3, title: `decision regions after ${opts.iterations} steps` }),
 );

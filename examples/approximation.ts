@@ -1,9 +1,9 @@
 // Universal approximation (cs231n, "Representational power"): one hidden layer of N sigmoid
 // or ReLU units fits a continuous function (sin) and a step; the error falls as N grows.
 import { join } from 'node:path';
+import { classColor, linePlot, panels, type Series, writePng } from '@tapegrad/viz/node';
 import { type Fit, fitOneHiddenLayer } from './core/approximation.js';
 import { parseOptions } from './lib/cli.js';
-import { classColor, linePlot, panels, type Series, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
 import { formatTable, indent } from './lib/table.js';
 
@@ -81,7 +81,7 @@ for (const fn of functions) {
   for (const activation of activations) {
     const first = fits.get(key(fn, activation, opts.hidden[0]!))!;
     const series: Series[] = [
-      { name: 'target', x: first.x, y: first.target, style: 'points', color: [150, 150, 150] },
+      { name: 'target', x: first.x, y: first.target, style: 'points', color: '#969696' },
       ...opts.hidden.map((n, k) => ({
         name: `N = ${n}`,
         x: first.x,
@@ -89,13 +89,12 @@ for (const fn of functions) {
         color: classColor(k),
       })),
     ];
-    pictures.push({
-      canvas: linePlot(series, { xLabel: 'x', yLabel: 'y', width: 480, height: 340 }),
-      title: `${fn}, ${activation} units`,
-    });
+    pictures.push(
+      linePlot(series, { xTitle: 'x', yTitle: 'y', title: `${fn}, ${activation} units` }),
+    );
   }
 }
-const file = writePng(
+const file = await writePng(
   join(opts.out, 'fits.png'),
   panels(pictures, { cols: 2, title: 'one hidden layer of N units: target vs fit' }),
 );

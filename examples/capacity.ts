@@ -5,10 +5,10 @@
 // scored on its training points and on a held-out draw of the same distribution.
 import { join } from 'node:path';
 import { Rng } from '@tapegrad/core';
+import { decisionRegions, panels, writePng } from '@tapegrad/viz/node';
 import { capacityData, settings, trainSetting } from './core/capacity.js';
 import { classifier } from './core/case-study.js';
 import { parseOptions } from './lib/cli.js';
-import { decisionRegions, panels, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
 
 const opts = parseOptions({
@@ -69,15 +69,16 @@ const pictures = list.map((setting) => {
       `train accuracy ${(100 * r.trainAccuracy).toFixed(1)}%, ` +
       `held-out accuracy ${(100 * r.heldOutAccuracy).toFixed(1)}%`,
   );
-  const canvas = decisionRegions(classifier(r.model), points, data.train.y);
-  return {
-    canvas,
-    title: `${name}: train ${(100 * r.trainAccuracy).toFixed(0)}%, held-out ${(100 * r.heldOutAccuracy).toFixed(0)}%`,
-  };
+  return decisionRegions(classifier(r.model), points, data.train.y, {
+    title: [
+      name,
+      `train ${(100 * r.trainAccuracy).toFixed(0)}%, held-out ${(100 * r.heldOutAccuracy).toFixed(0)}%`,
+    ],
+  });
 });
 bar.stop();
 
-const file = writePng(
+const file = await writePng(
   join(opts.out, 'capacity.png'),
   panels(pictures, {
     cols: Math.max(opts.hidden.length, opts.lambda.length),

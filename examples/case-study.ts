@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { Rng } from '@tapegrad/core';
 import { spiral } from '@tapegrad/datasets';
 import type { Module } from '@tapegrad/nn';
+import { decisionRegions, panels, writePng } from '@tapegrad/viz/node';
 import { classifier, linearClassifier, train, twoLayerNet } from './core/case-study.js';
 import { parseOptions } from './lib/cli.js';
-import { decisionRegions, panels, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
 
 const opts = parseOptions({
@@ -55,15 +55,9 @@ const netAccuracy = fit(net, `2-layer net (${opts.hidden} hidden)`, opts.iterati
 const points = data.x.toTypedArray();
 // The notes' plots: the square [-1, 1]² around the spiral.
 const bounds = { xMin: -1.1, xMax: 1.1, yMin: -1.1, yMax: 1.1 };
-const picture = (model: Module, title: string) => ({
-  canvas: decisionRegions(classifier(model), points, data.y, {
-    bounds,
-    xLabel: 'x1',
-    yLabel: 'x2',
-  }),
-  title,
-});
-const file = writePng(
+const picture = (model: Module, title: string) =>
+  decisionRegions(classifier(model), points, data.y, { bounds, xTitle: 'x1', yTitle: 'x2', title });
+const file = await writePng(
   join(opts.out, 'case-study.png'),
   panels(
     [

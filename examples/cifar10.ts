@@ -2,6 +2,7 @@
 // from the official binary batches in a folder you name with --data. Nothing is downloaded.
 import { join } from 'node:path';
 import { CIFAR10_CLASSES, DataFileError } from '@tapegrad/datasets/node';
+import { trainingCurves, writePng } from '@tapegrad/viz/node';
 import {
   cifar10Problem,
   howToGetCifar10,
@@ -9,7 +10,6 @@ import {
   trainCifar10,
 } from './core/cifar10.js';
 import { parseOptions } from './lib/cli.js';
-import { trainingCurves, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
 
 const opts = parseOptions({
@@ -78,7 +78,13 @@ CIFAR10_CLASSES.forEach((name, k) => {
 });
 
 // Loss per minibatch with its mean over each epoch, and accuracy per epoch.
-const file = writePng(join(opts.out, 'training.png'), trainingCurves(result, batches));
+const file = await writePng(
+  join(opts.out, 'training.png'),
+  trainingCurves(
+    { loss: result.losses, trainAccuracy: result.trainAccuracy, valAccuracy: result.testAccuracy },
+    { stepsPerEpoch: batches, valName: 'test' },
+  ),
+);
 console.log(`wrote ${file}`);
 
 /** Says what is missing and how to get it, on stderr, and exits with status 1. */

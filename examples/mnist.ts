@@ -2,9 +2,9 @@
 // its test accuracy, and its weights saved as safetensors, reloaded and re-evaluated.
 import { join } from 'node:path';
 import { loadMnist } from '@tapegrad/datasets/node';
+import { grayRaster, imageView, panels, trainingCurves, writePng } from '@tapegrad/viz/node';
 import { evaluate, saveAndReload, trainClassifier } from './core/mnist.js';
 import { parseOptions } from './lib/cli.js';
-import { Canvas, panels, trainingCurves, writePng } from './lib/plot.js';
 import { progress } from './lib/progress.js';
 
 const opts = parseOptions({
@@ -66,39 +66,35 @@ if (
 console.log('same predictions on every test digit');
 
 // Loss per minibatch with its mean over each epoch, and accuracy per epoch.
-const curves = writePng(join(opts.out, 'training.png'), trainingCurves(result, batches));
+const curves = await writePng(
+  join(opts.out, 'training.png'),
+  trainingCurves(
+    { loss: result.losses, trainAccuracy: result.trainAccuracy, valAccuracy: result.testAccuracy },
+    { stepsPerEpoch: batches, valName: 'test' },
+  ),
+);
 console.log(`wrote ${curves}`);
 
-// The first test digits the network gets wrong, titled "true -> predicted".
+// The first test digits the network gets wrong, titled "true → predicted".
 const wrong: number[] = [];
 for (let i = 0; i < test.y.length && wrong.length < 24; i++) {
   if (before.predicted[i] !== test.y[i]) wrong.push(i);
 }
 if (wrong.length > 0) {
   const pixels = test.x.toTypedArray();
-  const digits = wrong.map((i) => ({
-    canvas: digitPicture(pixels, i, 3),
-    title: `${test.y[i]} -> ${before.predicted[i]}`,
-  }));
-  const file = writePng(
+  const digits = wrong.map((i) =>
+    imageView(grayRaster(pixels.subarray(784 * i, 784 * (i + 1)), 28, 28), {
+      title: `${test.y[i]} → ${before.predicted[i]}`,
+      zoom: 3,
+    }),
+  );
+  const file = await writePng(
     join(opts.out, 'mistakes.png'),
-    panels(digits, { cols: 8, title: 'test digits the network got wrong (true -> predicted)' }),
+    panels(digits, { cols: 8, title: 'test digits the network got wrong (true → predicted)' }),
   );
   console.log(`wrote ${file}`);
 }
 
 function pct(a: number): string {
   return `${(100 * a).toFixed(2)}%`;
-}
-
-/** Digit `i` of flat 784-pixel rows, dark ink on white, each pixel a `zoom` × `zoom` square. */
-function digitPicture(pixels: ArrayLike<number>, i: number, zoom: number): Canvas {
-  const c = new Canvas(28 * zoom, 28 * zoom);
-  for (let r = 0; r < 28; r++) {
-    for (let col = 0; col < 28; col++) {
-      const v = Math.round(255 * (1 - pixels[i * 784 + r * 28 + col]!));
-      c.fillRect({ x: col * zoom, y: r * zoom, width: zoom, height: zoom }, [v, v, v]);
-    }
-  }
-  return c;
 }

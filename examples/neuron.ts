@@ -4,9 +4,9 @@
 import { join } from 'node:path';
 import { Rng } from '@tapegrad/core';
 import { blobs } from '@tapegrad/datasets';
+import { decisionRegions, panels, writePng } from '@tapegrad/viz/node';
 import { type NeuronLoss, neuronClassifier, trainNeuron } from './core/neuron.js';
 import { parseOptions } from './lib/cli.js';
-import { decisionRegions, panels, writePng } from './lib/plot.js';
 
 const opts = parseOptions({
   name: 'neuron',
@@ -45,16 +45,16 @@ const pictures = classifiers.map(([loss, name]) => {
       `training accuracy ${(100 * accuracy).toFixed(1)}%, ` +
       `w = [${w0!.toFixed(3)}, ${w1!.toFixed(3)}], b = ${neuron.bias.item().toFixed(3)}`,
   );
-  const canvas = decisionRegions(neuronClassifier(neuron), points, data.y, {
+  return decisionRegions(neuronClassifier(neuron), points, data.y, {
     classNames: ['class 0', 'class 1'],
-    xLabel: 'x1',
-    yLabel: 'x2',
+    xTitle: 'x1',
+    yTitle: 'x2',
+    title: `${name}: ${(100 * accuracy).toFixed(1)}%`,
   });
-  return { canvas, title: `${name}: ${(100 * accuracy).toFixed(1)}%` };
 });
 
-const file = writePng(
+const file = await writePng(
   join(opts.out, 'neuron.png'),
-  panels(pictures, { cols: 2, title: 'one neuron, two linear classifiers: w.x + b = 0' }),
+  panels(pictures, { cols: 2, title: 'one neuron, two linear classifiers: w·x + b = 0' }),
 );
 console.log(`decision boundaries: ${file}`);

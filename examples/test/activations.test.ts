@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { Rng } from '@tapegrad/core';
 import { spiral } from '@tapegrad/datasets';
 import { Maxout } from '@tapegrad/nn';
+import { classColor, regionColor } from '@tapegrad/viz';
 import { describe, expect, it } from 'vitest';
 import { buildNetwork, healthTable, trainWithActivation } from '../core/activations.js';
-import { readPng, spawnScript, tempDir } from './helpers.js';
+import { countPixels, readPng, spawnScript, tempDir } from './helpers.js';
 
 const out = tempDir('activations');
 
@@ -103,10 +104,18 @@ describe('examples/activations.ts', () => {
       expect(run.stdout).toContain(`  ${name}`);
     }
     expect(run.stdout).toMatch(/hidden 2\s+\d/);
+    // at scale 2: a 560 × 400 plot with each activation's colour (its curve may hide under
+    // another's; its legend entry shows)
     const loss = readPng(join(out, 'loss.png'));
-    expect([loss.width, loss.height]).toEqual([640, 480]);
+    expect(loss.width).toBeGreaterThan(2 * 560);
+    expect(loss.height).toBeGreaterThan(2 * 400);
+    for (let k = 0; k < 6; k++)
+      expect(countPixels(loss, classColor(k)), `curve ${k}`).toBeGreaterThan(20);
+    // six 240-pixel panels, 3 by 2, of the three classes' regions
     const regions = readPng(join(out, 'regions.png'));
-    expect(regions.width).toBe(3 * 300 + 4 * 8);
-    expect(regions.height).toBeGreaterThan(2 * 300);
+    expect(regions.width).toBeGreaterThan(2 * 3 * 240);
+    expect(regions.height).toBeGreaterThan(2 * 2 * 240);
+    for (let k = 0; k < 3; k++)
+      expect(countPixels(regions, regionColor(k))).toBeGreaterThan(10_000);
   });
 });

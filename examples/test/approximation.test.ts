@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { classColor } from '@tapegrad/viz';
 import { describe, expect, it } from 'vitest';
 import { fitOneHiddenLayer } from '../core/approximation.js';
-import { readPng, spawnScript, tempDir } from './helpers.js';
+import { countPixels, readPng, spawnScript, tempDir } from './helpers.js';
 
 const out = tempDir('approximation');
 
@@ -81,9 +82,13 @@ describe('examples/approximation.ts', () => {
     expect(run.stdout).toMatch(/sin\s+4\s+\S+e-?\d+\s+\S+e-?\d+/);
     expect(run.stdout).toContain(`wrote ${join(out, 'fits.png')}`);
     const png = readPng(join(out, 'fits.png'));
-    // two 480-pixel panels side by side with 8-pixel gaps; two 340-pixel rows plus titles
-    expect(png.width).toBe(2 * 480 + 3 * 8);
-    expect(png.height).toBeGreaterThan(2 * 340);
-    expect(png.height).toBeLessThan(2 * 340 + 150);
+    // at scale 2: 400 × 280 plots, 2 by 2, with axes, titles and legends
+    expect(png.width).toBeGreaterThan(2 * 2 * 400);
+    expect(png.width).toBeLessThan(2 * 2 * 600);
+    expect(png.height).toBeGreaterThan(2 * 2 * 280);
+    expect(png.height).toBeLessThan(2 * 2 * 420);
+    // the fits of N = 1 and N = 4 in the first two colours
+    for (let k = 0; k < 2; k++)
+      expect(countPixels(png, classColor(k)), `N #${k}`).toBeGreaterThan(500);
   });
 });

@@ -150,7 +150,10 @@ describe('examples/cifar10.ts', () => {
     expect(run.stdout).toContain('300 training and 60 test images');
     expect(run.stdout).toMatch(/test accuracy: \d+\.\d+%/);
     expect(run.stdout).toMatch(/ {2}truck {6}\d+\.\d+%/);
+    // at scale 2: the loss and accuracy plots (400 × 280) side by side
     const png = readPng(join(out, 'training.png'));
-    expect([png.width, png.height]).toEqual([2 * 560 + 3 * 8, 400 + 2 * 8]);
+    expect(png.width).toBeGreaterThan(2 * 2 * 400);
+    expect(png.height).toBeGreaterThan(2 * 280);
+    expect(png.height).toBeLessThan(2 * 420);
   });
 });

@@ -1,4 +1,5 @@
-// Vite's and esbuild's production browser bundles of an app on @tapegrad/* train, with no Node built-in.
+// Vite's and esbuild's production browser bundles of an app on @tapegrad/* train and draw, with no
+// Node built-in.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
@@ -15,7 +16,7 @@ const root = resolve(import.meta.dirname, '../..');
 const entry = join(import.meta.dirname, 'app/main.ts');
 /** The browsers to build for: Vite 8's default target, 'baseline-widely-available'. */
 const BROWSERS = ['chrome111', 'edge111', 'firefox114', 'safari16.4', 'ios16.4'];
-const PACKAGES = ['core', 'nn', 'optim', 'datasets', 'onnx'];
+const PACKAGES = ['core', 'nn', 'optim', 'datasets', 'viz', 'onnx'];
 
 /** What a bundler made: the bundle's path, the files it took in and the imports it left. */
 interface Bundle {
@@ -188,14 +189,20 @@ async function checkBrowserBundle(name: string, bundle: Bundle): Promise<void> {
   expect(problems, `the ${name} bundle`).toEqual([]);
 }
 
-/** Runs the bundle with Node and checks that training lowered the loss. */
+/**
+ * Runs the bundle with Node and checks that training lowered the loss, and that the SVG of the
+ * decision regions holds the picture of the grid, the 150 points and the title.
+ */
 async function checkTraining(name: string, bundle: Bundle): Promise<void> {
   const result = await runBundle(bundle.file);
   expect(result.code, report(name, bundle, result)).toBe(0);
-  const { before, after, onnxBytes } = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+  const { before, after, onnxBytes, picture } = JSON.parse(
+    result.stdout.trim().split('\n').at(-1)!,
+  ) as {
     before: number;
     after: number;
     onnxBytes: number;
+    picture: unknown;
   };
   // the trained 2-32-3 MLP as ONNX: 195 float32 parameters (780 bytes) and the graph
   expect(onnxBytes, `${name}: the ONNX export's size`).toBeGreaterThan(780);
@@ -203,6 +210,12 @@ async function checkTraining(name: string, bundle: Bundle): Promise<void> {
   expect(Number.isFinite(before), loss).toBe(true);
   // About 1.38 -> 0.37 with this seed: the 30 steps must at least halve the loss.
   expect(after, loss).toBeLessThan(before / 2);
+  expect(picture, `${name}: the decision regions' SVG`).toEqual({
+    svg: true,
+    images: 1,
+    circles: 150,
+    title: true,
+  });
 }
 
 describe('a production browser bundle of an app on @tapegrad/*', () => {
@@ -212,13 +225,15 @@ describe('a production browser bundle of an app on @tapegrad/*', () => {
   }, 120_000);
   afterAll(() => out && rm(out, { recursive: true, force: true }));
 
-  it('built by Vite trains and holds no Node built-in', { timeout: 120_000 }, async () => {
+  it('built by Vite trains, draws and holds no Node built-in', { timeout: 120_000 }, async () => {
     const bundle = await bundleWithVite();
     await checkBrowserBundle('vite', bundle);
     await checkTraining('vite', bundle);
   });
 
-  it('built by esbuild trains and holds no Node built-in', { timeout: 120_000 }, async () => {
+  it('built by esbuild trains, draws and holds no Node built-in', {
+    timeout: 120_000,
+  }, async () => {
     const bundle = await bundleWithEsbuild();
     await checkBrowserBundle('esbuild', bundle);
     await checkTraining('esbuild', bundle);
