@@ -22,7 +22,12 @@ import {
 } from '@tapegrad/core';
 import { E, emptyArray, kernelsOf, makeArray } from '@tapegrad/core/op-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GEMM_MIN_WORK, loadWasmBackend, type WasmApi } from '../src/backend/wasm/index.js';
+import {
+  GEMM_MIN_WORK,
+  loadWasmBackend,
+  type WasmApi,
+  type WasmBackend,
+} from '../src/backend/wasm/index.js';
 
 const rng = new Rng(11);
 const onJs = <T>(f: () => T): T => {
@@ -308,6 +313,34 @@ describe("the 'wasm' backend where WebAssembly compiles only asynchronously", ()
     late!.kernels.gemm(70, 50, 90, operand(a, 90), operand(b, 50), c, 0);
     const want = new Float32Array(70 * 50);
     kernelsOf('wasm').gemm(70, 50, 90, operand(a, 90), operand(b, 50), want, 0);
+    expect(Array.from(c)).toEqual(Array.from(want));
+  });
+
+  it('uses no shared memory in a page that is not cross-origin isolated: one thread', async () => {
+    const backend = (await loadWasmBackend(mainThread, false))!;
+    expect(backend).not.toBeNull();
+    expect(await backend.start()).toBe(false);
+    expect(backend.threads()).toBe(1);
+    // and computes on its own memory
+    const a = randn([40, 50], { rng });
+    const b = randn([50, 30], { rng });
+    const operand = (t: Tensor, cols: number) => ({
+      data: t.toTypedArray(),
+      offset: 0,
+      rs: cols,
+      cs: 1,
+    });
+    const c = new Float32Array(40 * 30);
+    backend.kernels.gemm(40, 30, 50, operand(a, 50), operand(b, 30), c, 0);
+    const want = new Float32Array(40 * 30);
+    kernelsOf('wasm').gemm(40, 30, 50, operand(a, 50), operand(b, 30), want, 0);
+    expect(Array.from(c)).toEqual(Array.from(want));
+    // built at once where the runtime compiles synchronously (a Firefox or Safari page
+    // without cross-origin isolation has no shared memory either): its own memory grows
+    // to hold the control block
+    const own = loadWasmBackend(native, false) as WasmBackend;
+    expect(own).not.toBeInstanceOf(Promise);
+    own.kernels.gemm(40, 30, 50, operand(a, 50), operand(b, 30), c, 0);
     expect(Array.from(c)).toEqual(Array.from(want));
   });
 

@@ -103,16 +103,22 @@ interface Chosen {
  * The module variant for this runtime: relaxed SIMD if it validates, on a shared memory if
  * one can be made (a second thread may join later). Null without SIMD.
  */
-function choose(wa: WasmApi): Chosen | null {
+function choose(wa: WasmApi, isolated: boolean | undefined): Chosen | null {
   try {
     const relaxed = wa.validate(decode(RELAXED_SIMD));
     const features: WasmFeatures = relaxed ? 'relaxed-simd' : 'simd';
     if (!relaxed && !wa.validate(decode(SIMD))) return null;
     let shared: WasmMemory | null = null;
-    try {
-      shared = new wa.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
-    } catch {
-      // no shared memory here (a page that is not cross-origin isolated)
+    // A page that is not cross-origin isolated can start no worker on shared memory, yet
+    // Chrome makes shared WebAssembly memory there, through which copies run slower: only
+    // where a second thread can join (Node, where `crossOriginIsolated` is undefined, and
+    // isolated pages).
+    if (isolated !== false) {
+      try {
+        shared = new wa.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+      } catch {
+        // no shared memory here
+      }
     }
     const base64 =
       shared === null
@@ -148,6 +154,9 @@ class Scratch {
     this.memory = memory;
     this.control = (exports.heapBase() + 15) & ~15;
     this.base = this.control + CONTROL_INTS * 4;
+    // a module's own memory may end at its static data: make room for the control block
+    const short = this.base - memory.buffer.byteLength;
+    if (short > 0) memory.grow(Math.ceil(short / 65536));
     this.f32 = new Float32Array(memory.buffer);
     this.ctl = new Int32Array(memory.buffer, this.control, CONTROL_INTS);
   }
@@ -378,13 +387,14 @@ export interface WasmBackend {
  * The 'wasm' backend: built at once where the runtime compiles synchronously (Node, workers),
  * as a promise where it refuses to (a browser's main thread refuses modules over 4 KB), or
  * null where WebAssembly SIMD does not run. `wa` is the WebAssembly API (a test passes one
- * that refuses synchronous compilation).
+ * that refuses synchronous compilation); `isolated`, the page's `crossOriginIsolated`.
  */
 export function loadWasmBackend(
   wa: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly,
+  isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated,
 ): WasmBackend | Promise<WasmBackend | null> | null {
   if (wa === undefined) return null;
-  const chosen = choose(wa);
+  const chosen = choose(wa, isolated);
   if (chosen === null) return null;
   const imports = chosen.shared === null ? {} : { env: { memory: chosen.shared } };
   let module: object;
