@@ -54,6 +54,7 @@ export { Neuron, type NeuronOptions } from './neuron.js';
 export { Parameter } from './parameter.js';
 export { PReLU, type PReLUOptions, prelu } from './prelu.js';
 export { ReLU } from './relu.js';
+export { type Rename, renameKeys } from './rename.js';
 export {
   loadSafetensors,
   loadSafetensorsWithMetadata,

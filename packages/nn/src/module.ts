@@ -11,6 +11,7 @@ import { setStats, statsOf } from './internal/stats-store.js';
 import { formatTable } from './internal/table.js';
 import { fmtShape, sameShape } from './internal/values.js';
 import { castInPlace, Parameter } from './parameter.js';
+import { checkRename, type Rename, renameKeys } from './rename.js';
 
 /** Parameter values by dotted name, in the module's order. */
 export type StateDict = Map<string, Tensor>;
@@ -26,6 +27,12 @@ export interface LoadStateDictOptions {
    * reported in the result). Shapes must match either way.
    */
   readonly strict?: boolean;
+  /**
+   * The state dict's names as this module's (see `renameKeys`): a table `{ fileName:
+   * ourName }` or a function, for trees that differ (`(n) => n.replace(/^module\./, '')`
+   * for a DistributedDataParallel checkpoint).
+   */
+  readonly rename?: Rename;
 }
 
 /** What `loadStateDict` skipped. @example const { missing } = model.loadStateDict(sd, { strict: false }); */
@@ -431,7 +438,7 @@ export abstract class Module {
    */
   loadStateDict(sd: StateDictLike, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const op = 'loadStateDict';
-    const { strict = true } = optionsOf(op, options, '{ strict: false }');
+    const { strict = true, rename } = optionsOf(op, options, '{ strict: false }');
     checkBoolean(op, 'options.strict', strict);
     if (!(sd instanceof Map) && !(isOptionsObject(sd) && !ArrayBuffer.isView(sd))) {
       const hint =
@@ -442,7 +449,11 @@ export abstract class Module {
       );
     }
     const entries: Map<unknown, unknown> =
-      sd instanceof Map ? new Map(sd) : new Map(Object.entries(sd));
+      rename !== undefined
+        ? renameKeys(sd, checkRename(op, rename), op)
+        : sd instanceof Map
+          ? new Map(sd)
+          : new Map(Object.entries(sd));
     const own = this.namedParameters();
     // a state dict saved before a Sequential named its layers by index (`layers.0.weight`,
     // tapegrad 0.1's names) loads under the names of now

@@ -21,6 +21,7 @@ import {
   Neuron,
   Parameter,
   ReLU,
+  renameKeys,
   Sequential,
   StateDictError,
   Tanh,
@@ -88,6 +89,39 @@ describe('registration and names', () => {
       'head.weight',
       'head.bias',
     ]);
+  });
+
+  it('rename: a DDP checkpoint (module.0.weight) by a function, another tree by a table', () => {
+    const a = new MLP([3, 4, 2]);
+    const b = new MLP([3, 4, 2]);
+    const ddp = new Map([...a.stateDict()].map(([n, t]) => [`module.${n}`, t]));
+    expect(() => b.loadStateDict(ddp)).toThrow("unexpected 'module.0.weight'");
+    b.loadStateDict(ddp, { rename: (n) => n.replace(/^module\./, '') });
+    expect(b.parameters().map((p) => p.toArray())).toEqual(a.parameters().map((p) => p.toArray()));
+    // a torch model with named fields: { fc1, act, fc2 }
+    const torchNames = renameKeys(a.stateDict(), {
+      '0.weight': 'fc1.weight',
+      '0.bias': 'fc1.bias',
+      '2.weight': 'fc2.weight',
+      '2.bias': 'fc2.bias',
+    });
+    expect([...torchNames.keys()]).toEqual(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    const c = new MLP([3, 4, 2]);
+    c.loadStateDict(Object.fromEntries(torchNames), {
+      rename: {
+        'fc1.weight': '0.weight',
+        'fc1.bias': '0.bias',
+        'fc2.weight': '2.weight',
+        'fc2.bias': '2.bias',
+      },
+    });
+    expect(c.parameters().map((p) => p.toArray())).toEqual(a.parameters().map((p) => p.toArray()));
+    expect(() => renameKeys(a.stateDict(), () => 'same')).toThrow(
+      "renameKeys: rename maps both '0.weight' and '0.bias' to 'same'",
+    );
+    expect(() => b.loadStateDict(ddp, { rename: 'module.' as never })).toThrow(
+      'loadStateDict: rename must be a table { oldName: newName } or a function (name) => newName, got "module."',
+    );
   });
 
   it('loads a state dict saved with the names before (layers.0.weight), strictly', () => {
