@@ -296,24 +296,29 @@ describe("the 'wasm' backend where WebAssembly compiles only asynchronously", ()
     instantiate: (module, imports) => native.instantiate(module, imports),
   };
 
-  it('is built asynchronously and computes the same bits as the backend built at load', async () => {
-    const pending = loadWasmBackend(mainThread);
-    expect(pending).toBeInstanceOf(Promise);
-    const late = await pending;
-    expect(late).not.toBeNull();
-    const a = randn([70, 90], { rng });
-    const b = randn([90, 50], { rng });
+  /** `backend`'s m×k · k×n product equals the 'wasm' backend's (built at load), bit for bit. */
+  function expectSameProduct(backend: WasmBackend, m: number, k: number, n: number): void {
     const operand = (t: Tensor, cols: number) => ({
       data: t.toTypedArray(),
       offset: 0,
       rs: cols,
       cs: 1,
     });
-    const c = new Float32Array(70 * 50);
-    late!.kernels.gemm(70, 50, 90, operand(a, 90), operand(b, 50), c, 0);
-    const want = new Float32Array(70 * 50);
-    kernelsOf('wasm').gemm(70, 50, 90, operand(a, 90), operand(b, 50), want, 0);
-    expect(Array.from(c)).toEqual(Array.from(want));
+    const a = operand(randn([m, k], { rng }), k);
+    const b = operand(randn([k, n], { rng }), n);
+    const got = new Float32Array(m * n);
+    backend.kernels.gemm(m, n, k, a, b, got, 0);
+    const want = new Float32Array(m * n);
+    kernelsOf('wasm').gemm(m, n, k, a, b, want, 0);
+    expect(Array.from(got)).toEqual(Array.from(want));
+  }
+
+  it('is built asynchronously and computes the same bits as the backend built at load', async () => {
+    const pending = loadWasmBackend(mainThread);
+    expect(pending).toBeInstanceOf(Promise);
+    const late = await pending;
+    expect(late).not.toBeNull();
+    expectSameProduct(late!, 70, 90, 50);
   });
 
   it('uses no shared memory in a page that is not cross-origin isolated: one thread', async () => {
@@ -322,26 +327,13 @@ describe("the 'wasm' backend where WebAssembly compiles only asynchronously", ()
     expect(await backend.start()).toBe(false);
     expect(backend.threads()).toBe(1);
     // and computes on its own memory
-    const a = randn([40, 50], { rng });
-    const b = randn([50, 30], { rng });
-    const operand = (t: Tensor, cols: number) => ({
-      data: t.toTypedArray(),
-      offset: 0,
-      rs: cols,
-      cs: 1,
-    });
-    const c = new Float32Array(40 * 30);
-    backend.kernels.gemm(40, 30, 50, operand(a, 50), operand(b, 30), c, 0);
-    const want = new Float32Array(40 * 30);
-    kernelsOf('wasm').gemm(40, 30, 50, operand(a, 50), operand(b, 30), want, 0);
-    expect(Array.from(c)).toEqual(Array.from(want));
+    expectSameProduct(backend, 40, 50, 30);
     // built at once where the runtime compiles synchronously (a Firefox or Safari page
     // without cross-origin isolation has no shared memory either): its own memory grows
     // to hold the control block
     const own = loadWasmBackend(native, false) as WasmBackend;
     expect(own).not.toBeInstanceOf(Promise);
-    own.kernels.gemm(40, 30, 50, operand(a, 50), operand(b, 30), c, 0);
-    expect(Array.from(c)).toEqual(Array.from(want));
+    expectSameProduct(own, 40, 50, 30);
   });
 
   it('is null where WebAssembly SIMD does not validate', () => {
