@@ -111,6 +111,8 @@ TORCH: dict[str, Callable[[list[torch.Tensor], dict[str, Any]], torch.Tensor]] =
     "matmul (2-D)": lambda xs, a: torch.matmul(xs[0], xs[1]),
     "matmul (batched)": lambda xs, a: torch.matmul(xs[0], xs[1]),
     "matmul (1-D operands)": lambda xs, a: torch.matmul(xs[0], xs[1]),
+    "linear": lambda xs, a: F.linear(xs[0], xs[1], xs[2]),
+    "linear (no bias)": lambda xs, a: F.linear(xs[0], xs[1]),
     "sum": reduce_fn("sum"),
     "mean": reduce_fn("mean"),
     "max": reduce_fn("max"),
@@ -200,6 +202,17 @@ def cases(v: Values) -> dict[str, list[Case]]:
     out["matmul (1-D operands)"] = mm(
         ([3], [3]), ([3], [3, 2]), ([3], [2, 3, 2]), ([2, 3], [3]), ([2, 2, 3], [3])
     )
+
+    out["linear"] = [
+        ([u(x), u(w), u(b)], {})
+        for x, w, b in (
+            ([2, 3], [4, 3], [4]),
+            ([3], [2, 3], [2]),
+            ([2, 2, 3], [1, 3], [1]),
+            ([1, 4], [3, 4], [3]),
+        )
+    ]
+    out["linear (no bias)"] = mm(([2, 3], [4, 3]), ([3], [2, 3]), ([2, 1, 2], [3, 2]))
 
     reductions: list[tuple[list[int], Any, bool]] = [
         ([3, 4], None, False),

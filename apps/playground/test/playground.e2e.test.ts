@@ -175,7 +175,7 @@ describe.each(['wasm', 'js'])("the playground on the '%s' backend", (backend) =>
     expect(s.testAccuracy).toBeGreaterThan(0.6);
     expect(await page.textContent('#train-acc')).toBe(`${(100 * s.trainAccuracy).toFixed(1)}%`);
     expect(s.health).toHaveLength(1);
-    expect(s.health[0]).toMatchObject({ layer: 'layers.1', activation: 'relu', units: 100 });
+    expect(s.health[0]).toMatchObject({ layer: '1', activation: 'relu', units: 100 });
     expect(s.speed).toBeGreaterThan(0);
 
     // the decision regions: each of the three classes holds a good part of the plane
@@ -252,7 +252,7 @@ describe.each(['wasm', 'js'])("the playground on the '%s' backend", (backend) =>
       string,
       { dtype: string; shape: number[] }
     >;
-    expect(header['layers.0.weight']).toMatchObject({ dtype: 'F32', shape: [20, 2] });
+    expect(header['0.weight']).toMatchObject({ dtype: 'F32', shape: [20, 2] });
     expect(header.__metadata__).toMatchObject({ hidden: '20,20', activation: 'tanh' });
 
     // other weights, other predictions

@@ -32,6 +32,7 @@ const ATTRIBUTES: { readonly [K in OpName]: (attrs: OpAttributes[K]) => string }
   le: none,
   leakyRelu: slope,
   leakyReluBackward: slope,
+  linear: none,
   log: none,
   logSoftmax: along,
   logsumexp: reduction,

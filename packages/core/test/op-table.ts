@@ -16,6 +16,7 @@ import {
   gather,
   indexSelect,
   leakyRelu,
+  linear,
   log,
   logSoftmax,
   logsumexp,
@@ -449,6 +450,45 @@ function matmulEntry(
   });
 }
 
+/**
+ * linear(x, W, b) = x·Wᵀ + b: x [..., in] (1-D, 2-D or with a batch dim), W [out, in],
+ * b [out] or none.
+ */
+function linearEntry(name: string, withBias: boolean): OpEntry<unknown> {
+  const dim = (limits: SampleLimits) => fc.integer({ min: 1, max: limits.maxDim });
+  const shapes = (limits: SampleLimits) =>
+    fc
+      .tuple(shapeArb({ maxRank: 2, maxDim: 3 }), dim(limits), dim(limits))
+      .map(([lead, inF, outF]) => ({ x: [...lead, inF], w: [outF, inF], b: [outF] }));
+  const product = (x: Ref, w: Ref): Ref =>
+    x.shape.length === 1
+      ? reshapeRef(matmulRef(reshapeRef(x, [1, x.shape[0]!]), transposeRef(w, 0, 1)), [w.shape[0]!])
+      : matmulRef(x, transposeRef(w, 0, 1));
+  return entry<undefined>({
+    name,
+    notes: `any values; x [..., in] (1-D too), W [out, in]${withBias ? ', b [out]' : ', no bias'}`,
+    smooth: true,
+    domains: anyValues,
+    // the product rounded once (a sum of products), then the bias added and rounded again
+    forwardTerms: ([x, w, b]) => {
+      const terms = product(absRef(x!), absRef(w!));
+      return b === undefined ? terms : map((t, v) => 2 * t + Math.abs(v), terms, b);
+    },
+    sample: (limits) =>
+      noAttrs(
+        shapes(limits).chain(
+          ({ x, w, b }): fc.Arbitrary<Tensor[]> =>
+            withBias ? fc.tuple(input(x), input(w), input(b)) : fc.tuple(input(x), input(w)),
+        ),
+      ),
+    call: ([x, w, b]) => linear(x!, w!, b ?? null),
+    reference: ([x, w, b]) => {
+      const y = product(x!, w!);
+      return b === undefined ? y : map((p, v) => p + v, y, b);
+    },
+  });
+}
+
 const twoDMatmulShapes = (limits: SampleLimits): fc.Arbitrary<[number[], number[]]> =>
   fc.tuple(...[0, 1, 2].map(() => fc.integer({ min: 1, max: limits.maxDim }))).map(([m, k, n]) => [
     [m!, k!],
@@ -692,6 +732,9 @@ export const opTable: readonly OpEntry<unknown>[] = [
     vectorMatmulShapes,
     'any values; [k]@[k], [k]@[...,k,n], [...,m,k]@[k] as in NumPy',
   ),
+
+  linearEntry('linear', true),
+  linearEntry('linear (no bias)', false),
 
   // reductions
   reduction('sum', sum, (vs) => vs.reduce((s, v) => s + v, 0), {

@@ -1,5 +1,5 @@
 // Linear: a fully-connected layer, many neurons in one matrix: y = x Wᵀ + b on a batch of rows.
-import { type DType, noGrad, type Rng, type Tensor, zeros } from '@tapegrad/core';
+import { type DType, linear, noGrad, type Rng, type Tensor, zeros } from '@tapegrad/core';
 import { checkInit, type Init, initWeightAs } from './init.js';
 import { checkBoolean, checkRng, optionsOf } from './internal/args.js';
 import { checkDtype, checkFeatures, positiveInt } from './internal/check.js';
@@ -59,8 +59,7 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     checkFeatures('Linear', x, this.inFeatures);
-    const y = x.matmul(this.weight.T);
-    return this.bias === null ? y : y.add(this.bias);
+    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Linear } from '../src/index.js';
 
 describe('loadStateDict between forward and backward', () => {
-  it('backward throws an AutogradError naming matmul and the weight (as its transpose)', () => {
+  it('backward throws an AutogradError naming linear and the weight', () => {
     // the weight was written once when it was initialised (version 1), once more by the load
     const layer = new Linear(3, 2, { rng: new Rng(0) });
     const other = new Linear(3, 2, { rng: new Rng(1) });
@@ -20,7 +20,7 @@ describe('loadStateDict between forward and backward', () => {
     }
     expect(error).toBeInstanceOf(AutogradError);
     expect((error as Error).message).toMatch(
-      /^matmul: .*its input 1 \(shape \[3,2\], float32\) is at version 2, but was at version 1/,
+      /^linear: .*its input 1 \(shape \[2,3\], float32\) is at version 2, but was at version 1/,
     );
     expect(layer.weight.grad).toBeNull();
     // a new forward after loading backpropagates as usual

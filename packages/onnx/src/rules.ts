@@ -89,6 +89,25 @@ const rules = new Map<string, ExportRule>([
   ['sigmoid', same('Sigmoid')],
   ['relu', same('Relu')],
   ['matmul', same('MatMul')],
+  [
+    'linear',
+    (ctx) => {
+      // x·Wᵀ (+ b): Gemm for a matrix x (what PyTorch writes for nn.Linear), else MatMul
+      const dtype = ctx.output.dtype;
+      const inputs = ctx.inputs.map((_, i) => ctx.input(i, dtype));
+      if (ctx.inputs[0]!.ndim === 2) {
+        ctx.node('Gemm', inputs, [ctx.outputName], { transB: 1 });
+        return;
+      }
+      const wT = ctx.node('Transpose', [inputs[1]!], [ctx.temp('wT')], { perm: [1, 0] });
+      if (inputs.length === 2) {
+        ctx.node('MatMul', [inputs[0]!, wT], [ctx.outputName]);
+        return;
+      }
+      const y = ctx.node('MatMul', [inputs[0]!, wT], [ctx.temp('product')]);
+      ctx.node('Add', [y, inputs[2]!], [ctx.outputName]);
+    },
+  ],
   ['clone', same('Identity')],
   ['gt', compare('Greater')],
   ['ge', compare('GreaterOrEqual')],

@@ -14,6 +14,7 @@ import {
   gt,
   le,
   leakyRelu,
+  linear,
   log,
   logSoftmax,
   logsumexp,
@@ -60,6 +61,8 @@ export const f32 = { dtype: 'float32' as const, rng };
 const positive = (x: Tensor) => add(abs(x), 0.5);
 export const w58 = randn([5, 8], f32);
 const col = randn([5], f32);
+const w85 = randn([8, 5], f32);
+const b8 = randn([8], f32);
 
 /** One function per op with an export rule, on an input [batch, 5]. */
 export const OP_CASES: Record<string, (x: Tensor) => Tensor> = {
@@ -81,6 +84,8 @@ export const OP_CASES: Record<string, (x: Tensor) => Tensor> = {
   relu: (x) => relu(x),
   leakyRelu: (x) => leakyRelu(x, 0.2),
   matmul: (x) => matmul(x, w58),
+  // a matrix without a bias (Gemm), a 3-D input with one (MatMul + Add)
+  linear: (x) => add(linear(x, w85), reshape(linear(reshape(x, [-1, 1, 5]), w85, b8), [-1, 8])),
   clone: (x) => clone(x),
   gt: (x) => gt(x, 0),
   ge: (x) => ge(x, col),

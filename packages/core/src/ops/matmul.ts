@@ -49,7 +49,7 @@ function rowsFold(x: Arr): boolean {
  * it is a single product over all the batch's rows rather than a batch of products that
  * the engine then sums back.
  */
-function weightGrad(a: Tensor, b: Tensor, dy: Tensor): Tensor {
+export function weightGrad(a: Tensor, b: Tensor, dy: Tensor): Tensor {
   if (b.ndim !== 2 || (a.ndim <= 2 && !columnMajor(b))) return matmul(transpose(a), dy);
   const rows = sizeOf(a.shape.slice(0, -1));
   const k = a.shape[a.ndim - 1]!;
@@ -94,43 +94,49 @@ export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
       );
     }
   },
-  forward: ([a, b], _attrs, op) => {
-    const dtype = promoteAll([a, b]);
-    if (a.shape.length === 2 && b.shape.length === 2) {
-      // one product (the common case: no batch dims to broadcast)
-      const m = a.shape[0]!;
-      const n = b.shape[1]!;
-      const out = emptyArray([m, n], dtype);
-      kernels().gemm(m, n, a.shape[1]!, operand(a, a.offset), operand(b, b.offset), out.data, 0);
-      return out;
-    }
-    const batch = broadcastShapes(op.name, a.shape.slice(0, -2), b.shape.slice(0, -2));
-    const m = a.shape[a.shape.length - 2]!;
-    const k = a.shape[a.shape.length - 1]!;
-    const n = b.shape[b.shape.length - 1]!;
-    const shape = [...batch, m, n];
-    const out = emptyArray(shape, dtype);
-    const c = out.data;
-    const kernel = kernels();
-    const nb = sizeOf(batch);
-    // The kernel reads float32 and float64 operands as they are (mixed inputs need no copy).
-    if (nb > 1 && sizeOf(b.shape.slice(0, -2)) === 1 && rowsFold(a)) {
-      // [..., m, k] @ [k, n]: one product of (nb · m) rows, e.g. a linear layer on a 3-D input
-      kernel.gemm(nb * m, n, k, operand(a, a.offset), operand(b, b.offset), c, 0);
-    } else {
-      for (let i = 0; i < nb; i++) {
-        const ai = operand(a, batchOffset(a, batch, i));
-        kernel.gemm(m, n, k, ai, operand(b, batchOffset(b, batch, i)), c, i * m * n);
-      }
-    }
-    return out;
-  },
+  forward: ([a, b], _attrs, op) => productArray(op.name, a, b),
   saves: [0, 1],
   backward: (dy, { inputs: [a, b], needsInputGrad: [da, db] }) => [
     da ? matmul(dy, transpose(b)) : null,
     db ? weightGrad(a, b, dy) : null,
   ],
 });
+
+/**
+ * The product a·b of two arrays of at least 2 dims (batch dims broadcast) in a new array:
+ * matmul's forward, and linear's.
+ */
+export function productArray(opName: string, a: Arr, b: Arr): Arr {
+  const dtype = promoteAll([a, b]);
+  if (a.shape.length === 2 && b.shape.length === 2) {
+    // one product (the common case: no batch dims to broadcast)
+    const m = a.shape[0]!;
+    const n = b.shape[1]!;
+    const out = emptyArray([m, n], dtype);
+    kernels().gemm(m, n, a.shape[1]!, operand(a, a.offset), operand(b, b.offset), out.data, 0);
+    return out;
+  }
+  const batch = broadcastShapes(opName, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const m = a.shape[a.shape.length - 2]!;
+  const k = a.shape[a.shape.length - 1]!;
+  const n = b.shape[b.shape.length - 1]!;
+  const shape = [...batch, m, n];
+  const out = emptyArray(shape, dtype);
+  const c = out.data;
+  const kernel = kernels();
+  const nb = sizeOf(batch);
+  // The kernel reads float32 and float64 operands as they are (mixed inputs need no copy).
+  if (nb > 1 && sizeOf(b.shape.slice(0, -2)) === 1 && rowsFold(a)) {
+    // [..., m, k] @ [k, n]: one product of (nb · m) rows, e.g. a linear layer on a 3-D input
+    kernel.gemm(nb * m, n, k, operand(a, a.offset), operand(b, b.offset), c, 0);
+  } else {
+    for (let i = 0; i < nb; i++) {
+      const ai = operand(a, batchOffset(a, batch, i));
+      kernel.gemm(m, n, k, ai, operand(b, batchOffset(b, batch, i)), c, i * m * n);
+    }
+  }
+  return out;
+}
 
 function checkOperand(name: string, x: unknown): void {
   if (!(x instanceof Tensor)) {

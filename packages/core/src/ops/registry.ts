@@ -22,6 +22,7 @@ import {
   indexSelectOp,
 } from './index-select.js';
 import { type LeakyReluAttrs, leakyReluOp } from './leaky-relu.js';
+import { linearOp } from './linear.js';
 import { logOp } from './log.js';
 import { logSoftmaxOp } from './log-softmax.js';
 import { logsumexpOp } from './logsumexp.js';
@@ -66,6 +67,7 @@ export interface OpAttributes {
   le: undefined;
   leakyRelu: LeakyReluAttrs;
   leakyReluBackward: LeakyReluAttrs;
+  linear: undefined;
   log: undefined;
   logSoftmax: SoftmaxAttrs;
   logsumexp: ReduceAttrs;
@@ -123,6 +125,7 @@ export const CORE_OPS: { readonly [K in OpName]: Op<any, OpAttributes[K]> } = {
   le: leOp,
   leakyRelu: leakyReluOp,
   leakyReluBackward: leakyReluBackwardOp,
+  linear: linearOp,
   log: logOp,
   logSoftmax: logSoftmaxOp,
   logsumexp: logsumexpOp,

@@ -1,0 +1,87 @@
+// linear: y = x·Wᵀ + b, a dense layer in one op (PyTorch's F.linear). One node on the tape
+// and one output array, where matmul(x, W.T) + b records three nodes and makes two arrays.
+// It computes the same values, bit for bit: the product as matmul computes it, then the
+// bias added into it (rounded once, as add does), and the same products in backward.
+import { type Arr, emptyArray, makeArray } from '../array.js';
+import { defineOp } from '../autograd/define-op.js';
+import * as E from '../backend/expr.js';
+import { kernels } from '../backend/registry.js';
+import { fmtShape, ShapeError, ValueError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { promoteAll } from './elementwise.js';
+import { matmul, productArray, weightGrad } from './matmul.js';
+import { squeeze, unsqueeze } from './reshape.js';
+import { transpose } from './transpose.js';
+
+const ADD = E.add(E.input(0), E.input(1));
+
+/** Wᵀ as a view of W's storage ([out, in] → [in, out]). */
+function transposed(w: Arr): Arr {
+  return makeArray(w.data, [w.shape[1]!, w.shape[0]!], [w.stride[1]!, w.stride[0]!], w.offset);
+}
+
+/** x·Wᵀ (+ b): inputs [x, weight] or [x, weight, bias]. */
+export const linearOp = defineOp<Tensor[]>({
+  name: 'linear',
+  forward: ([x, w, b], _attrs, op) => {
+    const y = productArray(op.name, x!, transposed(w!));
+    if (b === undefined) return y;
+    const dtype = promoteAll([x!, w!, b]);
+    if (dtype === promoteAll([x!, w!])) {
+      kernels().map(ADD, [y, b], y); // in place: y is new
+      return y;
+    }
+    const out = emptyArray(y.shape, dtype);
+    kernels().map(ADD, [y, b], out);
+    return out;
+  },
+  saves: [0, 1],
+  // what matmul(x, W.T) + b gives: dx = dy·W, dW = (the product's gradient for Wᵀ)ᵀ, and
+  // db = dy, summed over the rows by the engine as for add
+  backward: (dy, { inputs: [x, w, b], needsInputGrad: [dx, dw, db] }) => {
+    const grads = [
+      dx ? matmul(dy, w!) : null,
+      dw ? transpose(weightGrad(x!, transpose(w!), dy)) : null,
+    ];
+    if (b !== undefined) grads.push(db ? dy : null);
+    return grads;
+  },
+});
+
+/**
+ * A dense layer: `x·Wᵀ + b` for x of shape `[..., in]`, weight `[out, in]` and bias `[out]`
+ * (or none), as PyTorch's `F.linear`; the same values as `matmul(x, weight.T).add(bias)` in
+ * one op.
+ *
+ * @example
+ * linear(x, w, b); // x: [batch, 3], w: [4, 3], b: [4] → [batch, 4]
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  for (const [name, t] of [
+    ['x', x],
+    ['weight', weight],
+  ] as const) {
+    if (!(t instanceof Tensor)) {
+      const got = t === null || t === undefined ? String(t) : `a ${typeof t}`;
+      throw new ValueError('linear', `${name} must be a Tensor, got ${got}`);
+    }
+  }
+  if (bias !== null && !(bias instanceof Tensor)) {
+    throw new ValueError('linear', `bias must be a Tensor or null, got a ${typeof bias}`);
+  }
+  const out = weight.shape[0];
+  if (
+    weight.ndim !== 2 ||
+    x.ndim === 0 ||
+    x.shape[x.ndim - 1] !== weight.shape[1] ||
+    (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== out))
+  ) {
+    throw new ShapeError(
+      'linear',
+      `expected x [..., in], weight [out, in] and bias [out], got x ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)}${bias === null ? '' : `, bias ${fmtShape(bias.shape)}`}`,
+      bias === null ? [x.shape, weight.shape] : [x.shape, weight.shape, bias.shape],
+    );
+  }
+  if (x.ndim === 1) return squeeze(linear(unsqueeze(x, 0), weight, bias), 0);
+  return bias === null ? linearOp(x, weight) : linearOp(x, weight, bias);
+}
