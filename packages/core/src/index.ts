@@ -73,7 +73,7 @@ export * from './ops/index.js';
 export { getDefaultRng, manualSeed, Rng, type Seed } from './random.js';
 export { MAX_RANK } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
-export { toDot } from './to-dot.js';
+export { type ToDotOptions, toDot } from './to-dot.js';
 
 // Helpers for op authors, now in '@tapegrad/core/op-kit'; kept here for one release.
 

@@ -1,5 +1,6 @@
 // toDot: the recorded graph behind a tensor as Graphviz DOT, walked iteratively so that
 // graphs of 10^5+ nodes print without exhausting the stack.
+import { checkOptions } from './args.js';
 import type { Node } from './autograd/node.js';
 import { describeValue, fmtShape, ValueError } from './errors.js';
 import { type CoreOpCall, coreOpCall, type OpAttributes, type OpName } from './ops/registry.js';
@@ -78,6 +79,36 @@ function opStyle(node: Node): string {
 }
 
 /** A DOT string literal: backslashes and quotes escaped, newlines as `\n`. */
+/** Options of {@link toDot}. */
+export interface ToDotOptions {
+  /** Names for leaf tensors: `[name, tensor]` pairs (`namedParameters()`) or `{ name: tensor }`. */
+  readonly params?: Iterable<readonly [string, Tensor]> | Readonly<Record<string, Tensor>>;
+}
+
+/** The names `options.params` gives, by tensor; a ValueError for anything else. */
+function paramNames(options: ToDotOptions): Map<Tensor, string> {
+  const op = 'toDot';
+  checkOptions(op, options, ['params']);
+  const out = new Map<Tensor, string>();
+  const { params } = options;
+  if (params === undefined) return out;
+  const pairs =
+    typeof (params as Iterable<unknown>)[Symbol.iterator] === 'function'
+      ? [...(params as Iterable<readonly [string, Tensor]>)]
+      : Object.entries(params as Record<string, Tensor>);
+  for (const pair of pairs) {
+    const [name, tensor] = (Array.isArray(pair) ? pair : []) as [unknown, unknown];
+    if (typeof name !== 'string' || !(tensor instanceof Tensor)) {
+      throw new ValueError(
+        op,
+        `options.params must hold [name, Tensor] pairs (a module's namedParameters()) or { name: Tensor }, got ${describeValue(pair)}`,
+      );
+    }
+    if (!out.has(tensor)) out.set(tensor, name);
+  }
+  return out;
+}
+
 function quote(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
@@ -89,14 +120,20 @@ function quote(s: string): string {
  * internal to another op's backward dotted), and an edge from each input to the op that
  * consumed it. Nodes are listed in creation order; ops are `op<seq>`, leaves `leaf<k>`.
  *
+ * `options.params` names leaves (as torchviz's `make_dot(y, params=…)`): pairs
+ * `[name, tensor]` such as a module's `namedParameters()`, or an object of tensors by name;
+ * a named leaf's label is its name over its shape.
+ *
  * @example
  * const loss = x.matmul(w).relu().sum();
  * writeFileSync('graph.dot', toDot(loss)); // then: dot -Tsvg graph.dot > graph.svg
+ * toDot(loss, { params: model.namedParameters() }); // leaves labelled 0.weight, 0.bias, …
  */
-export function toDot(t: Tensor): string {
+export function toDot(t: Tensor, options: ToDotOptions = {}): string {
   if (!(t instanceof Tensor)) {
     throw new ValueError('toDot', `expected a Tensor, got ${describeValue(t)}`);
   }
+  const names = paramNames(options);
   const leafIds = new Map<Tensor, string>();
   const leafLines: string[] = [];
   const leafId = (leaf: Tensor): string => {
@@ -104,7 +141,8 @@ export function toDot(t: Tensor): string {
     if (id === undefined) {
       id = `leaf${leafIds.size}`;
       leafIds.set(leaf, id);
-      const label = `${fmtShape(leaf.shape)}${leaf.requiresGrad ? '\nrequiresGrad' : ''}`;
+      const name = names.get(leaf);
+      const label = `${name === undefined ? '' : `${name}\n`}${fmtShape(leaf.shape)}${leaf.requiresGrad ? '\nrequiresGrad' : ''}`;
       const style = leaf.requiresGrad ? 'filled' : 'dashed';
       leafLines.push(`  ${id} [shape=box, style=${style}, label=${quote(label)}];`);
     }

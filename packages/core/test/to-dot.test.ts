@@ -1,6 +1,6 @@
 // toDot: the graph behind a tensor in Graphviz DOT, checked by parsing nodes and edges back.
 
-import { defineOp, matmul, type Tensor, tensor, toDot, zeros } from '@tapegrad/core';
+import { defineOp, linear, matmul, type Tensor, tensor, toDot, zeros } from '@tapegrad/core';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 
@@ -132,5 +132,35 @@ describe('toDot', () => {
     const g = parse(toDot(y));
     expect(g.nodes.size).toBe(100_001);
     expect(g.edges).toHaveLength(100_000);
+  });
+});
+
+describe('toDot names leaves', () => {
+  it('from [name, tensor] pairs (namedParameters) or an object; others keep their shape only', () => {
+    const x = tensor([[1, 2]]);
+    const w = tensor(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      { requiresGrad: true },
+    );
+    const b = tensor([0, 0, 0], { requiresGrad: true });
+    const y = linear(x, w, b).sum();
+    const byPairs = toDot(y, {
+      params: [
+        ['0.weight', w],
+        ['0.bias', b],
+      ],
+    });
+    expect(byPairs).toContain('label="0.weight\\n[3,2]\\nrequiresGrad"');
+    expect(byPairs).toContain('label="0.bias\\n[3]\\nrequiresGrad"');
+    expect(byPairs).toContain('label="[1,2]"');
+    expect(toDot(y, { params: { fc: w } })).toContain('label="fc\\n[3,2]\\nrequiresGrad"');
+    expect(() => toDot(y, { params: [[w, 'name']] as never })).toThrow(
+      /^toDot: options\.params must hold \[name, Tensor\] pairs/,
+    );
+    expect(() => toDot(y, { names: {} } as never)).toThrow(/names/);
   });
 });
