@@ -60,6 +60,7 @@ const functions = [
   'gradcheck',
   'manualSeed',
   'toDot',
+  'linear',
   'detectAnomaly',
   'setBackend',
   'getBackend',
