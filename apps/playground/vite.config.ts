@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-const PACKAGES = ['core', 'nn', 'optim', 'datasets'];
+const PACKAGES = ['core', 'nn', 'optim', 'datasets', 'viz'];
 
 for (const pkg of PACKAGES) {
   const entry = fileURLToPath(new URL(`../../packages/${pkg}/dist/index.js`, import.meta.url));

@@ -11,15 +11,8 @@ import {
   trainValSplit,
   xor,
 } from '@tapegrad/datasets';
+import type { Bounds } from '@tapegrad/viz';
 import { type Config, MULTICLASS } from './config.js';
-
-/** A square window onto the plane: the canvas shows [xMin, xMax] × [yMin, yMax]. */
-export interface Bounds {
-  readonly xMin: number;
-  readonly xMax: number;
-  readonly yMin: number;
-  readonly yMax: number;
-}
 
 /** Points with class labels, as flat [x0, y0, x1, y1, …] coordinates. */
 export class Points {
@@ -88,8 +81,9 @@ function generate(config: Config): Dataset<Int32Array> {
 }
 
 /**
- * A square window around `coords` with a margin, centred on the points, so that every set
- * fills the canvas (the spiral: about [−1.1, 1.1]²).
+ * The window onto the plane that the canvas shows, [xMin, xMax] × [yMin, yMax]: a square
+ * around `coords` with a margin, centred on the points, so that every set fills the canvas
+ * (the spiral: about [−1.1, 1.1]²).
  */
 export function boundsAround(coords: readonly number[]): Bounds {
   let xMin = Infinity;

@@ -40,6 +40,12 @@ export interface PlaygroundState {
   readonly speed: number;
   /** Training time per step over that second, in ms (0 before any). */
   readonly msPerStep: number;
+  /** Training time since the page loaded, in ms. */
+  readonly trainingMs: number;
+  /** How long the last decision-region grid took to evaluate and draw, in ms. */
+  readonly regionsMs: number;
+  /** The loss curve's renders so far, the last one's time and their total time, in ms. */
+  readonly chart: { readonly renders: number; readonly lastMs: number; readonly totalMs: number };
   /** The last error the page showed, or ''. */
   readonly error: string;
 }

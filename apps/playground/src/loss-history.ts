@@ -1,5 +1,6 @@
 // The loss curve's points: every iteration's data and regularization loss, thinned as the
-// run grows so that a long run keeps at most a few thousand points.
+// run grows so that a long run keeps a few hundred points (about one per pixel of the curve:
+// rendering it costs time in proportion).
 
 /** One point of the loss curve. */
 export interface LossPoint {
@@ -9,7 +10,7 @@ export interface LossPoint {
 }
 
 /** The most points kept; past it every other point is dropped and the stride doubles. */
-const MAX_POINTS = 2000;
+const MAX_POINTS = 300;
 
 export class LossHistory {
   readonly points: LossPoint[] = [];

@@ -3,6 +3,7 @@
 // loss curve and the layer health as it goes.
 import './style.css';
 import { getBackend, listBackends, ready, setBackend } from '@tapegrad/core';
+import { classColor } from '@tapegrad/viz';
 import {
   ACTIVATIONS,
   type Config,
@@ -19,7 +20,6 @@ import {
 import { renderGraph } from './graph-view.js';
 import type { PlaygroundGlobal, PlaygroundHook, PlaygroundState } from './hook.js';
 import { LossChart } from './loss-chart.js';
-import { classColor, css } from './palette.js';
 import { RegionsView } from './regions.js';
 import { type Evaluation, Trainer } from './trainer.js';
 
@@ -172,6 +172,8 @@ let gridHash = 0;
 let regionsDrawnAt = -Infinity;
 /** How long the last evaluation and regions took, in ms. */
 let regionsCost = 0;
+/** How long the last decision-region grid and its drawing took, in ms. */
+let regionsMs = 0;
 let graphShown = false;
 /** Once per frame over the last second, for the iterations per second. */
 const samples: { t: number; iteration: number; trainingMs: number }[] = [];
@@ -182,11 +184,13 @@ let msPerStep = 0;
 let trainingMs = 0;
 
 function drawRegions(): void {
+  const start = performance.now();
   const { data } = trainer;
   const grid = trainer.predictGrid(data.bounds, GRID);
   gridHash = grid.hash;
-  view.draw({ classes: grid.classes, n: GRID }, data.bounds, data.train, data.test);
+  view.draw(grid, data.train, data.test);
   regionsDrawnAt = performance.now();
+  regionsMs = regionsDrawnAt - start;
 }
 
 function drawHealth(e: Evaluation): void {
@@ -245,7 +249,7 @@ function refresh(force = false): void {
   ui.speed.textContent = rate;
   ui.speed.title = msPerStep > 0 ? `${msPerStep.toFixed(2)} ms of training per step` : '';
   ui.speedBadge.textContent = `${rate} it/s`;
-  chart.render(trainer.history.points);
+  chart.render(trainer.history.points, trainingMs, force);
   const start = performance.now();
   const every = Math.max(REGIONS_MS, REGIONS_SHARE * regionsCost);
   if (!force && start - regionsDrawnAt < every) return;
@@ -281,7 +285,7 @@ function showClassPicker(): void {
       b.setAttribute('aria-checked', String(k === pointClass));
       b.setAttribute('aria-label', `class ${k}`);
       b.dataset.class = String(k);
-      b.style.setProperty('--swatch', css(classColor(k)));
+      b.style.setProperty('--swatch', classColor(k));
       b.textContent = String(k);
       b.addEventListener('click', () => {
         pointClass = k;
@@ -484,6 +488,9 @@ function state(): PlaygroundState {
     gridHash,
     speed,
     msPerStep,
+    trainingMs,
+    regionsMs,
+    chart: chart.cost,
     error: lastError,
   };
 }

@@ -1,7 +1,11 @@
 // The picture: each cell of the grid tinted with the class the network predicts there, the
-// axes, and the points on top — training points filled, held-out test points as rings.
-import type { Bounds, Points } from './data.js';
-import { classColor, css, regionColor } from './palette.js';
+// axes, and the points on top — training points filled, held-out test points as rings. The
+// grid is @tapegrad/viz's `classGrid` and the colours its palette, as in the examples' PNGs.
+import { type Bounds, type ClassGrid, classColor, PALETTE, regionColor, rgb } from '@tapegrad/viz';
+import type { Points } from './data.js';
+
+/** The region tint of each palette colour, as red, green and blue bytes. */
+const TINTS = PALETTE.map((_, k) => rgb(regionColor(k)));
 
 /** Canvas pixels of the plane's point (x, y) in a square of `size` pixels. */
 export function toPixel(bounds: Bounds, size: number, x: number, y: number): [number, number] {
@@ -44,22 +48,17 @@ export class RegionsView {
     return size;
   }
 
-  /** Draw the regions of an n × n grid of predicted `classes` (row by row from the top), then the points. */
-  draw(
-    grid: { classes: Int32Array; n: number },
-    bounds: Bounds,
-    train: Points,
-    test: Points,
-  ): void {
+  /** Draw the regions of a grid of predicted classes, then the points. */
+  draw(grid: ClassGrid, train: Points, test: Points): void {
     const size = this.#fit();
     const ctx = this.#ctx;
-    const { classes, n } = grid;
+    const { bounds, classes, resolution: n } = grid;
     this.#cells.width = n;
     this.#cells.height = n;
     const cellCtx = this.#cells.getContext('2d')!;
     const image = cellCtx.createImageData(n, n);
     for (let i = 0; i < n * n; i++) {
-      const [r, g, b] = regionColor(classes[i]!);
+      const [r, g, b] = TINTS[classes[i]! % TINTS.length]!;
       image.data[4 * i] = r;
       image.data[4 * i + 1] = g;
       image.data[4 * i + 2] = b;
@@ -94,7 +93,7 @@ export class RegionsView {
     const ctx = this.#ctx;
     for (let i = 0; i < points.length; i++) {
       const [px, py] = toPixel(bounds, size, points.coords[2 * i]!, points.coords[2 * i + 1]!);
-      const color = css(classColor(points.labels[i]!));
+      const color = classColor(points.labels[i]!);
       ctx.beginPath();
       ctx.arc(px, py, radius, 0, 2 * Math.PI);
       if (filled) {

@@ -9,6 +9,7 @@ import {
   softmaxCrossEntropy,
   trackHealth,
 } from '@tapegrad/nn';
+import { type Bounds, type ClassGrid, classGrid } from '@tapegrad/viz';
 import {
   ACTIVATIONS,
   type ActivationChoice,
@@ -17,7 +18,7 @@ import {
   NETWORK_KEYS,
   parseHidden,
 } from './config.js';
-import { type Bounds, makeData, type PlaygroundData } from './data.js';
+import { makeData, type PlaygroundData } from './data.js';
 import type { LayerHealth } from './hook.js';
 import { LossHistory } from './loss-history.js';
 import {
@@ -71,7 +72,6 @@ export class Trainer {
   /** The data loss before the first step of this run (NaN before it). */
   firstLoss = Number.NaN;
   #weights: Tensor[] = [];
-  #grid: { key: string; x: Tensor } | null = null;
 
   constructor(config: Config) {
     this.config = config;
@@ -115,7 +115,6 @@ export class Trainer {
     this.config = next;
     if (data !== null) {
       this.data = data;
-      this.#grid = null;
       this.reset();
       return 'data';
     }
@@ -175,43 +174,43 @@ export class Trainer {
   }
 
   /**
-   * The class predicted at the centre of each cell of an n × n grid over `bounds`, row by
-   * row from the top (yMax) down.
+   * The classes predicted on viz's `classGrid` of n × n cells over `bounds` (the examples'
+   * grid: each cell's centre, row by row from the top), and a hash of them.
    */
-  predictGrid(bounds: Bounds, n: number): { classes: Int32Array; hash: number } {
-    const key = `${JSON.stringify(bounds)} ${n}`;
-    if (this.#grid?.key !== key) {
-      const xy = new Float32Array(2 * n * n);
-      for (let row = 0; row < n; row++) {
-        for (let col = 0; col < n; col++) {
-          const k = 2 * (row * n + col);
-          xy[k] = bounds.xMin + ((col + 0.5) / n) * (bounds.xMax - bounds.xMin);
-          xy[k + 1] = bounds.yMax - ((row + 0.5) / n) * (bounds.yMax - bounds.yMin);
-        }
-      }
-      this.#grid = { key, x: tensor(xy, { shape: [n * n, 2] }) };
-    }
-    // in slices of GRID_SLICE points: a browser returns a freed block over a megabyte to the
-    // system, and the next one (the hidden layer of all n² points) page-faults anew
-    const grid = this.#grid.x;
-    const classes = new Int32Array(n * n);
-    for (let start = 0; start < n * n; start += GRID_SLICE) {
-      const end = Math.min(n * n, start + GRID_SLICE);
-      const predicted = noGrad(() =>
-        argmax(this.model.forward(grid.slice(0, start, end)), 1),
-      ).toTypedArray();
-      classes.set(predicted, start);
-    }
-    return { classes, hash: hashOf(classes) };
+  predictGrid(bounds: Bounds, n: number): ClassGrid & { classes: Int32Array; hash: number } {
+    const grid = classGrid((xy) => this.#classify(xy), bounds, n);
+    const classes = grid.classes as Int32Array;
+    return { ...grid, classes, hash: hashOf(classes) };
   }
 
-  /** The graph of one step's objective, data loss + ½·λ·Σ W², in Graphviz DOT. */
+  /**
+   * The class predicted at each `[x, y]` pair, GRID_SLICE points per forward pass: a browser
+   * returns a freed block over a megabyte to the system, and the next one (the hidden layer
+   * of all the grid's points at once) page-faults anew.
+   */
+  #classify(xy: Float64Array): Int32Array {
+    const n = xy.length / 2;
+    const classes = new Int32Array(n);
+    for (let start = 0; start < n; start += GRID_SLICE) {
+      const end = Math.min(n, start + GRID_SLICE);
+      const x = tensor(Float32Array.from(xy.subarray(2 * start, 2 * end)), {
+        shape: [end - start, 2],
+      });
+      classes.set(noGrad(() => argmax(this.model.forward(x), 1)).toTypedArray(), start);
+    }
+    return classes;
+  }
+
+  /**
+   * The graph of one step's objective, data loss + ½·λ·Σ W², in Graphviz DOT, its parameters
+   * labelled with their names.
+   */
   graphDot(): string {
     const { train } = this.data;
     let loss = softmaxCrossEntropy(this.model.forward(train.x), train.y);
     const half = 0.5 * this.config.lambda;
     for (const w of this.#weights) loss = loss.add(w.mul(w).sum().mul(half));
-    return toDot(loss);
+    return toDot(loss, { params: this.model.namedParameters() });
   }
 
   /**

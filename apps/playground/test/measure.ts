@@ -1,5 +1,6 @@
 // Measures the built page: the iterations per second it reaches on the default run (the
-// spiral, 2-layer net of 100 ReLUs, full batch) on each backend, and the bytes of dist/.
+// spiral, 2-layer net of 100 ReLUs, full batch) on each backend, what the loss curve's renders
+// and the decision regions cost, and the bytes of dist/.
 // Run: pnpm --filter @tapegrad/playground measure [seconds]
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -49,6 +50,10 @@ try {
     const speeds = readings.slice(1).map((r) => Math.round(r.speed));
     console.log(
       `${backend}: ${last.iteration} iterations in ${seconds} s; it/s each second after the first: ${speeds.join(', ')}; ${last.msPerStep.toFixed(2)} ms of training per step`,
+    );
+    const { renders, lastMs, totalMs } = last.chart;
+    console.log(
+      `${backend}: loss curve ${renders} renders, ${(totalMs / Math.max(1, renders)).toFixed(1)} ms each on average (the last: ${lastMs.toFixed(1)} ms), ${((100 * totalMs) / last.trainingMs).toFixed(1)}% of the training time; decision regions ${last.regionsMs.toFixed(1)} ms`,
     );
     await page.close();
   }

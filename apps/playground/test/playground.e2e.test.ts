@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { regionColor, rgb } from '@tapegrad/viz';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundGlobal, PlaygroundState } from '../src/hook.js';
-import { regionColor } from '../src/palette.js';
 import { type Browser, CHROMIUM, launch } from './browser.js';
 import { type StaticServer, serveStatic } from './server.js';
 
@@ -44,6 +44,15 @@ async function open(page: Page, url: string): Promise<void> {
   await page.evaluate(() => (globalThis as PlaygroundGlobal).__playground!.ready);
 }
 
+/** The page's chunks with Vega (loaded with the first loss curve) that the page has fetched. */
+const vegaChunks = (page: Page): Promise<string[]> =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e.name)
+      .filter((name) => /\/render-svg-[^/]*\.js$/.test(name)),
+  );
+
 // The functions given to `page.evaluate` run in the page: each names the hook itself.
 const state = (page: Page): Promise<PlaygroundState> =>
   page.evaluate(() => (globalThis as PlaygroundGlobal).__playground!.state());
@@ -75,7 +84,7 @@ async function fill(page: Page, selector: string, value: string): Promise<void> 
  */
 async function regionShares(page: Page, classes: number): Promise<number[]> {
   const png = PNG.sync.read(await page.locator('#regions').screenshot());
-  const tints = Array.from({ length: classes }, (_, k) => regionColor(k));
+  const tints = Array.from({ length: classes }, (_, k) => rgb(regionColor(k)));
   const counts = new Array<number>(classes).fill(0);
   for (let i = 0; i < png.data.length; i += 4) {
     const [r, g, b] = [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
@@ -157,6 +166,11 @@ describe.each(['wasm', 'js'])("the playground on the '%s' backend", (backend) =>
     expect(await page.inputValue('#backend')).toBe(backend);
   });
 
+  it('loads Vega with the first loss curve, not with the page', async () => {
+    expect(await page.textContent('#loss-chart')).toBe('press Start or Step to train');
+    expect(await vegaChunks(page)).toEqual([]);
+  });
+
   it('trains a 2-layer ReLU net on the spiral to ≥ 90% training accuracy, and a seed repeats the run', async () => {
     await page.selectOption('#dataset', 'spiral');
     await fill(page, '#seed', '1');
@@ -167,8 +181,11 @@ describe.each(['wasm', 'js'])("the playground on the '%s' backend", (backend) =>
     expect(s.iteration).toBe(0);
 
     await page.click('#step');
-    expect((await state(page)).iteration).toBe(1);
+    const stepped = await state(page);
+    expect(stepped.iteration).toBe(1);
+    const started = Date.now();
     s = await trainUntil(page, STEPS);
+    const elapsed = Date.now() - started;
     expect(s.iteration).toBe(STEPS);
     expect(s.dataLoss).toBeLessThan(0.5 * s.firstLoss);
     expect(s.trainAccuracy).toBeGreaterThanOrEqual(0.9);
@@ -177,6 +194,22 @@ describe.each(['wasm', 'js'])("the playground on the '%s' backend", (backend) =>
     expect(s.health).toHaveLength(1);
     expect(s.health[0]).toMatchObject({ layer: '1', activation: 'relu', units: 100 });
     expect(s.speed).toBeGreaterThan(0);
+
+    // the loss curve: viz's trainingCurves spec as an SVG, the data and regularization loss
+    // up to the last iteration; while training, redrawn at most every 250 ms (plus the render
+    // of the step before, perhaps still under way, and the one as training pauses)
+    expect(s.chart.renders - stepped.chart.renders).toBeLessThanOrEqual(3 + elapsed / 250);
+    expect(await vegaChunks(page)).toHaveLength(1);
+    await expect
+      .poll(() => page.getAttribute('#loss-chart', 'aria-label'))
+      .toContain(`at iteration ${STEPS}`);
+    expect(await page.getAttribute('#loss-chart', 'role')).toBe('img');
+    const chart = page.locator('#loss-chart svg');
+    expect(await chart.locator('g.mark-line path').count()).toBe(2);
+    expect(await chart.locator('text').allTextContents()).toEqual(
+      expect.arrayContaining(['loss', 'iteration', 'data loss', 'regularization loss']),
+    );
+    await page.locator('#loss-chart').screenshot({ path: join(RESULTS, `loss-${backend}.png`) });
 
     // the decision regions: each of the three classes holds a good part of the plane
     const shares = await regionShares(page, 3);
@@ -202,6 +235,10 @@ describe.each(['wasm', 'js'])("the playground on the '%s' backend", (backend) =>
     expect(nodes).toBeGreaterThan(10);
     const labels = await page.locator('#graph svg g.node text').allTextContents();
     expect(labels.join(' ')).toContain('softmaxCrossEntropy');
+    // the parameters by name, the layers' ops as one linear each
+    expect(labels).toEqual(
+      expect.arrayContaining(['0.weight', '0.bias', '2.weight', 'linear [240,100]']),
+    );
     const shot = join(RESULTS, `playground-${backend}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     if (backend === 'wasm' && process.env.TAPEGRAD_UPDATE_DOCS === '1') {

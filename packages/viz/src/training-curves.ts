@@ -19,6 +19,11 @@ export interface TrainingHistory {
   readonly loss: readonly number[];
   /** The regularization loss at each step (such as ½·λ·Σ W²), when there is one. */
   readonly regLoss?: readonly number[];
+  /**
+   * The step of each loss value, in increasing order, when not every step is kept (a long
+   * run's history thinned out); 0, 1, 2, … by default.
+   */
+  readonly lossAt?: readonly number[];
   readonly trainAccuracy?: readonly number[];
   readonly valAccuracy?: readonly number[];
   /**
@@ -64,16 +69,29 @@ export function trainingCurves(
   history: TrainingHistory,
   options: TrainingCurvesOptions = {},
 ): TopLevelSpec {
-  const steps = history.loss.length;
+  const lossAt = history.lossAt;
+  if (lossAt !== undefined && lossAt.length !== history.loss.length) {
+    throw new RangeError(
+      `trainingCurves: lossAt must give the step of each of the ${history.loss.length} losses, got ${lossAt.length} steps`,
+    );
+  }
+  // the steps done: with lossAt, one past the last step kept
+  const steps =
+    lossAt === undefined ? history.loss.length : lossAt.length === 0 ? 0 : lossAt.at(-1)! + 1;
   const perEpoch = options.stepsPerEpoch;
   if (perEpoch !== undefined && !(Number.isInteger(perEpoch) && perEpoch > 0)) {
     throw new RangeError(
       `trainingCurves: stepsPerEpoch must be a positive integer, got ${perEpoch}`,
     );
   }
-  if (history.regLoss !== undefined && history.regLoss.length !== steps) {
+  if (history.regLoss !== undefined && history.regLoss.length !== history.loss.length) {
     throw new RangeError(
-      `trainingCurves: regLoss must have one value per step (${steps}), got ${history.regLoss.length}`,
+      `trainingCurves: regLoss must have one value per loss (${history.loss.length}), got ${history.regLoss.length}`,
+    );
+  }
+  if (lossAt !== undefined && perEpoch !== undefined) {
+    throw new RangeError(
+      'trainingCurves: stepsPerEpoch needs the loss of every step (no lossAt) for its epoch means',
     );
   }
   const size = {
@@ -84,13 +102,19 @@ export function trainingCurves(
   const loss: Series[] = [
     {
       name: history.regLoss === undefined ? 'loss' : 'data loss',
+      ...(lossAt === undefined ? {} : { x: lossAt }),
       y: history.loss,
       color: faded ? '#aac8e6' : classColor(0),
       strokeWidth: faded ? 1 : 2,
     },
   ];
   if (history.regLoss !== undefined) {
-    loss.push({ name: 'regularization loss', y: history.regLoss, color: classColor(2) });
+    loss.push({
+      name: 'regularization loss',
+      ...(lossAt === undefined ? {} : { x: lossAt }),
+      y: history.regLoss,
+      color: classColor(2),
+    });
   }
   if (perEpoch !== undefined) {
     const epochs = Math.ceil(steps / perEpoch);

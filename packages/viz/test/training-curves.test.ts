@@ -84,9 +84,37 @@ describe('trainingCurves', () => {
     expect(alone.title).toBe('loss');
   });
 
+  it('draws a thinned history at the steps it kept (lossAt), accuracies spread up to the last', () => {
+    const spec: Json = trainingCurves({
+      loss: [1, 0.5, 0.25],
+      regLoss: [0.05, 0.1, 0.2],
+      lossAt: [1, 3, 7],
+      trainAccuracy: [0.5, 0.9],
+    });
+    const [loss, accuracy] = spec.concat;
+    expect(rows(loss)).toEqual([
+      ['data loss', 1, 1],
+      ['data loss', 3, 0.5],
+      ['data loss', 7, 0.25],
+      ['regularization loss', 1, 0.05],
+      ['regularization loss', 3, 0.1],
+      ['regularization loss', 7, 0.2],
+    ]);
+    // 8 steps (0 to 7): the accuracies at 4 and 8, on the same x range
+    expect(accuracy.encoding.x.scale.domain).toEqual([0, 8]);
+    expect(rows(accuracy).map(([, x]) => x)).toEqual([4, 8, 4, 8]);
+    expect(rows(trainingCurves({ loss: [], lossAt: [] }))).toEqual([]);
+  });
+
   it('names the argument it cannot use', () => {
     expect(() => trainingCurves({ loss: [1, 2], regLoss: [1] })).toThrow(
-      'trainingCurves: regLoss must have one value per step (2), got 1',
+      'trainingCurves: regLoss must have one value per loss (2), got 1',
+    );
+    expect(() => trainingCurves({ loss: [1, 2], lossAt: [1] })).toThrow(
+      'trainingCurves: lossAt must give the step of each of the 2 losses, got 1 steps',
+    );
+    expect(() => trainingCurves({ loss: [1, 2], lossAt: [1, 3] }, { stepsPerEpoch: 2 })).toThrow(
+      'trainingCurves: stepsPerEpoch needs the loss of every step (no lossAt) for its epoch means',
     );
     expect(() =>
       trainingCurves({ loss: [1, 2], trainAccuracy: [0.5], accuracyAt: [1, 2] }),
