@@ -198,11 +198,16 @@ function checkConstant(
   a: Tensor,
   b: Tensor | undefined,
 ): void {
+  const sameValues = (x: Tensor, y: Tensor): boolean => {
+    // each toTypedArray() is a copy: read both once
+    const u = y.toTypedArray();
+    return x.toTypedArray().every((v, i) => Object.is(v, u[i]));
+  };
   const same =
     b !== undefined &&
     a.shape.length === b.shape.length &&
     a.shape.every((n, i) => n === b.shape[i]) &&
-    a.toTypedArray().every((v, i) => Object.is(v, b.toTypedArray()[i]));
+    sameValues(a, b);
   if (!same) {
     const show = (t: Tensor | undefined) =>
       t === undefined
