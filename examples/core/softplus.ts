@@ -17,6 +17,8 @@ export const softplus = elementwiseOp({
   arity: 1,
   expr: ([x]) => E.add(E.max(x, 0), E.log1p(E.exp(E.neg(E.abs(x))))),
   backward: (dy, { inputs: [x] }) => [dy.mul(sigmoid(x))],
+  // the rule keeps neither dy nor what it returns: backward may reuse their memory
+  statelessBackward: true,
 });
 
 /**

@@ -79,6 +79,14 @@ export interface OpDefinition<I extends TensorList = Tensor[], A = undefined> {
    * `reluBackward`): exporters and graph printers may say so.
    */
   readonly internal?: boolean;
+  /**
+   * `backward` keeps no reference to its `dy`, nor to the gradients it returns, once it has
+   * returned (true of every built-in op). The engine then reuses the memory of gradients it
+   * has finished with, and gives a leaf its first gradient without a copy. Leave it unset if
+   * the rule stores `dy` or a gradient anywhere (a cache, a log, the context): the engine
+   * then neither recycles nor keeps uncopied anything of that rule's.
+   */
+  readonly statelessBackward?: boolean;
 }
 
 /** An op made by `defineOp`: call it with tensors, or `run(inputs, attrs)` with attributes. */
@@ -204,6 +212,15 @@ function checkDefinition(def: unknown): void {
       'defineOp',
       `${name}: arity must be a whole number ≥ 0, got ${describeValue(arity)}`,
     );
+  }
+  for (const key of ['view', 'internal', 'statelessBackward'] as const) {
+    const v = d[key];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw new ValueError(
+        'defineOp',
+        `${name}: ${key} must be a boolean (or absent), got ${describeValue(v)}`,
+      );
+    }
   }
   const saves = d.saves;
   if (saves === undefined) return;

@@ -18,7 +18,9 @@ import { ownsBuffer, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, hasNonFinite, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
 import { type Node, savedWhat } from './node.js';
+import { Ownership } from './ownership.js';
 import { accumulateInto, sumTo } from './sum-to.js';
+import { activeTracer } from './trace.js';
 
 export interface BackwardOptions {
   /** Keep the graph so that a second backward can run through it (default false). */
@@ -161,8 +163,19 @@ function checkFinite(node: Node, i: number, g: Tensor): void {
 }
 
 /**
+ * The bookkeeping that lets a pass reuse the memory of gradients it has finished with, or
+ * null where it may not: under createGraph the gradients are saved by the nodes recorded,
+ * and a tracer (traceOps) is handed every op's output.
+ */
+function ownershipFor(createGraph: boolean): Ownership | null {
+  return createGraph || activeTracer() !== null ? null : new Ownership();
+}
+
+/**
  * Run reverse mode from `output`. Gradients of the leaves that require grad go to
- * `onLeaf`; gradients of the tensors in `wanted` (leaf or not) are returned.
+ * `onLeaf`; gradients of the tensors in `wanted` (leaf or not) are returned. With `owner`,
+ * the gradients that stateless rules made and the pass has finished with are recycled, and
+ * those given to `onLeaf` are held for the caller (see ownership.ts).
  */
 function run(
   op: string,
@@ -171,6 +184,7 @@ function run(
   options: BackwardOptions,
   onLeaf: ((leaf: Tensor, g: Tensor) => void) | null,
   wanted: readonly Tensor[],
+  owner: Ownership | null,
 ): Map<Tensor, Tensor> {
   const retain = options.retainGraph ?? options.createGraph ?? false;
   const result = new Map<Tensor, Tensor>();
@@ -197,32 +211,57 @@ function run(
         `trying to backward through the graph a second time ('${node.op}' was already freed); pass { retainGraph: true } to the first backward if you need to backward twice`,
       );
     }
-    if (wantedSet?.has(ctx.output)) result.set(ctx.output, dy);
+    if (wantedSet?.has(ctx.output)) {
+      result.set(ctx.output, dy);
+      owner?.escape(dy);
+    }
     // like forward, anomaly mode blames the op that makes a NaN or Inf from finite values
     const dyNonFinite = anomaly && hasNonFinite(dy.data.data);
     checkSaved(node, ctx.output);
-    const gs = anomaly ? withoutAnomaly(() => node.rule(dy, ctx)) : node.rule(dy, ctx);
-    if (!retain) node.ctx = null;
-    checkRuleOutput(node, gs);
-    const inputs = node.inputs;
-    for (let i = 0; i < inputs.length; i++) {
-      const input = inputs[i]!;
-      const raw = gs[i];
-      if (raw === null || raw === undefined || !input.requiresGrad) continue;
-      let g = sumTo(raw, input.shape, node.op, i);
-      if (g.dtype !== input.dtype) g = cast(g, input.dtype);
-      if (anomaly && !dyNonFinite) checkFinite(node, i, g);
-      const fn = input.gradFn;
-      if (fn !== null) {
-        const prev = grads.get(fn);
-        if (prev === undefined) {
-          grads.set(fn, g);
-          queue.push(fn);
-        } else grads.set(fn, add(prev, g));
-      } else if (wantedSet?.has(input)) {
-        const prev = result.get(input);
-        result.set(input, prev === undefined ? g : add(prev, g));
-      } else if (onLeaf) onLeaf(input, g);
+    const stateless = owner !== null && node.def.statelessBackward === true;
+    if (stateless) owner.begin();
+    else owner?.escape(dy); // the rule may keep dy
+    try {
+      const gs = anomaly ? withoutAnomaly(() => node.rule(dy, ctx)) : node.rule(dy, ctx);
+      if (!retain) node.ctx = null;
+      checkRuleOutput(node, gs);
+      const inputs = node.inputs;
+      for (let i = 0; i < inputs.length; i++) {
+        const input = inputs[i]!;
+        const raw = gs[i];
+        if (raw === null || raw === undefined || !input.requiresGrad) continue;
+        let g = sumTo(raw, input.shape, node.op, i);
+        if (g.dtype !== input.dtype) g = cast(g, input.dtype);
+        if (anomaly && !dyNonFinite) checkFinite(node, i, g);
+        const fn = input.gradFn;
+        if (fn !== null) {
+          const prev = grads.get(fn);
+          if (prev === undefined) {
+            grads.set(fn, g);
+            queue.push(fn);
+            owner?.take(g);
+          } else {
+            const total = add(prev, g);
+            grads.set(fn, total);
+            owner?.take(total);
+            owner?.drop(prev);
+          }
+        } else if (wantedSet?.has(input)) {
+          const prev = result.get(input);
+          const total = prev === undefined ? g : add(prev, g);
+          result.set(input, total);
+          owner?.escape(total);
+        } else if (onLeaf) {
+          owner?.take(g);
+          onLeaf(input, g);
+        }
+      }
+      if (stateless) {
+        owner.drop(dy);
+        owner.sweep();
+      }
+    } finally {
+      if (stateless) owner.end();
     }
   }
   return result;
@@ -265,6 +304,7 @@ function backwardBody(
   // written only once every rule has run (a rule that throws half way changes no .grad).
   const leaves: Tensor[] = [];
   const leafGrads: Tensor[] = [];
+  const owner = ownershipFor(createGraph);
   run(
     'backward',
     output,
@@ -275,22 +315,33 @@ function backwardBody(
       leafGrads.push(g);
     },
     NO_TENSORS,
+    owner,
   );
   for (let i = 0; i < leaves.length; i++) {
     const leaf = leaves[i]!;
     const g = leafGrads[i]!;
-    // A first gradient is always copied, recorded under createGraph as PyTorch does: g
-    // may be the caller's gradOutput, or the very tensor a rule gave to several inputs
-    // (add), and .grad is written in place later (accumulation, clipping, zeroGrad).
-    // .grad is written in place only when it owns its buffer and is not in a graph.
+    // A first gradient is copied, recorded under createGraph as PyTorch does: g may be the
+    // caller's gradOutput, or the very tensor a rule gave to several inputs (add), and
+    // .grad is written in place later (accumulation, clipping, zeroGrad). The pass keeps
+    // g itself when it proved g the only reference to a buffer of its own (PyTorch steals
+    // such a gradient too). .grad is written in place only when it owns its buffer and is
+    // not in a graph.
     const prev = leaf.grad;
     if (prev === null) {
-      leaf.grad = createGraph ? clone(g) : copyOf(g);
+      if (createGraph) leaf.grad = clone(g);
+      else if (owner?.sole(g) && ownsBuffer(g.data)) {
+        leaf.grad = g;
+        owner.escape(g);
+      } else {
+        leaf.grad = copyOf(g);
+        owner?.drop(g);
+      }
       continue;
     }
     const inGraph = createGraph || prev.requiresGrad;
     if (!inGraph && ownsBuffer(prev.data)) accumulateInto(prev, g);
     else leaf.grad = add(prev, g);
+    owner?.drop(g);
   }
 }
 
@@ -336,9 +387,10 @@ export function grad(
       `the output (shape ${fmtShape(output.shape)}) does not require grad: no differentiable op connects it to a tensor that does (as in PyTorch, the gradient of max or maximum is a mask times the upstream gradient, with no gradient of its own)`,
     );
   }
+  const createGraph = options.createGraph ?? false;
   const body = (): (Tensor | null)[] => {
     const seed = seedGradient('grad', output, options.gradOutput);
-    const found = run('grad', output, seed, options, null, inputs);
+    const found = run('grad', output, seed, options, null, inputs, ownershipFor(createGraph));
     return inputs.map((t, i) => {
       const g = found.get(t);
       if (g !== undefined) return g;

@@ -11,6 +11,7 @@ export const absOp = elementwiseOp({
   expr: ([x]) => E.abs(x),
   // abs'(0) is 0, as in PyTorch
   saves: [0],
+  statelessBackward: true,
   backward: (dy, { inputs: [x] }) => [mul(dy, sign(x))],
 });
 

@@ -9,6 +9,7 @@ export const addOp = elementwiseOp({
   arity: 2,
   expr: ([a, b]) => E.add(a, b),
   saves: [],
+  statelessBackward: true,
   backward: (dy) => [dy, dy],
 });
 

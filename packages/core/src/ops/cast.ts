@@ -13,6 +13,7 @@ export const castOp = defineOp<[x: Tensor], CastAttrs>({
   arity: 1,
   forward: ([x], { dtype }) => copyArray(x, dtype),
   saves: [],
+  statelessBackward: true,
   backward: (dy, { inputs: [x] }) => [cast(dy, x.dtype)],
 });
 

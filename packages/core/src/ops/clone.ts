@@ -8,6 +8,7 @@ export const cloneOp = defineOp<[x: Tensor]>({
   arity: 1,
   forward: ([x]) => copyArray(x),
   saves: [],
+  statelessBackward: true,
   backward: (dy) => [dy],
 });
 

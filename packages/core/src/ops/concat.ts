@@ -44,6 +44,7 @@ export const concatOp = defineOp<Tensor[], ConcatAttrs>({
     return out;
   },
   saves: [],
+  statelessBackward: true,
   backward: (dy, { inputs, attrs: { dim } }) => {
     let offset = 0;
     return inputs.map((x) => {

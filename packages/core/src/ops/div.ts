@@ -12,6 +12,7 @@ export const divOp = elementwiseOp({
   expr: ([a, b]) => E.div(a, b),
   // d(a/b)/db = -a/b² = -(a/b)/b
   saves: [1, 'output'],
+  statelessBackward: true,
   backward: (dy, { inputs: [, b], output, needsInputGrad: [da, db] }) => [
     da ? div(dy, b) : null,
     db ? neg(div(mul(dy, output), b)) : null,

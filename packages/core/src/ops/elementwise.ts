@@ -68,6 +68,8 @@ export interface ElementwiseDefinition<N extends number, A> {
   readonly dtype?: (inputs: readonly Arr[]) => DType;
   /** An op users do not call themselves (see `OpDefinition.internal`). */
   readonly internal?: boolean;
+  /** backward keeps no reference to dy or to its gradients (see `OpDefinition.statelessBackward`). */
+  readonly statelessBackward?: boolean;
 }
 
 const NO_PARAMS: readonly number[] = [];
@@ -116,5 +118,6 @@ export function elementwiseOp<N extends number, A = undefined>(
     ...(def.backward === undefined ? {} : { backward: def.backward }),
     ...(def.saves === undefined ? {} : { saves: def.saves }),
     ...(def.internal === undefined ? {} : { internal: def.internal }),
+    ...(def.statelessBackward === undefined ? {} : { statelessBackward: def.statelessBackward }),
   });
 }

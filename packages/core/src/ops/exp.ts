@@ -9,6 +9,7 @@ export const expOp = elementwiseOp({
   arity: 1,
   expr: ([x]) => E.exp(x),
   saves: ['output'],
+  statelessBackward: true,
   backward: (dy, { output }) => [mul(dy, output)],
 });
 

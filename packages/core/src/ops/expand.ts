@@ -31,6 +31,7 @@ export const expandOp = defineOp<[x: Tensor], ExpandAttrs>({
     return out;
   },
   saves: [],
+  statelessBackward: true,
   backward: (dy) => [dy],
 });
 

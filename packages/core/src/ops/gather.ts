@@ -29,6 +29,7 @@ export const gatherOp: Op<[x: Tensor], GatherAttrs> = defineOp<[x: Tensor], Gath
     return out;
   },
   saves: [],
+  statelessBackward: true,
   backward: (dy, { inputs: [x], attrs }) => [scatterAddOp.run([dy], { ...attrs, shape: x.shape })],
 });
 
@@ -46,6 +47,7 @@ export const scatterAddOp: Op<[dy: Tensor], ScatterAddAttrs> = defineOp<
     return out;
   },
   saves: [],
+  statelessBackward: true,
   backward: (ddy, { attrs }) => [gatherOp.run([ddy], attrs)],
 });
 

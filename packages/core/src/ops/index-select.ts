@@ -36,6 +36,7 @@ export const indexSelectOp: Op<[x: Tensor], IndexSelectAttrs> = defineOp<
     return out;
   },
   saves: [],
+  statelessBackward: true,
   backward: (dy, { inputs: [x], attrs }) => [
     indexAddOp.run([dy], { ...attrs, size: x.shape[attrs.dim]! }),
   ],
@@ -54,6 +55,7 @@ export const indexAddOp: Op<[dy: Tensor], IndexAddAttrs> = defineOp<[dy: Tensor]
     return out;
   },
   saves: [],
+  statelessBackward: true,
   backward: (ddy, { attrs: { dim, index } }) => [indexSelectOp.run([ddy], { dim, index })],
 });
 

@@ -16,6 +16,7 @@ export const leakyReluOp = elementwiseOp<1, LeakyReluAttrs>({
   expr: ([x], { negativeSlope }) => E.select(E.gt(x, 0), x, E.mul(negativeSlope, x)),
   // the slope is 1 where x > 0 and negativeSlope elsewhere (at 0 too, as in PyTorch)
   saves: [0],
+  statelessBackward: true,
   backward: (dy, { inputs: [x], attrs: { negativeSlope } }) => [
     leakyReluBackward(dy, x, negativeSlope),
   ],

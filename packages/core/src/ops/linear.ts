@@ -38,6 +38,7 @@ export const linearOp = defineOp<Tensor[]>({
   saves: [0, 1],
   // what matmul(x, W.T) + b gives: dx = dy·W, dW = (the product's gradient for Wᵀ)ᵀ, and
   // db = dy, summed over the rows by the engine as for add
+  statelessBackward: true,
   backward: (dy, { inputs: [x, w, b], needsInputGrad: [dx, dw, db] }) => {
     const grads = [
       dx ? matmul(dy, w!) : null,

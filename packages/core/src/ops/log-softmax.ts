@@ -25,6 +25,7 @@ export const logSoftmaxOp = defineOp<[x: Tensor], SoftmaxAttrs>({
   },
   // dx = dy - softmax ⊙ Σ dy
   saves: ['output'],
+  statelessBackward: true,
   backward: (dy, { output, attrs: { dim } }) => [sub(dy, mul(exp(output), sum(dy, dim, true)))],
 });
 

@@ -52,6 +52,7 @@ export const logsumexpOp = defineOp<[x: Tensor], ReduceAttrs>({
   },
   // d/dx logsumexp(x) = softmax(x) = exp(x - logsumexp(x))
   saves: [0, 'output'],
+  statelessBackward: true,
   backward: (dy, { inputs: [x], output, attrs }) => [
     mul(keepDims(dy, x.shape, attrs), exp(sub(x, keepDims(output, x.shape, attrs)))),
   ],

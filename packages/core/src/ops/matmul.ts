@@ -96,6 +96,7 @@ export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
   },
   forward: ([a, b], _attrs, op) => productArray(op.name, a, b),
   saves: [0, 1],
+  statelessBackward: true,
   backward: (dy, { inputs: [a, b], needsInputGrad: [da, db] }) => [
     da ? matmul(dy, transpose(b)) : null,
     db ? weightGrad(a, b, dy) : null,

@@ -12,6 +12,7 @@ export const maxOp = reductionOp({
   name: 'max',
   kind: 'max',
   saves: [0, 'output'],
+  statelessBackward: true,
   backward: (dy, { inputs: [x], output, attrs }) => {
     const mask = eq(x, keepDims(output, x.shape, attrs));
     const share = div(mask, sum(mask, attrs.dims, true));

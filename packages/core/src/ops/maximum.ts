@@ -18,6 +18,7 @@ export const maximumOp = elementwiseOp({
   arity: 2,
   expr: ([a, b]) => E.max(a, b),
   saves: [0, 1],
+  statelessBackward: true,
   backward: (dy, { inputs: [a, b] }) => {
     const [sa, sb] = shares(gt(a, b), lt(a, b), a, b);
     return [mul(dy, sa), mul(dy, sb)];
@@ -29,6 +30,7 @@ export const minimumOp = elementwiseOp({
   arity: 2,
   expr: ([a, b]) => E.min(a, b),
   saves: [0, 1],
+  statelessBackward: true,
   backward: (dy, { inputs: [a, b] }) => {
     const [sa, sb] = shares(lt(a, b), gt(a, b), a, b);
     return [mul(dy, sa), mul(dy, sb)];

@@ -9,6 +9,7 @@ export const mulOp = elementwiseOp({
   arity: 2,
   expr: ([a, b]) => E.mul(a, b),
   saves: [0, 1],
+  statelessBackward: true,
   backward: (dy, { inputs: [a, b], needsInputGrad: [da, db] }) => [
     da ? mul(dy, b) : null,
     db ? mul(dy, a) : null,

@@ -8,6 +8,7 @@ export const negOp = elementwiseOp({
   arity: 1,
   expr: ([x]) => E.neg(x),
   saves: [],
+  statelessBackward: true,
   backward: (dy) => [neg(dy)],
 });
 

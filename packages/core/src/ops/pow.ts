@@ -18,6 +18,7 @@ export const powOp = elementwiseOp({
   // (where y = 0), and 0ʸ in y (where x = 0 and y ≥ 0).
   // ln x in the output's dtype: a float32 base must not cut a float64 exponent's gradient to float32
   saves: [0, 1, 'output'],
+  statelessBackward: true,
   backward: (dy, { inputs: [x, y], output, needsInputGrad: [dx, dexp] }) => [
     dx ? baseGrad(dy, x, y) : null,
     dexp ? mul(dy, where(mul(eq(x, 0), ge(y, 0)), 0, mul(output, log(x.to(output.dtype))))) : null,

@@ -76,6 +76,8 @@ export interface ReductionDefinition {
   readonly map?: (x: E.Expr) => E.Expr;
   /** The gradient of the input; `spread` and `keepDims` (reduce-grad.ts) put dy back in the input's shape. */
   readonly backward?: BackwardRule<[x: Tensor], ReduceAttrs>;
+  /** backward keeps no reference to dy or to its gradients (see `OpDefinition.statelessBackward`). */
+  readonly statelessBackward?: boolean;
   /** The tensors whose values backward reads (see `OpDefinition.saves`; default: all). */
   readonly saves?: readonly (0 | 'output')[];
 }
@@ -100,6 +102,7 @@ export function reductionOp(def: ReductionDefinition): Op<[x: Tensor], ReduceAtt
       : {}),
     forward: ([x], attrs) => reduceArray(x, attrs, def.kind, pre),
     ...(def.backward === undefined ? {} : { backward: def.backward }),
+    ...(def.statelessBackward === undefined ? {} : { statelessBackward: def.statelessBackward }),
     ...(def.saves === undefined ? {} : { saves: def.saves }),
   });
 }

@@ -16,6 +16,7 @@ export const reluBackwardOp = elementwiseOp({
   // linear in dy (the same mask again); piecewise constant in x: a zero gradient there, as
   // PyTorch gives (so a second derivative through relu is 0, not an unused input)
   saves: [1],
+  statelessBackward: true,
   backward: (ct, { inputs: [, x], needsInputGrad: [, dx] }) => [
     reluBackward(ct, x),
     dx ? zerosLike(x) : null,
@@ -39,6 +40,7 @@ export const leakyReluBackwardOp = elementwiseOp<2, LeakyReluAttrs>({
   params: ['negativeSlope'],
   expr: ([dy, x], { negativeSlope }) => E.select(E.gt(x, 0), dy, E.mul(negativeSlope, dy)),
   saves: [1],
+  statelessBackward: true,
   backward: (ct, { inputs: [, x], attrs: { negativeSlope }, needsInputGrad: [, dx] }) => [
     leakyReluBackward(ct, x, negativeSlope),
     dx ? zerosLike(x) : null,

@@ -10,6 +10,7 @@ export const reluOp = elementwiseOp({
   expr: ([x]) => E.select(E.gt(x, 0), x, 0),
   // relu'(0) is 0, as in PyTorch
   saves: [0],
+  statelessBackward: true,
   backward: (dy, { inputs: [x] }) => [reluBackward(dy, x)],
 });
 

@@ -57,6 +57,7 @@ export const reshapeOp = defineOp<[x: Tensor], ReshapeAttrs>({
     return makeArray(c.data, shape, undefined, c.offset);
   },
   saves: [],
+  statelessBackward: true,
   backward: (dy, { inputs: [x] }) => [reshape(dy, x.shape)],
 });
 

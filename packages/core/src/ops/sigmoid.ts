@@ -13,6 +13,7 @@ export const sigmoidOp = elementwiseOp({
     E.select(E.ge(x, 0), E.div(1, E.add(1, E.exp(E.neg(x)))), E.div(E.exp(x), E.add(1, E.exp(x)))),
   // σ' = σ(1 - σ)
   saves: ['output'],
+  statelessBackward: true,
   backward: (dy, { output }) => [mul(dy, mul(output, sub(1, output)))],
 });
 

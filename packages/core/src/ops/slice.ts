@@ -30,6 +30,7 @@ export const sliceOp = defineOp<[x: Tensor], SliceAttrs>({
     return makeArray(x.data, shape, x.stride, x.offset + start * x.stride[dim]!);
   },
   saves: [],
+  statelessBackward: true,
   backward: (dy, { inputs: [x], attrs }) => [
     padSliceOp.run([dy], { ...attrs, size: x.shape[attrs.dim]! }),
   ],
@@ -49,6 +50,7 @@ export const padSliceOp = defineOp<[dy: Tensor], PadSliceAttrs>({
     return out;
   },
   saves: [],
+  statelessBackward: true,
   backward: (ddy, { attrs: { dim, start, end } }) => [slice(ddy, dim, start, end)],
 });
 

@@ -27,6 +27,7 @@ export const softmaxOp = defineOp<[x: Tensor], SoftmaxAttrs>({
   },
   // dx = y ⊙ (dy - Σ dy ⊙ y)
   saves: ['output'],
+  statelessBackward: true,
   backward: (dy, { output: y, attrs: { dim } }) => [mul(y, sub(dy, sum(mul(dy, y), dim, true)))],
 });
 

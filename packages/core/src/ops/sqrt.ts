@@ -11,6 +11,7 @@ export const sqrtOp = elementwiseOp({
   expr: ([x]) => E.sqrt(x),
   // d√x/dx = 1 / (2√x)
   saves: ['output'],
+  statelessBackward: true,
   backward: (dy, { output }) => [div(dy, mul(output, 2))],
 });
 

@@ -10,6 +10,7 @@ export const subOp = elementwiseOp({
   arity: 2,
   expr: ([a, b]) => E.sub(a, b),
   saves: [],
+  statelessBackward: true,
   backward: (dy, { needsInputGrad: [, db] }) => [dy, db ? neg(dy) : null],
 });
 

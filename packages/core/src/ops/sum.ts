@@ -7,6 +7,7 @@ export const sumOp = reductionOp({
   name: 'sum',
   kind: 'sum',
   saves: [],
+  statelessBackward: true,
   backward: (dy, { inputs: [x], attrs }) => [spread(dy, x.shape, attrs)],
 });
 

@@ -11,6 +11,7 @@ export const tanhOp = elementwiseOp({
   expr: ([x]) => E.tanh(x),
   // tanh' = 1 - tanh²
   saves: ['output'],
+  statelessBackward: true,
   backward: (dy, { output }) => [mul(dy, sub(1, mul(output, output)))],
 });
 

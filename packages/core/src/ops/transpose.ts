@@ -24,6 +24,7 @@ export const transposeOp = defineOp<[x: Tensor], TransposeAttrs>({
     return makeArray(x.data, shape, stride, x.offset);
   },
   saves: [],
+  statelessBackward: true,
   backward: (dy, { attrs: { d0, d1 } }) => [transpose(dy, d0, d1)],
 });
 

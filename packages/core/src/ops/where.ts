@@ -12,6 +12,7 @@ export const whereOp = elementwiseOp({
   // the condition's dtype is not a value's: the output has the branches' promoted dtype
   dtype: (xs) => promoteAll(xs.slice(1)),
   saves: [0],
+  statelessBackward: true,
   backward: (dy, { inputs: [c] }) => [null, where(c, dy, 0), where(c, 0, dy)],
 });
 

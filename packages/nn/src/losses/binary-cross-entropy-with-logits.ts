@@ -26,6 +26,7 @@ const bceOp = defineOp<[logits: Tensor, targets: Tensor], { readonly reduction: 
     return lossOutput(losses, z.shape, reduction, arrayDtype(z));
   },
   // dz = σ(z) - t, dt = -z
+  statelessBackward: true,
   backward: (dy, { inputs: [z, t], attrs: { reduction }, needsInputGrad: [, dt] }) => {
     const scale = scaleOf(dy, reduction, z.shape, z.size);
     return [sigmoid(z).sub(t).mul(scale), dt ? z.neg().mul(scale) : null];

@@ -23,6 +23,7 @@ const mseOp = defineOp<[pred: Tensor, target: Tensor], { readonly reduction: Red
     return lossOutput(losses, p.shape, reduction, arrayDtype(p));
   },
   // dp = 2(p - t), dt = -2(p - t)
+  statelessBackward: true,
   backward: (dy, { inputs: [p, t], attrs: { reduction }, needsInputGrad: [, dt] }) => {
     const g = p
       .sub(t)

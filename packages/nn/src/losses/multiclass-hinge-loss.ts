@@ -40,6 +40,7 @@ const multiclassHingeOp = defineOp<[scores: Tensor], Attrs>({
   },
   // each violated margin adds +1 to its class and -1 to the true class; the loss is piecewise
   // linear, so the gradient is constant (its own gradient is zero)
+  statelessBackward: true,
   backward: (dy, { inputs: [s], attrs: { labels, margin, reduction } }) => {
     const n = s.shape[0]!;
     const g = multiclassHingeGradOp.run([s], { labels, margin });

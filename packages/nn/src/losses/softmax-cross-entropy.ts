@@ -31,6 +31,7 @@ const softmaxCrossEntropyGradOp = defineOp<[z: Tensor, scale: Tensor], LabelAttr
     return out;
   },
   // the vector-Jacobian product of softmax for z; the per-row dot with softmax - onehot for scale
+  statelessBackward: true,
   backward: (g, { inputs: [z, scale], attrs: { labels } }) => {
     const [n, c] = z.shape as [number, number];
     const y = softmax(z, 1);
@@ -54,6 +55,7 @@ const softmaxCrossEntropyOp = defineOp<[logits: Tensor], Attrs>({
     return lossOutput(losses, [losses.length], reduction, arrayDtype(z));
   },
   // dz = (softmax(z) - onehot(y)) · dy per sample
+  statelessBackward: true,
   backward: (dy, { inputs: [z], attrs: { labels, reduction } }) => {
     const n = z.shape[0]!;
     const scale = scaleOf(dy, reduction, [n, 1], n).contiguous();
