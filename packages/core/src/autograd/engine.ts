@@ -168,7 +168,19 @@ function checkFinite(node: Node, i: number, g: Tensor): void {
  * and a tracer (traceOps) is handed every op's output.
  */
 function ownershipFor(createGraph: boolean): Ownership | null {
-  return createGraph || activeTracer() !== null ? null : new Ownership();
+  return !recycling || createGraph || activeTracer() !== null ? null : new Ownership();
+}
+
+let recycling = true;
+
+/**
+ * Turns the recycling of gradients on or off (on by default); returns the previous setting.
+ * For tests that compare a pass with and without it.
+ */
+export function setGradientRecycling(enabled: boolean): boolean {
+  const previous = recycling;
+  recycling = enabled;
+  return previous;
 }
 
 /**
