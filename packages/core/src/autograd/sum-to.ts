@@ -1,5 +1,6 @@
 // Broadcast sum-back: the one place where a gradient is reduced to its input's shape.
 
+import { emptyArray } from '../array.js';
 import * as E from '../backend/expr.js';
 import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError } from '../errors.js';
@@ -7,6 +8,9 @@ import { reshape } from '../ops/reshape.js';
 import { sum } from '../ops/sum.js';
 import { sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { isGradEnabled } from './mode.js';
+import { getTensorClass } from './tensor-class.js';
+import { activeTracer } from './trace.js';
 import { bumpVersion } from './version.js';
 
 /** Sum `g` over the dims along which `shape` was broadcast; a ShapeError if it can't fit. */
@@ -27,8 +31,16 @@ export function sumTo(g: Tensor, shape: readonly number[], op: string, input: nu
       [g.shape, shape],
     );
   }
-  const s = dims.length > 0 ? sum(g, dims, true) : g;
-  return reshape(s, shape);
+  if (dims.length === 0) return reshape(g, shape);
+  if (!isGradEnabled() && activeTracer() === null) {
+    // nothing recorded: the sum straight into an array of the input's shape (the values of
+    // sum(g, dims, true), in the same order, from the same kernel), one tensor instead of two
+    const T = getTensorClass();
+    const out = emptyArray(shape, g.dtype);
+    kernels().reduce('sum', g.data, dims, out.data);
+    return new T(out);
+  }
+  return reshape(sum(g, dims, true), shape);
 }
 
 const ADD = E.add(E.input(0), E.input(1));
