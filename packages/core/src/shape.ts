@@ -63,9 +63,13 @@ export function sameShape(a: Shape, b: Shape): boolean {
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
+  // the shorter shape's missing leading dims are 1 (never read past an array's start: a
+  // negative index is a property lookup, ~10× slower than an element)
+  const ea = n - a.length;
+  const eb = n - b.length;
   for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
+    const da = i < ea ? 1 : a[i - ea]!;
+    const db = i < eb ? 1 : b[i - eb]!;
     if (da !== db && da !== 1 && db !== 1) {
       throw new ShapeError(
         op,
