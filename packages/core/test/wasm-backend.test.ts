@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GEMM_MIN_WORK,
   loadWasmBackend,
+  SUM_ROWS_MIN_SIZE,
   type WasmApi,
   type WasmBackend,
 } from '../src/backend/wasm/index.js';
@@ -206,16 +207,17 @@ describe("the 'wasm' backend's second thread", () => {
   });
 });
 
+/** Random float32 values with the awkward ones mixed in: ±0, ±Inf, NaN, subnormals, huge. */
+function values(n: number): Float32Array {
+  const special = [0, -0, Infinity, -Infinity, Number.NaN, 1e-45, -1e-45, 3e38, -3e38, 1, -1];
+  return Float32Array.from({ length: n }, (_, i) =>
+    i % 7 === 0 ? special[(i / 7) % special.length]! : (rng.random() - 0.5) * 10,
+  );
+}
+
 describe("the 'wasm' backend's elementwise kernels", () => {
   const wasm = kernelsOf('wasm');
   const js = kernelsOf('js');
-  /** Random float32 values with the awkward ones mixed in: ±0, ±Inf, NaN, subnormals, huge. */
-  function values(n: number): Float32Array {
-    const special = [0, -0, Infinity, -Infinity, Number.NaN, 1e-45, -1e-45, 3e38, -3e38, 1, -1];
-    return Float32Array.from({ length: n }, (_, i) =>
-      i % 7 === 0 ? special[(i / 7) % special.length]! : (rng.random() - 0.5) * 10,
-    );
-  }
   const EXPRS = {
     add: E.add(E.input(0), E.input(1)),
     sub: E.sub(E.input(0), E.input(1)),
@@ -264,6 +266,94 @@ describe("the 'wasm' backend's elementwise kernels", () => {
         expect(Array.from(inPlace.data)).toEqual(Array.from(b.data));
       }
     }
+  });
+});
+
+describe("the 'wasm' backend's column sums", () => {
+  const wasm = kernelsOf('wasm');
+  const js = kernelsOf('js');
+  /** Random values, finite (sums of specials are ±Inf or NaN on both) unless `special`. */
+  const matrix = (m: number, n: number, special: boolean) =>
+    special ? values(m * n) : Float32Array.from({ length: m * n }, () => (rng.random() - 0.5) * 10);
+
+  it("a float32 matrix summed over its rows gives the js kernel's bits", () => {
+    for (const [m, n] of [
+      [300, 100],
+      [128, 128],
+      [41, 101],
+      [4096, 1],
+      [1, 4096],
+      [64, 64],
+      [1000, 37],
+    ] as const) {
+      for (const special of [false, true]) {
+        const x = makeArray(matrix(m, n, special), [m, n]);
+        const a = new Float32Array(n);
+        const b = new Float32Array(n);
+        wasm.reduce('sum', x, [0], a);
+        js.reduce('sum', x, [0], b);
+        expect(Array.from(a), `[${m}, ${n}]`).toEqual(Array.from(b));
+      }
+    }
+    // rows 3… of a larger matrix: a view with an offset
+    const big = matrix(200, 90, false);
+    const rows = makeArray(big, [197, 90], [90, 1], 3 * 90);
+    const a = new Float32Array(90);
+    const b = new Float32Array(90);
+    wasm.reduce('sum', rows, [0], a);
+    js.reduce('sum', rows, [0], b);
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
+  it('runs in the module from its threshold on, and leaves other reductions to js', async () => {
+    // a runtime whose instances count the module's column-sum calls
+    const native = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    let calls = 0;
+    const counting: WasmApi = {
+      ...native,
+      validate: (bytes) => native.validate(bytes),
+      Module: native.Module,
+      Memory: native.Memory,
+      compile: (bytes) => native.compile(bytes),
+      instantiate: (module, imports) => native.instantiate(module, imports),
+      Instance: class {
+        readonly exports: object;
+        constructor(module: object, imports: object) {
+          const inner = new native.Instance(module, imports).exports as Record<string, unknown>;
+          const sumRows = inner.sumRowsF32 as (...a: unknown[]) => unknown;
+          // the module's exports are frozen: a copy with the one export wrapped
+          this.exports = {
+            ...inner,
+            sumRowsF32: (...args: unknown[]) => {
+              calls++;
+              return sumRows(...args);
+            },
+          };
+        }
+      } as unknown as WasmApi['Instance'],
+    };
+    const backend = (await loadWasmBackend(counting, false))!;
+    const sum = (m: number, n: number, dims: number[], data = matrix(m, n, false)) => {
+      const x = makeArray(data, [m, n]);
+      const out = new Float32Array(dims[0] === 0 ? n : m);
+      backend.kernels.reduce('sum', x, dims, out);
+      return out;
+    };
+    sum(SUM_ROWS_MIN_SIZE / 64, 64, [0]);
+    expect(calls).toBe(1);
+    sum(SUM_ROWS_MIN_SIZE / 64 - 1, 64, [0]); // below the threshold
+    sum(300, 100, [1]); // over the columns
+    const t = makeArray(matrix(100, 300, false), [300, 100], [1, 300]); // a transposed view
+    backend.kernels.reduce('sum', t, [0], new Float32Array(100));
+    backend.kernels.reduce(
+      'max',
+      makeArray(matrix(300, 100, false), [300, 100]),
+      [0],
+      new Float32Array(100),
+    );
+    const f64 = makeArray(Float64Array.from(matrix(300, 100, false)), [300, 100]);
+    backend.kernels.reduce('sum', f64, [0], new Float64Array(100));
+    expect(calls).toBe(1);
   });
 });
 

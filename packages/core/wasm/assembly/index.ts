@@ -4,6 +4,7 @@
 
 export { mapF32 } from './elementwise';
 export { gemm, gemmWorkBytes } from './gemm';
+export { sumRowsF32 } from './reduce';
 export { gemmShare } from './share';
 export { gemmF64Sum } from './skinny';
 

@@ -2,7 +2,7 @@
 // WebAssembly SIMD one (packed panels, a 4×8 f32x4 register tile; fused multiply-add where
 // the runtime validates relaxed SIMD), on two threads for large products where shared
 // memory and workers exist; skinny and shallow float32 products summed in float64 (the JS
-// kernels' bits), and the commonest float32 elementwise ops.
+// kernels' bits), the commonest float32 elementwise ops, and column sums (bias gradients).
 // Sources: packages/core/wasm/assembly/.
 //
 // Tensors stay in JavaScript typed arrays, so memory stays garbage-collected: a kernel
@@ -61,6 +61,7 @@ interface Exports {
   gemmShare(control: number, job: number, work: number): void;
   gemmF64Sum(...args: [...Product, work: number]): void;
   mapF32(kind: number, n: number, x: number, y: number, out: number, row: number): void;
+  sumRowsF32(m: number, n: number, x: number, out: number): void;
 }
 
 /** What the runtime runs: the module variant in use. */
@@ -372,6 +373,47 @@ function makeMap(scratch: Scratch): Kernels['map'] {
   };
 }
 
+/** Below this many values a column sum stays on the JavaScript kernel (measured). */
+export const SUM_ROWS_MIN_SIZE = 4096;
+
+/**
+ * The 'wasm' reduction: a float32 matrix summed over its rows (dims [0], dense, row-major:
+ * a bias gradient) in wasm, with the JavaScript kernel's bits (float64 sums from row 0 down,
+ * rounded once); every other reduction on the JavaScript kernel.
+ */
+function makeReduce(scratch: Scratch): Kernels['reduce'] {
+  const ex = scratch.exports;
+  return function reduce(kind, x, dims, out, pre) {
+    const { shape, stride } = x;
+    if (
+      kind !== 'sum' ||
+      pre !== undefined ||
+      shape.length !== 2 ||
+      dims.length !== 1 ||
+      dims[0] !== 0 ||
+      !(x.data instanceof Float32Array) ||
+      !(out instanceof Float32Array) ||
+      stride[1] !== 1 ||
+      stride[0] !== shape[1]
+    ) {
+      jsKernels.reduce(kind, x, dims, out, pre);
+      return;
+    }
+    const m = shape[0]!;
+    const n = shape[1]!;
+    if (m * n < SUM_ROWS_MIN_SIZE) {
+      jsKernels.reduce(kind, x, dims, out, pre);
+      return;
+    }
+    const xAt = scratch.base;
+    const outAt = xAt + aligned(m * n);
+    scratch.reserve(outAt + aligned(n) - scratch.base);
+    scratch.put(x.data, x.offset, m * n, xAt);
+    ex.sumRowsF32(m, n, xAt, outAt);
+    scratch.take(outAt, n, out, 0);
+  };
+}
+
 export interface WasmBackend {
   readonly kernels: Kernels;
   readonly features: WasmFeatures;
@@ -450,6 +492,7 @@ function build(
     ...jsKernels,
     map: makeMap(scratch),
     gemm: makeGemm(scratch, helperFor),
+    reduce: makeReduce(scratch),
   };
   return {
     kernels,
