@@ -110,7 +110,7 @@ function store2(o: usize, ocs: i32, v: v128): void {
  * x[p] at x + p·xcs, Y row-major (k × cols) at y, out[col] at o + col·ocs. Eight columns at
  * a time keep four independent sums of two lanes in flight.
  */
-function row(x: usize, xcs: i32, y: usize, cols: i32, k: i32, o: usize, ocs: i32): void {
+export function row(x: usize, xcs: i32, y: usize, cols: i32, k: i32, o: usize, ocs: i32): void {
   const xs = (<usize>xcs) << 2;
   const ys = (<usize>cols) << 2;
   let col = 0;
