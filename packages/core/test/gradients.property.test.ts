@@ -175,6 +175,7 @@ function upstream(out: Tensor, dtype: DType): Tensor {
  * gradcheck vouches for), and come in each input's dtype and shape.
  */
 function checkGradientsAcrossLayouts(entry: OpEntry, xs: readonly Tensor[], attrs: unknown): void {
+  const before = xs.map(layoutOf);
   const inputs = float64Copies(xs);
   const out = entry.call(xs, attrs);
   const out64 = entry.call(inputs, attrs);
@@ -197,6 +198,21 @@ function checkGradientsAcrossLayouts(entry: OpEntry, xs: readonly Tensor[], attr
       `gradient of input ${i}`,
     );
   });
+  // neither forward nor backward wrote into an input: its shape (an array the tensor shares
+  // with its ndarray, not frozen), strides, offset and values are as they were
+  expect(xs.map(layoutOf)).toEqual(before);
+}
+
+/** What an op must leave as it found in its inputs. */
+function layoutOf(x: Tensor) {
+  const { shape, stride, offset } = x.data;
+  return {
+    shape: x.shape.slice(),
+    arrayShape: shape.slice(),
+    stride: stride.slice(),
+    offset,
+    values: refOf(x).data,
+  };
 }
 
 // Gradients against central differences, in float64, within the bound of
