@@ -5,6 +5,7 @@ import {
   AutogradError,
   add,
   backward,
+  defineOp,
   enableGrad,
   grad,
   isGradEnabled,
@@ -151,6 +152,45 @@ describe('accumulation and retainGraph', () => {
     y.backward(undefined, { retainGraph: true });
     y.backward();
     expect(() => y.backward()).toThrow(AutogradError);
+  });
+
+  it('forgets the gradients that waited for a rule that threw: a retried backward is not off', () => {
+    let fail = true;
+    const flaky = defineOp<[x: Tensor]>({
+      name: 'flaky',
+      forward: ([x]) => x,
+      backward: (dy) => {
+        if (fail) throw new Error('flaky backward');
+        return [dy];
+      },
+    });
+    const x = f64([1, 2]);
+    const u = x.mul(3); // gets a gradient from the add, then waits behind flaky (made later)
+    const y = add(flaky(u), u).sum();
+    expect(() => y.backward(undefined, { retainGraph: true })).toThrow('flaky backward');
+    expect(x.grad).toBeNull();
+    fail = false;
+    y.backward();
+    expect(flat(x.grad)).toEqual([6, 6]); // d/dx (3x + 3x); a left-over gradient at u gave 9
+  });
+
+  it('runs a backward pass inside a rule, through nodes the outer pass is waiting on', () => {
+    // a rule that differentiates a graph of its own, built on u, whose node has a gradient
+    // waiting in the outer pass: the inner pass keeps its gradients apart
+    const x = f64([1, 2]);
+    const u = x.mul(2);
+    const inner = defineOp<[v: Tensor]>({
+      name: 'inner',
+      forward: ([v]) => v,
+      backward: (dy, { inputs: [v] }) => {
+        const [du] = enableGrad(() => grad(u.mul(u).sum(), [u], { retainGraph: true })); // 2u
+        return [dy.mul(du!).add(v.mul(0))];
+      },
+    });
+    const y = add(inner(u), u.mul(5)).sum();
+    y.backward();
+    // dy/du = 2u + 5, du/dx = 2: 2(4x + 5)
+    expect(flat(x.grad)).toEqual([18, 26]);
   });
 
   it('throws when a new output reuses a subgraph freed by an earlier backward', () => {

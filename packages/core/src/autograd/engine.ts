@@ -86,6 +86,12 @@ class Queue {
     h[i] = node;
   }
 
+  /** Empties the queue; each node in it forgets the gradient waiting on it. */
+  clearPending(): void {
+    for (const node of this.heap) node.pending = null;
+    this.heap.length = 0;
+  }
+
   pop(): Node {
     const h = this.heap;
     const top = h[0]!;
@@ -207,15 +213,49 @@ function run(
     else if (onLeaf && output.requiresGrad) onLeaf(output, seed);
     return result;
   }
-  // the gradient waiting at each node that has received one and not run yet
-  const grads = new Map<Node, Tensor>([[root, seed]]);
+  // The gradient waiting at each node that has received one and not run yet: on the node
+  // (`pending`), or, for a pass that a rule runs inside another pass, in a map of its own.
+  const grads = activePasses === 0 ? null : new Map<Node, Tensor>();
   const queue = new Queue();
+  if (grads === null) root.pending = seed;
+  else grads.set(root, seed);
   queue.push(root);
+  activePasses++;
+  try {
+    walk(op, queue, grads, result, wantedSet, onLeaf, owner, retain);
+  } finally {
+    activePasses--;
+    // nodes still waiting (a rule threw) must not keep their gradient for a later pass
+    if (grads === null) queue.clearPending();
+  }
+  return result;
+}
+
+/** Backward passes running now (a rule may run one inside another). */
+let activePasses = 0;
+
+/** The body of `run`: pop nodes in decreasing creation order, run their rules, pass gradients on. */
+function walk(
+  op: string,
+  queue: Queue,
+  grads: Map<Node, Tensor> | null,
+  result: Map<Tensor, Tensor>,
+  wantedSet: Set<Tensor> | null,
+  onLeaf: ((leaf: Tensor, g: Tensor) => void) | null,
+  owner: Ownership | null,
+  retain: boolean,
+): void {
   const anomaly = isAnomalyEnabled();
   while (queue.size > 0) {
     const node = queue.pop();
-    const dy = grads.get(node)!;
-    grads.delete(node);
+    let dy: Tensor;
+    if (grads === null) {
+      dy = node.pending!;
+      node.pending = null;
+    } else {
+      dy = grads.get(node)!;
+      grads.delete(node);
+    }
     const ctx = node.ctx;
     if (ctx === null) {
       throw new AutogradError(
@@ -247,17 +287,13 @@ function run(
         if (anomaly && !dyNonFinite) checkFinite(node, i, g);
         const fn = input.gradFn;
         if (fn !== null) {
-          const prev = grads.get(fn);
-          if (prev === undefined) {
-            grads.set(fn, g);
-            queue.push(fn);
-            owner?.take(g);
-          } else {
-            const total = add(prev, g);
-            grads.set(fn, total);
-            owner?.take(total);
-            owner?.drop(prev);
-          }
+          const prev = grads === null ? fn.pending : (grads.get(fn) ?? null);
+          const total = prev === null ? g : add(prev, g);
+          if (grads === null) fn.pending = total;
+          else grads.set(fn, total);
+          owner?.take(total);
+          if (prev === null) queue.push(fn);
+          else owner?.drop(prev);
         } else if (wantedSet?.has(input)) {
           const prev = result.get(input);
           const total = prev === undefined ? g : add(prev, g);
@@ -276,7 +312,6 @@ function run(
       if (stateless) owner.end();
     }
   }
-  return result;
 }
 
 function checkEngineOptions(op: string, options: unknown, known: readonly string[]): void {

@@ -42,6 +42,11 @@ export class Node {
   readonly attrs: unknown;
   /** Saved context; null once a backward without `retainGraph` has released it. */
   ctx: AnyOpContext | null;
+  /**
+   * @internal The gradient waiting here during a backward pass, until the node's rule runs
+   * (null outside a pass): a field rather than a Map entry, which cost a hash per node.
+   */
+  pending: Tensor | null = null;
 
   constructor(
     /** The definition of the op that ran. */
