@@ -16,14 +16,20 @@ export function broadcastAll(op: string, xs: readonly { shape: readonly number[]
   return shape;
 }
 
-/** The inputs' broadcast shape: the first input's own when every input has its shape. */
+/**
+ * The inputs' broadcast shape: an input's own when every input has its shape or is 0-d (a
+ * number operand), which broadcasts to any shape.
+ */
 function outShape(op: string, xs: readonly Arr[]): readonly number[] {
   if (xs.length === 0) return [];
-  const first = xs[0]!.shape;
+  let shape = xs[0]!.shape;
   for (let i = 1; i < xs.length; i++) {
-    if (!sameShape(xs[i]!.shape, first)) return broadcastAll(op, xs);
+    const s = xs[i]!.shape;
+    if (s.length === 0 || sameShape(s, shape)) continue;
+    if (shape.length === 0) shape = s;
+    else return broadcastAll(op, xs);
   }
-  return first;
+  return shape;
 }
 
 /** The promoted dtype of arrays: float64 if any is, else float32. */

@@ -12,5 +12,6 @@ export function keepDims(t: Tensor, inputShape: readonly number[], { dims }: Red
 
 /** A reduction's gradient spread back over the input's shape. */
 export function spread(dy: Tensor, inputShape: readonly number[], attrs: ReduceAttrs): Tensor {
-  return expand(keepDims(dy, inputShape, attrs), inputShape);
+  // a 0-d gradient (of a sum over every dim) broadcasts to any shape as it is
+  return expand(dy.ndim === 0 ? dy : keepDims(dy, inputShape, attrs), inputShape);
 }

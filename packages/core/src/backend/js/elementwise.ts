@@ -100,17 +100,26 @@ const FLAT0 = 0; // every operand row-major in the output's shape, all from inde
 const FLAT = 1; // every operand row-major in the output's shape, from its offset
 const STRIDED = 2; // the N-d walk over (collapsed) shape and strides
 
-function generate(expr: Expr, nInputs: number): Kernel {
+/**
+ * The kernel of `expr` over `nInputs` inputs. The inputs in the bit mask `scalars` hold one
+ * value (a number operand, a 0-d tensor): the flat loops read each once, before the loop; a
+ * kernel with scalars runs only flat (see `map`).
+ */
+function generate(expr: Expr, nInputs: number, scalars: number): Kernel {
   const value = source(expr);
   const { params } = arityOf(expr);
   const ins = Array.from({ length: nInputs }, (_, i) => i);
   const each = (line: (i: number) => string): string => ins.map(line).join('\n');
+  const scalar = (i: number): boolean => (scalars & (1 << i)) !== 0;
+  const eachArray = (line: (i: number) => string): string =>
+    ins.map((i) => (scalar(i) ? '' : line(i))).join('\n');
   const body = `
     ${Array.from({ length: params }, (_, i) => `const p${i} = params[${i}];`).join('\n')}
     ${each((i) => `const d${i} = views[${i}].data;`)}
+    ${ins.map((i) => (scalar(i) ? `const x${i} = d${i}[views[${i}].offset];` : '')).join('\n')}
     if (mode === ${FLAT0}) {
       for (let i = 0; i < size; i++) {
-        ${each((i) => `const x${i} = d${i}[i];`)}
+        ${eachArray((i) => `const x${i} = d${i}[i];`)}
         o[i] = ${value};
       }
       return;
@@ -118,7 +127,7 @@ function generate(expr: Expr, nInputs: number): Kernel {
     ${each((i) => `let q${i} = views[${i}].offset;`)}
     if (mode === ${FLAT}) {
       for (let i = 0; i < size; i++) {
-        ${each((i) => `const x${i} = d${i}[q${i} + i];`)}
+        ${eachArray((i) => `const x${i} = d${i}[q${i} + i];`)}
         o[oo + i] = ${value};
       }
       return;
@@ -253,28 +262,36 @@ export function map(
     lastCopies = copies;
   }
   const k = inputs.length;
+  const shape = out.shape;
+  const size = sizeOf(shape);
+  if (size === 0) return;
   // one copy per dtype combination, so that every typed-array access site sees one type
   let key = out.data instanceof Float64Array ? 1 : 0;
   for (let i = 0, bit = 2; i < k; i++, bit *= 2) {
     if (inputs[i]!.data instanceof Float64Array) key += bit;
   }
   const byDtypes = (copies[k] ??= []);
-  let kernel = byDtypes[key];
-  if (kernel === undefined) {
-    kernel = generate(expr, k);
-    byDtypes[key] = kernel;
-  }
-  const shape = out.shape;
-  const size = sizeOf(shape);
-  if (size === 0) return;
-  // Flat when every operand lies in row-major order in the output's shape: an input of the
-  // output's size that broadcasts to it has its shape (up to dims of size 1).
+  // Flat when every operand lies in row-major order in the output's shape (an input of the
+  // output's size that broadcasts to it has its shape, up to dims of size 1), or holds one
+  // value (read once: a number operand such as the 2 of x·2).
   let flat = isRowMajor(shape, out.stride);
   let zero = out.offset === 0;
+  let scalars = 0;
   for (let i = 0; flat && i < k; i++) {
     const v = inputs[i]!;
-    flat = sizeOf(v.shape) === size && isRowMajor(v.shape, v.stride);
-    if (v.offset !== 0) zero = false;
+    const n = sizeOf(v.shape);
+    if (n === 1 && size > 1) scalars |= 1 << i;
+    else {
+      flat = n === size && isRowMajor(v.shape, v.stride);
+      if (v.offset !== 0) zero = false;
+    }
+  }
+  // kernels with scalars after those without: bits k+1… of the key say which inputs
+  const flatKey = flat ? key + scalars * (2 << k) : key;
+  let kernel = byDtypes[flatKey];
+  if (kernel === undefined) {
+    kernel = generate(expr, k, flat ? scalars : 0);
+    byDtypes[flatKey] = kernel;
   }
   if (flat) {
     kernel(
