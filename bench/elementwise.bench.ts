@@ -20,7 +20,7 @@ import { checkClose } from './lib/check.js';
 import { type Contender, failureNotes, msOf, timeContenders } from './lib/contenders.js';
 import type { Bench } from './lib/harness.js';
 import { type Case, ratioTable, valueTable } from './lib/report.js';
-import { tapegradBackends, tapegradName, withBackend } from './lib/tapegrad.js';
+import { tapegradBackends, tapegradName, valuesOf, withBackend } from './lib/tapegrad.js';
 
 const N = 1_000_000;
 const LOOP = 'JS loop (1 pass)';
@@ -78,7 +78,7 @@ export const bench: Bench = async () => {
             ];
             const compute = () => withBackend(backend, () => relu(add(mul(ta, tb), tc)));
             check(name, compute().toTypedArray());
-            return readback ? () => compute().toTypedArray() : compute;
+            return readback ? () => valuesOf(compute()) : compute;
           }),
       });
     }
@@ -176,7 +176,8 @@ export const bench: Bench = async () => {
       cases,
       metric,
       notes: [
-        'tapegrad: relu(add(mul(a, b), c)) then toTypedArray(); tfjs: tidy(relu(add(mul))) then dataSync();',
+        'tapegrad: relu(add(mul(a, b), c)), its output read in place (.data; toTypedArray() would copy it);',
+        '  tfjs: tidy(relu(add(mul))) then dataSync() (tfjs-cpu: its own array; tfjs-wasm: a copy out of wasm memory);',
         'jax-js: jit(relu(x·y + z)) then dataSync() (one fused kernel); numpy: np.maximum(a*b + c, 0), and with out=.',
         `${LOOP}: v = a[i]·b[i] + c[i]; out[i] = (v + |v|)/2, into a preallocated Float32Array (the floor);`,
         `${LOOP_BRANCH}: the same with out[i] = v > 0 ? v : 0 — a branch mispredicted on random signs.`,

@@ -30,7 +30,7 @@ import {
 } from './lib/contenders.js';
 import type { Bench, BenchTable } from './lib/harness.js';
 import { type Case, ratioTable, valueTable } from './lib/report.js';
-import { tapegradBackends, tapegradName, withBackend } from './lib/tapegrad.js';
+import { tapegradBackends, tapegradName, valuesOf, withBackend } from './lib/tapegrad.js';
 
 const SIZES = [128, 256, 512, 1024] as const;
 const DTYPES = ['float32', 'float64'] as const;
@@ -95,7 +95,7 @@ function tapegradContender(backend: string, p: Product, reference: ArrayLike<num
         const b = tensor(p.b, { shape: [...p.bShape], dtype: p.dtype });
         const lhs: Tensor = p.transA ? a.T : a;
         const rhs: Tensor = p.transB ? b.T : b;
-        const run = () => withBackend(backend, () => matmul(lhs, rhs).toTypedArray());
+        const run = () => withBackend(backend, () => valuesOf(matmul(lhs, rhs)));
         const got = run();
         if (backend === 'js') {
           // tapegrad's own kernel being wrong is a bug to stop at, as this bench always did
@@ -362,7 +362,9 @@ export const bench: Bench = async () => {
       notes: [
         `naive JS loop: i-j-k over the same values, float64 sums (n ≤ ${SLOW_MAX}); tfjs-cpu also stops at ${SLOW_MAX} (seconds a call beyond).`,
         'tfjs has no float64; jax-js float64 stops at 512 (~1 GFLOP/s). "no readback": the kernel alone (tfjs-wasm computes eagerly).',
-        'Each contender computes C and reads it into a JS typed array (tapegrad toTypedArray, tfjs/jax-js dataSync); numpy just computes.',
+        'Each contender computes C and has it in a JS typed array: tapegrad reads its output in place (.data: it is one;',
+        '  toTypedArray() would copy it), tfjs/jax-js dataSync() (tfjs-cpu returns its own array, tfjs-wasm and jax-js copy',
+        '  out of wasm memory); numpy just computes.',
         ...anchorNotes,
         ...failures,
       ],

@@ -1,6 +1,13 @@
 // tapegrad's backends as bench contenders: every backend `listBackends()` reports ('js'
 // always; 'wasm' once core registers it) is measured, each under its own label.
-import { getBackend, getNumThreads, listBackends, setBackend, setNumThreads } from '@tapegrad/core';
+import {
+  getBackend,
+  getNumThreads,
+  listBackends,
+  setBackend,
+  setNumThreads,
+  type Tensor,
+} from '@tapegrad/core';
 
 /** A backend measured on one thread only (`setNumThreads(1)`): `'wasm, 1 thread'`. */
 const ONE_THREAD = ', 1 thread';
@@ -47,4 +54,15 @@ export function onBackend<A extends unknown[], R>(
   fn: (...args: A) => R,
 ): (...args: A) => R {
   return (...args) => withBackend(backend, () => fn(...args));
+}
+
+/**
+ * A tensor's values as a JS typed array, read in place when they already are one (row-major
+ * over its whole buffer from index 0, as an op's output of 2 kB or more is): what a user who
+ * reads `.data` gets, with no copy, as tfjs-cpu's dataSync() returns its own array.
+ * `toTypedArray()` returns a copy, which the caller may keep, write or transfer.
+ */
+export function valuesOf(t: Tensor): Float32Array | Float64Array {
+  const d = t.data;
+  return d.offset === 0 && d.data.length === t.size && t.isContiguous() ? d.data : t.toTypedArray();
 }
