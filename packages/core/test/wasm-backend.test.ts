@@ -187,6 +187,63 @@ describe("the 'wasm' backend's second thread", () => {
     }
   });
 
+  it('computes on a memory of its own, and on shared memory only what two threads share', async () => {
+    // which memory each instance is given, and the calls each one's product kernel gets
+    const native = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const made: string[] = [];
+    const calls = { own: 0, shared: 0 };
+    const counted = (instance: { readonly exports: object }, kind: 'own' | 'shared') => {
+      made.push(kind);
+      const inner = instance.exports as Record<string, unknown>;
+      const count = (name: string) => {
+        const f = inner[name] as (...a: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          calls[kind]++;
+          return f(...args);
+        };
+      };
+      // the module's exports are frozen: a copy with the products (one thread's, and this
+      // thread's part of a shared one) wrapped
+      return { exports: { ...inner, gemm: count('gemm'), gemmShare: count('gemmShare') } };
+    };
+    const kindOf = (imports: object) =>
+      (imports as { env?: { memory?: unknown } }).env?.memory === undefined ? 'own' : 'shared';
+    const api: WasmApi = {
+      validate: (bytes) => native.validate(bytes),
+      Module: native.Module,
+      Memory: native.Memory,
+      compile: (bytes) => native.compile(bytes),
+      instantiate: async (module, imports) =>
+        counted(await native.instantiate(module, imports), kindOf(imports)),
+      Instance: class {
+        constructor(module: object, imports: object) {
+          // biome-ignore lint/correctness/noConstructorReturn: stands in for the native class
+          return counted(new native.Instance(module, imports), kindOf(imports));
+        }
+      } as unknown as WasmApi['Instance'],
+    };
+    const backend = loadWasmBackend(api) as WasmBackend; // Node: shared memory can be made
+    expect(made).toEqual(['own']);
+    const product = (m: number, k: number, n: number) => {
+      const a = { data: randn([m, k], { rng }).toTypedArray(), offset: 0, rs: k, cs: 1 };
+      const b = { data: randn([k, n], { rng }).toTypedArray(), offset: 0, rs: n, cs: 1 };
+      const c = new Float32Array(m * n);
+      backend.kernels.gemm(m, n, k, a, b, c, 0);
+      return c;
+    };
+    product(60, 70, 80);
+    expect(calls).toEqual({ own: 1, shared: 0 });
+    expect(await backend.start()).toBe(true);
+    expect(made).toEqual(['own', 'shared']); // compiled for the worker only now
+    product(60, 70, 80); // too small to share: still on the memory of its own
+    expect(calls).toEqual({ own: 2, shared: 0 });
+    product(300, 200, 100); // shared by two threads (the worker's part runs in its instance)
+    expect(calls).toEqual({ own: 2, shared: 1 });
+    backend.setThreads(1);
+    product(300, 200, 100);
+    expect(calls).toEqual({ own: 3, shared: 1 });
+  });
+
   it('batched products on two threads: each batch at its offset of the output', async () => {
     await threadsReady();
     const a = randn([3, 260, 70], { rng });

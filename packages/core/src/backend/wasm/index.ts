@@ -10,6 +10,12 @@
 // grows to the largest call and stays there), computes, and copies the result out. The
 // copies are O(mk + kn + mn) against the product's O(mnk), so small products — where they
 // would dominate — stay on the JavaScript kernel.
+//
+// Two instances: every call runs on one with a memory of its own, except the products that
+// two threads share, which run on a second one, on shared memory that the worker also
+// imports (made when the worker starts). V8 copies into and out of shared memory with
+// relaxed atomic copies, 3.5–4× slower than into a memory of its own (120 kB: 4.5 µs
+// against 1.2), and a kernel's copies are a fifth of the case study's time.
 import { isRowMajor, sizeOf } from '../../shape.js';
 import { type Expr, exprKey } from '../expr.js';
 import { jsKernels } from '../js/index.js';
@@ -92,17 +98,19 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The module variant chosen for this runtime, not yet compiled. */
+/** The module variants chosen for this runtime, not yet compiled. */
 interface Chosen {
+  /** The variant with a memory of its own: every call but the shared products. */
   readonly bytes: Uint8Array<ArrayBuffer>;
   readonly features: WasmFeatures;
-  /** The shared memory the module imports, or null when it has its own. */
+  /** The variant that imports `shared` (a second thread's), or null where there is none. */
+  readonly sharedBytes: Uint8Array<ArrayBuffer> | null;
   readonly shared: WasmMemory | null;
 }
 
 /**
- * The module variant for this runtime: relaxed SIMD if it validates, on a shared memory if
- * one can be made (a second thread may join later). Null without SIMD.
+ * The module variants for this runtime: relaxed SIMD if it validates; one on a shared
+ * memory too if one can be made (a second thread may join later). Null without SIMD.
  */
 function choose(wa: WasmApi, isolated: boolean | undefined): Chosen | null {
   try {
@@ -121,15 +129,9 @@ function choose(wa: WasmApi, isolated: boolean | undefined): Chosen | null {
         // no shared memory here
       }
     }
-    const base64 =
-      shared === null
-        ? relaxed
-          ? RELAXED_SIMD
-          : SIMD
-        : relaxed
-          ? RELAXED_SIMD_SHARED
-          : SIMD_SHARED;
-    return { bytes: decode(base64), features, shared };
+    const sharedBytes =
+      shared === null ? null : decode(relaxed ? RELAXED_SIMD_SHARED : SIMD_SHARED);
+    return { bytes: decode(relaxed ? RELAXED_SIMD : SIMD), features, sharedBytes, shared };
   } catch {
     return null; // a runtime without WebAssembly, or one that refuses to validate
   }
@@ -192,6 +194,8 @@ function spanOf(op: Operand, rows: number, cols: number): number | null {
 
 /** The second thread, as the product sees it. */
 interface Helper {
+  /** The instance on the memory the worker shares, where a shared product runs. */
+  readonly scratch: Scratch;
   /** Whether a worker is running and ready for jobs. */
   ready(): boolean;
   /**
@@ -214,6 +218,7 @@ function makeHelper(scratch: Scratch): Helper {
   let job = 0;
   let lost = false;
   return {
+    scratch,
     ready: () => !lost && Atomics.load(ctl, READY) === 1,
     share(product, byColumns, width, chunks, work, workerWork, first) {
       // gemmShare's arguments (wasm/assembly/share.ts): the product with C's row stride n
@@ -255,12 +260,12 @@ function prefault(c: Float32Array, from: number, count: number): void {
 const CHUNKS = 4;
 
 /**
- * The 'wasm' matrix product. `helperFor(work)` gives the second thread for a product of
- * that many multiply-adds, or null to run it on this one.
+ * The 'wasm' matrix product, on `solo`'s memory. `helperFor(work)` gives the second thread
+ * for a product of that many multiply-adds (which then runs on the helper's instance), or
+ * null to run it on this one.
  */
-function makeGemm(scratch: Scratch, helperFor: (work: number) => Helper | null): Kernels['gemm'] {
-  const ex = scratch.exports;
-  const workBytes = ex.gemmWorkBytes();
+function makeGemm(solo: Scratch, helperFor: (work: number) => Helper | null): Kernels['gemm'] {
+  const workBytes = solo.exports.gemmWorkBytes();
   return function gemm(m, n, k, a, b, c, co) {
     if (
       !(a.data instanceof Float32Array) ||
@@ -281,6 +286,8 @@ function makeGemm(scratch: Scratch, helperFor: (work: number) => Helper | null):
       return;
     }
     const helper = skinny ? null : helperFor(work);
+    const scratch = helper === null ? solo : helper.scratch;
+    const ex = scratch.exports;
     // the operands, C, then scratch: a row-major copy of B (or Aᵀ), or packed panels per thread
     const aAt = scratch.base;
     const bAt = aAt + aligned(aLen);
@@ -438,47 +445,44 @@ export function loadWasmBackend(
   if (wa === undefined) return null;
   const chosen = choose(wa, isolated);
   if (chosen === null) return null;
-  const imports = chosen.shared === null ? {} : { env: { memory: chosen.shared } };
-  let module: object;
   let instance: { readonly exports: object };
   try {
-    module = new wa.Module(chosen.bytes);
-    instance = new wa.Instance(module, imports);
+    instance = new wa.Instance(new wa.Module(chosen.bytes), {});
   } catch {
     // a runtime that compiles large modules only asynchronously
     return (async () => {
       const m = await wa.compile(chosen.bytes);
-      return build(chosen, m, await wa.instantiate(m, imports));
+      return build(wa, chosen, await wa.instantiate(m, {}));
     })().catch(() => null);
   }
-  return build(chosen, module, instance);
+  return build(wa, chosen, instance);
 }
 
-function build(
-  chosen: Chosen,
-  module: object,
-  instance: { readonly exports: object },
-): WasmBackend {
-  const { shared } = chosen;
-  const exports = instance.exports as Exports & { memory?: WasmMemory };
-  const scratch = new Scratch(exports, shared ?? exports.memory!);
+function build(wa: WasmApi, chosen: Chosen, instance: { readonly exports: object }): WasmBackend {
+  const { shared, sharedBytes } = chosen;
+  const exports = instance.exports as Exports & { memory: WasmMemory };
+  const scratch = new Scratch(exports, exports.memory);
   let helper: Helper | null = null;
   let limit: 1 | 2 = 2;
   // The worker starts with the first product large enough to share (or threadsReady()), so a
-  // process that never computes one runs no thread; that product still runs on one.
-  let started: Promise<boolean> | null = shared === null ? Promise.resolve(false) : null;
+  // process that never computes one runs no thread and compiles no shared variant; that
+  // product still runs on one.
+  let started: Promise<boolean> | null =
+    shared === null || sharedBytes === null ? Promise.resolve(false) : null;
   const start = (): Promise<boolean> => {
     if (started === null) {
-      const h = makeHelper(scratch);
-      started = startWorker({ module, memory: shared!, control: scratch.control }, () => {
-        helper = null;
-      }).then(
-        (ok) => {
-          if (ok) helper = h;
-          return ok;
-        },
-        () => false,
-      );
+      started = (async () => {
+        // the instance on shared memory, here and in the worker (compiled once)
+        const module = await wa.compile(sharedBytes!);
+        const onShared = await wa.instantiate(module, { env: { memory: shared! } });
+        const s = new Scratch(onShared.exports as Exports, shared!);
+        const h = makeHelper(s);
+        const ok = await startWorker({ module, memory: shared!, control: s.control }, () => {
+          helper = null;
+        });
+        if (ok) helper = h;
+        return ok;
+      })().catch(() => false);
     }
     return started;
   };
