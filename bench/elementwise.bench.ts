@@ -176,7 +176,7 @@ export const bench: Bench = async () => {
       cases,
       metric,
       notes: [
-        'tapegrad: relu(add(mul(a, b), c)), its output read in place (.data; toTypedArray() would copy it);',
+        'tapegrad: relu(add(mul(a, b), c)), its output read in place (denseValues; toTypedArray() would copy it);',
         '  tfjs: tidy(relu(add(mul))) then dataSync() (tfjs-cpu: its own array; tfjs-wasm: a copy out of wasm memory);',
         'jax-js: jit(relu(x·y + z)) then dataSync() (one fused kernel); numpy: np.maximum(a*b + c, 0), and with out=.',
         `${LOOP}: v = a[i]·b[i] + c[i]; out[i] = (v + |v|)/2, into a preallocated Float32Array (the floor);`,

@@ -362,7 +362,7 @@ export const bench: Bench = async () => {
       notes: [
         `naive JS loop: i-j-k over the same values, float64 sums (n ≤ ${SLOW_MAX}); tfjs-cpu also stops at ${SLOW_MAX} (seconds a call beyond).`,
         'tfjs has no float64; jax-js float64 stops at 512 (~1 GFLOP/s). "no readback": the kernel alone (tfjs-wasm computes eagerly).',
-        'Each contender computes C and has it in a JS typed array: tapegrad reads its output in place (.data: it is one;',
+        'Each contender computes C and has it in a JS typed array: tapegrad reads its output in place (denseValues: it is one;',
         '  toTypedArray() would copy it), tfjs/jax-js dataSync() (tfjs-cpu returns its own array, tfjs-wasm and jax-js copy',
         '  out of wasm memory); numpy just computes.',
         ...anchorNotes,

@@ -8,6 +8,7 @@ import {
   setNumThreads,
   type Tensor,
 } from '@tapegrad/core';
+import { denseValues } from '@tapegrad/core/op-kit';
 
 /** A backend measured on one thread only (`setNumThreads(1)`): `'wasm, 1 thread'`. */
 const ONE_THREAD = ', 1 thread';
@@ -57,12 +58,12 @@ export function onBackend<A extends unknown[], R>(
 }
 
 /**
- * A tensor's values as a JS typed array, read in place when they already are one (row-major
- * over its whole buffer from index 0, as an op's output of 2 kB or more is): what a user who
- * reads `.data` gets, with no copy, as tfjs-cpu's dataSync() returns its own array.
+ * A tensor's values as a JS typed array, read in place when they already are one (an op's
+ * output of 2 kB or more is its whole buffer): op-kit's `denseValues`, as a user reads a
+ * result without copying, and as tfjs-cpu's dataSync() returns its own array.
  * `toTypedArray()` returns a copy, which the caller may keep, write or transfer.
  */
 export function valuesOf(t: Tensor): Float32Array | Float64Array {
-  const d = t.data;
-  return d.offset === 0 && d.data.length === t.size && t.isContiguous() ? d.data : t.toTypedArray();
+  const { data, offset } = denseValues(t);
+  return offset === 0 && data.length === t.size ? data : t.toTypedArray();
 }
