@@ -103,9 +103,11 @@ interface Chosen {
   /** The variant with a memory of its own: every call but the shared products. */
   readonly bytes: Uint8Array<ArrayBuffer>;
   readonly features: WasmFeatures;
-  /** The variant that imports `shared` (a second thread's), or null where there is none. */
-  readonly sharedBytes: Uint8Array<ArrayBuffer> | null;
-  readonly shared: WasmMemory | null;
+  /** The variant on a shared memory, and that memory (a second thread's); null where none. */
+  readonly threaded: {
+    readonly bytes: Uint8Array<ArrayBuffer>;
+    readonly memory: WasmMemory;
+  } | null;
 }
 
 /**
@@ -129,9 +131,11 @@ function choose(wa: WasmApi, isolated: boolean | undefined): Chosen | null {
         // no shared memory here
       }
     }
-    const sharedBytes =
-      shared === null ? null : decode(relaxed ? RELAXED_SIMD_SHARED : SIMD_SHARED);
-    return { bytes: decode(relaxed ? RELAXED_SIMD : SIMD), features, sharedBytes, shared };
+    const threaded =
+      shared === null
+        ? null
+        : { bytes: decode(relaxed ? RELAXED_SIMD_SHARED : SIMD_SHARED), memory: shared };
+    return { bytes: decode(relaxed ? RELAXED_SIMD : SIMD), features, threaded };
   } catch {
     return null; // a runtime without WebAssembly, or one that refuses to validate
   }
@@ -459,7 +463,7 @@ export function loadWasmBackend(
 }
 
 function build(wa: WasmApi, chosen: Chosen, instance: { readonly exports: object }): WasmBackend {
-  const { shared, sharedBytes } = chosen;
+  const { threaded } = chosen;
   const exports = instance.exports as Exports & { memory: WasmMemory };
   const scratch = new Scratch(exports, exports.memory);
   let helper: Helper | null = null;
@@ -467,23 +471,22 @@ function build(wa: WasmApi, chosen: Chosen, instance: { readonly exports: object
   // The worker starts with the first product large enough to share (or threadsReady()), so a
   // process that never computes one runs no thread and compiles no shared variant; that
   // product still runs on one.
-  let started: Promise<boolean> | null =
-    shared === null || sharedBytes === null ? Promise.resolve(false) : null;
+  let started: Promise<boolean> | null = threaded === null ? Promise.resolve(false) : null;
   const start = (): Promise<boolean> => {
-    if (started === null) {
-      started = (async () => {
-        // the instance on shared memory, here and in the worker (compiled once)
-        const module = await wa.compile(sharedBytes!);
-        const onShared = await wa.instantiate(module, { env: { memory: shared! } });
-        const s = new Scratch(onShared.exports as Exports, shared!);
-        const h = makeHelper(s);
-        const ok = await startWorker({ module, memory: shared!, control: s.control }, () => {
-          helper = null;
-        });
-        if (ok) helper = h;
-        return ok;
-      })().catch(() => false);
-    }
+    if (started !== null || threaded === null) return started ?? Promise.resolve(false);
+    const { bytes, memory } = threaded;
+    started = (async () => {
+      // the instance on shared memory, here and in the worker (compiled once)
+      const module = await wa.compile(bytes);
+      const onShared = await wa.instantiate(module, { env: { memory } });
+      const s = new Scratch(onShared.exports as Exports, memory);
+      const h = makeHelper(s);
+      const ok = await startWorker({ module, memory, control: s.control }, () => {
+        helper = null;
+      });
+      if (ok) helper = h;
+      return ok;
+    })().catch(() => false);
     return started;
   };
   const available = (): boolean => limit === 2 && helper !== null && helper.ready();
