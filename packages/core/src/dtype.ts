@@ -54,12 +54,20 @@ let recycledBytes = 0;
 export const RECYCLED_MAX_BYTES = 64 * 1024 * 1024;
 const RECYCLED_PER_SIZE = 8;
 
-/** Where the buffers allocated meanwhile are noted (by a backward pass), or null. */
+/**
+ * Whether a buffer of this many bytes can be recycled (larger than 2 kB): a smaller one is a
+ * piece of a shared block or lives on V8's heap, and costs less to make than to track.
+ */
+function isRecyclable(bytes: number): boolean {
+  return bytes > POOLED_MAX;
+}
+
+/** Where the recyclable buffers allocated meanwhile are noted (by a backward pass), or null. */
 let allocationLog: FloatArray[] | null = null;
 
 /**
- * Notes every buffer allocated from now on in `log` (null: stop); returns the previous log.
- * (Small ones are never recycled, but a leaf may keep one as its gradient uncopied.)
+ * Notes every recyclable buffer (`isRecyclable`) allocated from now on in `log` (null: stop);
+ * returns the previous log.
  */
 export function logAllocations(log: FloatArray[] | null): FloatArray[] | null {
   const previous = allocationLog;
@@ -75,7 +83,7 @@ export function logAllocations(log: FloatArray[] | null): FloatArray[] | null {
 export function recycle(data: FloatArray): void {
   const bytes = data.byteLength;
   if (
-    bytes <= POOLED_MAX ||
+    !isRecyclable(bytes) ||
     data.byteOffset !== 0 ||
     data.buffer.byteLength !== bytes ||
     recycledBytes + bytes > RECYCLED_MAX_BYTES
@@ -115,7 +123,7 @@ export function allocate(dtype: DType, size: number): FloatArray {
       }
     }
     data ??= dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
-    if (allocationLog !== null) allocationLog.push(data);
+    if (allocationLog !== null && isRecyclable(bytes)) allocationLog.push(data);
     return data;
   }
   const c = sizeClass(bytes);
@@ -130,7 +138,6 @@ export function allocate(dtype: DType, size: number): FloatArray {
   used[c] = at + piece;
   const data =
     dtype === 'float64' ? new Float64Array(block, at, size) : new Float32Array(block, at, size);
-  if (allocationLog !== null) allocationLog.push(data);
   return data;
 }
 

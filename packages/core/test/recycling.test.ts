@@ -134,6 +134,24 @@ describe('a backward pass', () => {
     expect(Array.from(b.grad!.toTypedArray()).every((v) => v === 2)).toBe(true);
   });
 
+  it('counts no buffer of 2 kB or less, in a pass that recycles large ones', () => {
+    const a = ramp(100);
+    const b = ramp(100);
+    const small = watch(true);
+    const large = watch(true);
+    const s = ramp(100);
+    const x = ramp();
+    // one pass: add's rule gives one small dy to both a and b; x's chain is large
+    add(add(a, b).mul(2).sum(), small.op(s).mul(3).sum()).add(large.op(x).mul(3).sum()).backward();
+    expect(a.grad!.data.data === b.grad!.data.data).toBe(false);
+    a.grad!.mul_(10);
+    expect(Array.from(b.grad!.toTypedArray()).every((v) => v === 2)).toBe(true);
+    // a small first gradient is copied; a large one is still kept without a copy
+    expect(s.grad!.data.data === small.seen.out[0]!.data.data).toBe(false);
+    expect(Array.from(s.grad!.toTypedArray()).every((v) => v === 3)).toBe(true);
+    expect(x.grad!.data.data === large.seen.out[0]!.data.data).toBe(true);
+  });
+
   it('accumulates into an existing .grad and recycles the new gradient', () => {
     const { op, seen } = watch(true);
     const x = ramp();
