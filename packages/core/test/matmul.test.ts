@@ -7,6 +7,7 @@ import {
   fromNdarray,
   getBackend,
   grad,
+  linear,
   matmul,
   Rng,
   randn,
@@ -16,6 +17,7 @@ import {
   tensor,
   transpose,
 } from '@tapegrad/core';
+import { traceOps } from '@tapegrad/core/op-kit';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 
@@ -423,6 +425,50 @@ describe('matmul: gradients', () => {
         const wt = w.T;
         const [gwt] = grad(matmul(x, wt), [wt], { gradOutput: dy });
         expect(gwt!.data.stride).toEqual([1, 30]);
+      }
+    }
+  });
+
+  it('backward computes its products directly with the bits and layouts of the recorded ops', () => {
+    // Under traceOps (and createGraph) the rules run matmul and transpose as ops; otherwise
+    // the products are computed at once: the same kernel calls, so the same bits.
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [sa, sb, form] of [
+        [[7, 9], [9, 5], 'a@b'],
+        [[7, 9], [5, 9], 'a@b.T'],
+        [[9, 7], [9, 5], 'a.T@b'],
+        [[6, 9], [5, 9], 'linear'],
+        [[2, 6, 9], [5, 9], 'linear'],
+      ] as const) {
+        const values0 = [rand([...sa], dtype), rand([...sb], dtype), rand([sb[0]], dtype)];
+        const run = (traced: boolean) => {
+          const [a, w, bias] = values0.map((v) => v.clone().requiresGrad_()) as [
+            Tensor,
+            Tensor,
+            Tensor,
+          ];
+          const y =
+            form === 'linear'
+              ? linear(a, w, bias)
+              : matmul(form === 'a.T@b' ? a.T : a, form === 'a@b.T' ? w.T : w);
+          const dy = randn(y.shape, { dtype, rng: new Rng(7) });
+          if (traced)
+            traceOps(
+              () => y.backward(dy),
+              () => {},
+            );
+          else y.backward(dy);
+          return [a.grad!, w.grad!];
+        };
+        const direct = run(false);
+        const traced = run(true);
+        for (let i = 0; i < 2; i++) {
+          expect(direct[i]!.shape).toEqual(traced[i]!.shape);
+          expect(direct[i]!.stride()).toEqual(traced[i]!.stride());
+          expect(Array.from(direct[i]!.toTypedArray())).toEqual(
+            Array.from(traced[i]!.toTypedArray()),
+          );
+        }
       }
     }
   });

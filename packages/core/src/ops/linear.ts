@@ -9,7 +9,7 @@ import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { promoteAll } from './elementwise.js';
-import { matmul, productArray, weightGrad } from './matmul.js';
+import { matmul, product2, productArray, weightGrad } from './matmul.js';
 import { squeeze, unsqueeze } from './reshape.js';
 import { transpose } from './transpose.js';
 
@@ -41,7 +41,7 @@ export const linearOp = defineOp<Tensor[]>({
   statelessBackward: true,
   backward: (dy, { inputs: [x, w, b], needsInputGrad: [dx, dw, db] }) => {
     const grads = [
-      dx ? matmul(dy, w!) : null,
+      dx ? (dy.ndim === 2 ? product2(dy, false, w!, false) : matmul(dy, w!)) : null,
       dw ? transpose(weightGrad(x!, transpose(w!), dy)) : null,
     ];
     if (b !== undefined) grads.push(db ? dy : null);

@@ -20,6 +20,9 @@ const IDENTITY = input(0);
 /** The run-time value of a fill: one compiled kernel serves every value. */
 const FILL = param(0);
 
+/** Up to this many values, a dense copy is a loop rather than `set` over a `subarray`. */
+const SMALL_COPY = 16;
+
 /** Whether a view's values lie in row-major order from its offset. */
 function dense(v: View): boolean {
   return isRowMajor(v.shape, v.stride);
@@ -36,7 +39,12 @@ export const jsKernels: Kernels = {
       dense(src) &&
       dense(dst)
     ) {
-      dst.data.set(src.data.subarray(src.offset, src.offset + n), dst.offset);
+      const s = src.data;
+      const d = dst.data;
+      if (n <= SMALL_COPY) {
+        // a loop: subarray makes a typed array object, which costs more than a few values
+        for (let i = 0, so = src.offset, o = dst.offset; i < n; i++) d[o + i] = s[so + i]!;
+      } else d.set(s.subarray(src.offset, src.offset + n), dst.offset);
       return;
     }
     map(IDENTITY, [src], dst);
