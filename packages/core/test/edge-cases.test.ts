@@ -63,6 +63,44 @@ describe('pow at a zero base', () => {
   });
 });
 
+describe('relu at special values', () => {
+  // PyTorch 2.13: relu([nan, -inf, -1, -0., 0., 2, inf]) is [nan, 0, 0, -0., 0, 2, inf]
+  // (a NaN is not hidden), and its gradient there is [1, 0, 0, 0, 0, 1, 1] (threshold_backward:
+  // 0 where x ≤ 0, else dy). tapegrad gives +0 for -0 (the max of -0 and +0).
+  const special = [Number.NaN, -Infinity, -1, -0, 0, 2, Infinity];
+  const want = [Number.NaN, 0, 0, 0, 0, 2, Infinity];
+  const wantGrad = [1, 0, 0, 0, 0, 1, 1];
+  // 2,100 values: past the size from which the 'wasm' backend's float32 kernel runs them
+  const repeat = (xs: readonly number[], n: number) =>
+    Array.from({ length: n * xs.length }, (_, i) => xs[i % xs.length]!);
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const copies of [1, 300]) {
+      it(`${dtype}, ${copies * special.length} values`, () => {
+        const x = tensor(repeat(special, copies), { dtype, requiresGrad: true });
+        const y = x.relu();
+        const got = Array.from(y.toTypedArray());
+        got.forEach((v, i) => {
+          expect(Object.is(v, want[i % want.length])).toBe(true);
+        });
+        y.backward(tensor(repeat([1], got.length), { dtype }));
+        expect(flat(x.grad)).toEqual(repeat(wantGrad, copies));
+      });
+    }
+  }
+
+  it('keeps large, tiny and strided float64 values exactly', () => {
+    const xs = [Number.MAX_VALUE, 1e307, 5e-324, -5e-324, 3e-310, -Number.MAX_VALUE];
+    expect(flat(f64(xs).relu())).toEqual([Number.MAX_VALUE, 1e307, 5e-324, 0, 3e-310, 0]);
+    // a transposed view takes the strided walk, not the flat loop
+    const m = f64([
+      [1, -2],
+      [Number.NaN, 4],
+    ]).T.relu();
+    expect(flat(m)).toEqual([1, Number.NaN, 0, 4]);
+  });
+});
+
 describe('outputs that do not alias their inputs', () => {
   it('concat and stack of a single tensor copy it, like any concat', () => {
     const x = f64([1, 2], false);

@@ -12,7 +12,8 @@ export const reluBackwardOp = elementwiseOp({
   name: 'reluBackward',
   arity: 2,
   internal: true,
-  expr: ([dy, x]) => E.select(E.gt(x, 0), dy, 0),
+  // PyTorch's threshold_backward: 0 where x ≤ 0, else dy (where x is NaN too)
+  expr: ([dy, x]) => E.select(E.le(x, 0), 0, dy),
   // linear in dy (the same mask again); piecewise constant in x: a zero gradient there, as
   // PyTorch gives (so a second derivative through relu is 0, not an unused input)
   saves: [1],
@@ -24,7 +25,8 @@ export const reluBackwardOp = elementwiseOp({
 });
 
 /**
- * relu's vector-Jacobian product: `x > 0 ? dy : 0` (relu'(0) is 0, as in PyTorch).
+ * relu's vector-Jacobian product: `x ≤ 0 ? 0 : dy` (relu'(0) is 0, and a NaN x passes dy, as
+ * in PyTorch).
  *
  * @example
  * reluBackward(tensor([5, 5]), tensor([-1, 2])); // [0, 5]

@@ -1,4 +1,4 @@
-// relu: max(0, x) elementwise.
+// relu: max(0, x) elementwise. As in PyTorch, a NaN stays NaN (relu does not hide one).
 import * as E from '../backend/expr.js';
 import type { Tensor } from '../tensor.js';
 import { elementwiseOp } from './elementwise.js';
@@ -7,7 +7,8 @@ import { reluBackward } from './relu-backward.js';
 export const reluOp = elementwiseOp({
   name: 'relu',
   arity: 1,
-  expr: ([x]) => E.select(E.gt(x, 0), x, 0),
+  // max(x, 0): NaN propagates, and -0 gives +0 (max gives its second operand on equal values)
+  expr: ([x]) => E.max(x, 0),
   // relu'(0) is 0, as in PyTorch
   saves: [0],
   statelessBackward: true,

@@ -1,33 +1,33 @@
 // float32 elementwise kernels over dense arrays, four lanes at a time: the ops a network's
 // forward and backward run most (x + y, x − y, x·y, relu, relu's backward), each giving the
 // same bits as the JavaScript kernels' float64-then-round arithmetic (one IEEE float32
-// operation per value; relu and its backward only select).
+// operation per value; relu is IEEE max with +0, its backward a selection).
 
 /** Kinds of `mapF32` (src/backend/wasm/index.ts has the same). */
 const ADD: i32 = 0;
 const SUB: i32 = 1;
 const MUL: i32 = 2;
-/** relu: x > 0 ? x : +0 (NaN gives +0). */
+/** relu: max(x, +0) (NaN stays NaN, -0 gives +0). */
 const RELU: i32 = 3;
-/** relu's backward over (dy, x): x > 0 ? dy : +0. */
+/** relu's backward over (dy, x): x ≤ 0 ? +0 : dy (a NaN x passes dy). */
 const RELU_BACKWARD: i32 = 4;
 
 function lanes(kind: i32, a: v128, b: v128): v128 {
   if (kind === ADD) return f32x4.add(a, b);
   if (kind === SUB) return f32x4.sub(a, b);
   if (kind === MUL) return f32x4.mul(a, b);
-  if (kind === RELU) return v128.and(a, f32x4.gt(a, f32x4.splat(0)));
+  if (kind === RELU) return f32x4.max(a, f32x4.splat(0));
   assert(kind === RELU_BACKWARD);
-  return v128.and(a, f32x4.gt(b, f32x4.splat(0)));
+  return v128.andnot(a, f32x4.le(b, f32x4.splat(0)));
 }
 
 function one(kind: i32, a: f32, b: f32): f32 {
   if (kind === ADD) return a + b;
   if (kind === SUB) return a - b;
   if (kind === MUL) return a * b;
-  if (kind === RELU) return a > 0 ? a : 0;
+  if (kind === RELU) return max<f32>(a, 0);
   assert(kind === RELU_BACKWARD);
-  return b > 0 ? a : 0;
+  return b <= 0 ? 0 : a;
 }
 
 /** out[i] = f(x[i], y[i]) for i < n (y unused by relu). */

@@ -84,6 +84,9 @@ export function source(e: Expr): string {
       const a = source(e.a);
       const b = source(e.b);
       if (e.op === 'pow') return `Math.pow(${a}, ${b})`;
+      if (e.op === 'max' && isPositiveZero(e.b) && (e.a.kind === 'input' || e.a.kind === 'param')) {
+        return rectified(a);
+      }
       // NaN on either side propagates; on equal values the second operand wins
       if (e.op === 'max') return `(${a} > ${b} || ${a} !== ${a} ? ${a} : ${b})`;
       if (e.op === 'min') return `(${a} < ${b} || ${a} !== ${a} ? ${a} : ${b})`;
@@ -93,6 +96,21 @@ export function source(e: Expr): string {
     case 'select':
       return `(${condition(e.cond)} ? ${source(e.ifTrue)} : ${source(e.ifFalse)})`;
   }
+}
+
+function isPositiveZero(e: Expr): boolean {
+  return e.kind === 'const' && Object.is(e.value, 0);
+}
+
+/**
+ * max(x, +0) for a name x (relu) without a data-dependent branch: V8 compiles a select of
+ * two numbers to a jump, mispredicted half the time on random signs (~5 ms for 10⁶ values
+ * here, against ~1 ms). (x + |x|)/2 is x for x ≥ 0 and +0 below, NaN for NaN, all exactly;
+ * the two tests that are almost never true keep -∞ (−∞ + ∞ is NaN) and values past 10³⁰⁷
+ * (whose double overflows) out of it.
+ */
+function rectified(x: string): string {
+  return `(${x} === -Infinity ? 0 : ${x} > 1e307 ? ${x} : (${x} + Math.abs(${x})) * 0.5)`;
 }
 
 /** How a kernel walks its operands (see `map`). */

@@ -334,8 +334,8 @@ const MAP_KINDS = new Map<string, number>([
   ['add(x0,x1)', 0],
   ['sub(x0,x1)', 1],
   ['mul(x0,x1)', 2],
-  ['select(gt(x0,0),x0,0)', RELU],
-  ['select(gt(x1,0),x0,0)', 4], // relu's backward over (dy, x)
+  ['max(x0,0)', RELU],
+  ['select(le(x1,0),0,x0)', 4], // relu's backward over (dy, x)
 ]);
 /** Below this many values an elementwise op stays on the JavaScript kernel (measured). */
 export const MAP_MIN_SIZE = 2048;
