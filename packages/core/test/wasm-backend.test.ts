@@ -101,6 +101,11 @@ describe("the 'wasm' backend's matrix product", () => {
       [randn([300, 3], { rng }), randn([100, 3], { rng }).T],
       [randn([7, 3], { rng }).T, randn([7, 45], { rng })],
       [randn([300, 100], { rng }), randn([100, 3], { rng })],
+      // fewer than 4 columns from an A stored row by row: tiles over B padded to four columns,
+      // with rows past the last tile, a transposed B, a single column, a sliced A
+      [randn([301, 50], { rng }), randn([3, 50], { rng }).T],
+      [randn([41, 64], { rng }), randn([64, 1], { rng })],
+      [slice(randn([62, 90], { rng }), 1, 0, 70), randn([70, 2], { rng })],
       // 40 of every 1000 columns: copying the span in would move 25× the operand
       [slice(randn([60, 1000], { rng }), 1, 0, 40), randn([40, 40], { rng })],
     ];

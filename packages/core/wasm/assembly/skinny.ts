@@ -83,6 +83,51 @@ function store4(c: usize, lo: v128, hi: v128): void {
   );
 }
 
+/** dst[p·4 + j] = B[p, j] for j < n (n < 4), and 0 for n ≤ j < 4: B's rows padded to four. */
+function packB4(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
+  for (let p = 0; p < k; p++) {
+    const s = b + ((<usize>(p * brs)) << 2);
+    for (let j = 0; j < 4; j++) {
+      store<f32>(dst + ((<usize>j) << 2), j < n ? load<f32>(s + ((<usize>(j * bcs)) << 2)) : 0);
+    }
+    dst += 16;
+  }
+}
+
+/**
+ * C (m×n, n < 4, m ≥ 4) = A·B for an A not stored column by column: 4×4 tiles over B padded
+ * to four columns (a zero column sums to 0, and each cell still sums from p = 0), each tile
+ * staged at `tile` and its n columns copied to C. Reads A in place, where transposing it first
+ * (the other path) costs a scattered store per element.
+ */
+function fewColumns(
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  pb: usize,
+  c: usize,
+  tile: usize,
+): void {
+  const m4 = m & ~3;
+  for (let i = 0; i < m4; i += 4) {
+    tile4x4(a + ((<usize>(i * ars)) << 2), ars, acs, pb, 4, k, tile);
+    for (let r = 0; r < 4; r++) {
+      const from = tile + ((<usize>(r * 4)) << 2);
+      const to = c + ((<usize>((i + r) * n)) << 2);
+      for (let j = 0; j < n; j++) store<f32>(to + ((<usize>j) << 2), load<f32>(from + ((<usize>j) << 2)));
+    }
+  }
+  for (let i = m4; i < m; i++) {
+    const ai = a + ((<usize>(i * ars)) << 2);
+    for (let j = 0; j < n; j++) {
+      store<f32>(c + ((<usize>(i * n + j)) << 2), cell(ai, acs, pb + ((<usize>j) << 2), 4, k));
+    }
+  }
+}
+
 /** dst[p·rows + i] = X[i, p] (row i at x + i·xrs, column stride xcs): X transposed, row-major. */
 function packT(x: usize, xrs: i32, xcs: i32, rows: i32, k: i32, dst: usize): void {
   for (let i = 0; i < rows; i++) {
@@ -152,9 +197,10 @@ export function row(x: usize, xcs: i32, y: usize, cols: i32, k: i32, o: usize, o
 
 /**
  * C (m×n, row-major, contiguous at c) = A·B summed in float64 per cell. A: float32 at a with
- * strides (ars, acs) in elements; B: float32 at b with (brs, bcs); `work` holds k·max(m, n)
- * float32s. Few rows (m < 4): each row of C along B's columns. Few columns (n < 4): each
- * column of C along A's rows (Cᵀ = Bᵀ·Aᵀ). Otherwise 4×4 tiles.
+ * strides (ars, acs) in elements; B: float32 at b with (brs, bcs); `work` holds k·max(m, n, 4)
+ * float32s and 16 more. Few rows (m < 4): each row of C along B's columns. Few columns
+ * (n < 4): each column of C along A's rows (Cᵀ = Bᵀ·Aᵀ) where A is stored column by column,
+ * else 4×4 tiles over B padded to four columns. Otherwise 4×4 tiles.
  */
 export function gemmF64Sum(
   m: i32,
@@ -180,6 +226,11 @@ export function gemmF64Sum(
       }
     } else {
       const aCols = ars === 1 && acs === m;
+      if (!aCols) {
+        packB4(b, brs, bcs, k, n, work);
+        fewColumns(m, n, k, a, ars, acs, work, c, work + ((<usize>(4 * k)) << 2));
+        return;
+      }
       const y = aCols ? a : work;
       if (!aCols) packT(a, ars, acs, m, k, work);
       for (let j = 0; j < n; j++) {

@@ -297,7 +297,9 @@ function makeGemm(solo: Scratch, helperFor: (work: number) => Helper | null): Ke
     const bAt = aAt + aligned(aLen);
     const cAt = bAt + aligned(bLen);
     const workAt = cAt + aligned(m * n);
-    const scratchBytes = skinny ? aligned(k * Math.max(m, n)) : (helper ? 2 : 1) * workBytes;
+    const scratchBytes = skinny
+      ? aligned(k * Math.max(m, n, 4) + 16)
+      : (helper ? 2 : 1) * workBytes;
     scratch.reserve(workAt + scratchBytes - scratch.base);
     scratch.put(a.data, a.offset, aLen, aAt);
     scratch.put(b.data, b.offset, bLen, bAt);
