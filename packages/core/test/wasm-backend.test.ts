@@ -284,8 +284,9 @@ describe("the 'wasm' backend's elementwise kernels", () => {
     add: E.add(E.input(0), E.input(1)),
     sub: E.sub(E.input(0), E.input(1)),
     mul: E.mul(E.input(0), E.input(1)),
-    relu: E.select(E.gt(E.input(0), 0), E.input(0), 0),
-    reluBackward: E.select(E.gt(E.input(1), 0), E.input(0), 0),
+    // relu's and its backward's expressions (ops/relu.ts, ops/relu-backward.ts)
+    relu: E.max(E.input(0), 0),
+    reluBackward: E.select(E.le(E.input(1), 0), 0, E.input(0)),
   };
 
   it('x + y, x − y, x·y, relu and its backward give the js kernels’ bits (specials too)', () => {
