@@ -24,6 +24,7 @@ import { E, emptyArray, kernelsOf, makeArray } from '@tapegrad/core/op-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GEMM_MIN_WORK,
+  GEMM_THREADS_MIN_WORK,
   loadWasmBackend,
   SUM_ROWS_MIN_SIZE,
   type WasmApi,
@@ -175,12 +176,13 @@ describe("the 'wasm' backend's second thread", () => {
   it('gives the same bits as one thread, split by rows or by columns', async () => {
     await threadsReady();
     for (const [m, n, k] of [
-      [300, 200, 100], // rows
-      [100, 300, 200], // columns
-      [257, 131, 301], // fringe tiles on both sides of the split
-      [130, 130, 130],
-      [300, 300, 50], // an output of 2¹⁶ values or more: its pages are touched first
+      [300, 200, 300], // rows
+      [100, 300, 600], // columns
+      [257, 131, 501], // fringe tiles on both sides of the split
+      [260, 260, 260],
+      [300, 300, 200], // an output of 2¹⁶ values or more: its pages are touched first
     ] as const) {
+      expect(m * n * k).toBeGreaterThanOrEqual(GEMM_THREADS_MIN_WORK);
       for (const transposed of [false, true]) {
         const a = transposed ? randn([k, m], { rng }).T : randn([m, k], { rng });
         const b = transposed ? randn([n, k], { rng }).T : randn([k, n], { rng });
@@ -242,17 +244,17 @@ describe("the 'wasm' backend's second thread", () => {
     expect(made).toEqual(['own', 'shared']); // compiled for the worker only now
     product(60, 70, 80); // too small to share: still on the memory of its own
     expect(calls).toEqual({ own: 2, shared: 0 });
-    product(300, 200, 100); // shared by two threads (the worker's part runs in its instance)
+    product(300, 200, 300); // shared by two threads (the worker's part runs in its instance)
     expect(calls).toEqual({ own: 2, shared: 1 });
     backend.setThreads(1);
-    product(300, 200, 100);
+    product(300, 200, 300);
     expect(calls).toEqual({ own: 3, shared: 1 });
   });
 
   it('batched products on two threads: each batch at its offset of the output', async () => {
     await threadsReady();
-    const a = randn([3, 260, 70], { rng });
-    const b = randn([70, 280], { rng });
+    const a = randn([3, 260, 250], { rng }); // 260·280·250 per batch: shared
+    const b = randn([250, 280], { rng });
     setNumThreads(1);
     const one = bits(matmul(a, b));
     setNumThreads(2);

@@ -117,7 +117,8 @@ function fewColumns(
     for (let r = 0; r < 4; r++) {
       const from = tile + ((<usize>(r * 4)) << 2);
       const to = c + ((<usize>((i + r) * n)) << 2);
-      for (let j = 0; j < n; j++) store<f32>(to + ((<usize>j) << 2), load<f32>(from + ((<usize>j) << 2)));
+      for (let j = 0; j < n; j++)
+        store<f32>(to + ((<usize>j) << 2), load<f32>(from + ((<usize>j) << 2)));
     }
   }
   for (let i = m4; i < m; i++) {

@@ -82,8 +82,13 @@ export const GEMM_MIN_WORK = 24 * 24 * 24;
  * computes the same bits, and prints the same accuracies, on both backends.
  */
 export const GEMM_MIN_DIM = 4;
-/** From this many multiply-adds, two threads share a float32 product (measured). */
-export const GEMM_THREADS_MIN_WORK = 128 * 128 * 96;
+/**
+ * From this many multiply-adds, two threads share a float32 product (measured): in the
+ * bench, where each 128³ product follows other work (the worker asleep), two threads ran it
+ * at 0.6–0.7× one thread's speed in four runs out of four; from 256³ they gain 1.1–1.2× and
+ * more. (The worker's second vCPU here slows this one's product by 30–45% while it runs.)
+ */
+export const GEMM_THREADS_MIN_WORK = 192 * 192 * 192;
 /** From this many multiply-adds, a skinny product sums in wasm rather than in JS (measured). */
 export const F64_SUM_MIN_WORK = 2048;
 /** An operand whose elements span more than this many times its size stays on the JS kernel. */
