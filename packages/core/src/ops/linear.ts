@@ -2,29 +2,24 @@
 // and one output array, where matmul(x, W.T) + b records three nodes and makes two arrays.
 // It computes the same values, bit for bit: the product as matmul computes it, then the
 // bias added into it (rounded once, as add does), and the same products in backward.
-import { type Arr, emptyArray, makeArray } from '../array.js';
+import { emptyArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import * as E from '../backend/expr.js';
 import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { promoteAll } from './elementwise.js';
-import { matmul, product2, productArray, weightGrad } from './matmul.js';
+import { matmul, product2, productArray, swapped2, weightGrad } from './matmul.js';
 import { squeeze, unsqueeze } from './reshape.js';
 import { transpose } from './transpose.js';
 
 const ADD = E.add(E.input(0), E.input(1));
 
-/** Wᵀ as a view of W's storage ([out, in] → [in, out]). */
-function transposed(w: Arr): Arr {
-  return makeArray(w.data, [w.shape[1]!, w.shape[0]!], [w.stride[1]!, w.stride[0]!], w.offset);
-}
-
 /** x·Wᵀ (+ b): inputs [x, weight] or [x, weight, bias]. */
 export const linearOp = defineOp<Tensor[]>({
   name: 'linear',
   forward: ([x, w, b], _attrs, op) => {
-    const y = productArray(op.name, x!, transposed(w!));
+    const y = productArray(op.name, x!, swapped2(w!));
     if (b === undefined) return y;
     const dtype = promoteAll([x!, w!, b]);
     if (dtype === promoteAll([x!, w!])) {

@@ -47,8 +47,8 @@ function rowsFold(x: Arr): boolean {
   return true;
 }
 
-/** A 2-D array seen transposed (a view of its storage). */
-function swapped2(x: Arr): Arr {
+/** A 2-D array seen transposed (a view of its storage): Wᵀ of a weight [out, in]. */
+export function swapped2(x: Arr): Arr {
   return makeArray(x.data, [x.shape[1]!, x.shape[0]!], [x.stride[1]!, x.stride[0]!], x.offset);
 }
 
@@ -56,7 +56,8 @@ function swapped2(x: Arr): Arr {
  * `(ta ? aᵀ : a) · (tb ? bᵀ : b)` for 2-D a and b, in a backward rule. With nothing recorded
  * and no tracer to tell (the engine runs rules under noGrad), the product is computed at
  * once with the transposes as strides: the kernel call `matmul(transpose(a), b)` would make,
- * so the same values, without three nodes' bookkeeping (a fifth of a small MLP's backward).
+ * so the same values, without the transposes' and the product's nodes (on a tiny MLP,
+ * forward + backward took 0.96–0.98× the time).
  */
 export function product2(a: Tensor, ta: boolean, b: Tensor, tb: boolean): Tensor {
   if (!isGradEnabled() && activeTracer() === null) {
