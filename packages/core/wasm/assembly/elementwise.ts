@@ -12,15 +12,6 @@ const RELU: i32 = 3;
 /** relu's backward over (dy, x): x ≤ 0 ? +0 : dy (a NaN x passes dy). */
 const RELU_BACKWARD: i32 = 4;
 
-function lanes(kind: i32, a: v128, b: v128): v128 {
-  if (kind === ADD) return f32x4.add(a, b);
-  if (kind === SUB) return f32x4.sub(a, b);
-  if (kind === MUL) return f32x4.mul(a, b);
-  if (kind === RELU) return f32x4.max(a, f32x4.splat(0));
-  assert(kind === RELU_BACKWARD);
-  return v128.andnot(a, f32x4.le(b, f32x4.splat(0)));
-}
-
 function one(kind: i32, a: f32, b: f32): f32 {
   if (kind === ADD) return a + b;
   if (kind === SUB) return a - b;
@@ -30,21 +21,36 @@ function one(kind: i32, a: f32, b: f32): f32 {
   return b <= 0 ? 0 : a;
 }
 
-/** out[i] = f(x[i], y[i]) for i < n (y unused by relu). */
+/**
+ * out[i] = f(x[i], y[i]) for i < n (y unused by relu). One loop per kind, chosen before it
+ * runs: with the kind tested inside the loop, a vector took ~5 cycles instead of ~1.
+ */
 function run(kind: i32, n: i32, x: usize, y: usize, out: usize): void {
-  const end = out + ((<usize>n) << 2);
-  while (out + 16 <= end) {
-    v128.store(out, lanes(kind, v128.load(x), v128.load(y)));
-    out += 16;
-    x += 16;
-    y += 16;
+  const vectors = (<usize>(n & ~3)) << 2;
+  const zero = f32x4.splat(0);
+  let i: usize = 0;
+  if (kind === ADD) {
+    for (; i < vectors; i += 16) {
+      v128.store(out + i, f32x4.add(v128.load(x + i), v128.load(y + i)));
+    }
+  } else if (kind === SUB) {
+    for (; i < vectors; i += 16) {
+      v128.store(out + i, f32x4.sub(v128.load(x + i), v128.load(y + i)));
+    }
+  } else if (kind === MUL) {
+    for (; i < vectors; i += 16) {
+      v128.store(out + i, f32x4.mul(v128.load(x + i), v128.load(y + i)));
+    }
+  } else if (kind === RELU) {
+    for (; i < vectors; i += 16) v128.store(out + i, f32x4.max(v128.load(x + i), zero));
+  } else {
+    assert(kind === RELU_BACKWARD);
+    for (; i < vectors; i += 16) {
+      v128.store(out + i, v128.andnot(v128.load(x + i), f32x4.le(v128.load(y + i), zero)));
+    }
   }
-  while (out < end) {
-    store<f32>(out, one(kind, load<f32>(x), load<f32>(y)));
-    out += 4;
-    x += 4;
-    y += 4;
-  }
+  const end = (<usize>n) << 2;
+  for (; i < end; i += 4) store<f32>(out + i, one(kind, load<f32>(x + i), load<f32>(y + i)));
 }
 
 /**
