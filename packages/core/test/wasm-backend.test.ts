@@ -101,6 +101,8 @@ describe("the 'wasm' backend's matrix product", () => {
       [randn([300, 2], { rng }), randn([2, 100], { rng })],
       [randn([300, 3], { rng }), randn([100, 3], { rng }).T],
       [randn([7, 3], { rng }).T, randn([7, 45], { rng })],
+      // rows of C in blocks of 16 columns, then 8, then one by one (60 = 3·16 + 8 + 4)
+      [randn([200, 3], { rng }).T, randn([200, 60], { rng })],
       [randn([300, 100], { rng }), randn([100, 3], { rng })],
       // fewer than 4 columns from an A stored row by row: tiles over B padded to four columns,
       // with rows past the last tile, a transposed B, a single column, a sliced A
@@ -350,6 +352,7 @@ describe("the 'wasm' backend's column sums", () => {
       [1, 4096],
       [64, 64],
       [1000, 37],
+      [80, 60], // column blocks of 16, then 8, then single columns
     ] as const) {
       for (const special of [false, true]) {
         const x = makeArray(matrix(m, n, special), [m, n]);
