@@ -44,19 +44,30 @@ export function softmaxCrossEntropyBackward(
   const ks = one ? 0 : (scale.stride[0] ?? 1);
   const n = z.shape[0]!;
   const c = z.shape[1]!;
+  // each exp(z - m) once, kept for the row's second pass (the sum as rowExpSum takes it)
+  if (exps.length < c) exps = new Float64Array(c);
+  const e = exps;
   for (let i = 0, row = z.offset; i < n; i++, row += c) {
     const m = rowMax(d, row, c);
-    const s = rowExpSum(d, row, c, m);
+    let s = 0;
+    for (let j = 0; j < c; j++) {
+      const v = Math.exp(d[row + j]! - m);
+      e[j] = v;
+      s += v;
+    }
     const si = k[ko + i * ks]!;
     const o = i * c;
     const y = labels[i]!;
     // one rounding per element, into out's dtype: the label's -si is taken in float64 first
     for (let j = 0; j < c; j++) {
-      const g = (Math.exp(d[row + j]! - m) / s) * si;
+      const g = (e[j]! / s) * si;
       out[o + j] = j === y ? g - si : g;
     }
   }
 }
+
+/** A row's exp(z - m) values in softmaxCrossEntropyBackward (grown to the widest row seen). */
+let exps = new Float64Array(16);
 
 /** Per-row `Σ_{j≠y} max(0, s_j − s_y + margin)`; see `Kernels.multiclassHinge`. */
 export function multiclassHinge(
