@@ -144,19 +144,28 @@ function generateAny(pre: Expr): AnyFold {
     for (const k of kept) nKept *= k;
     for (const r of red) nRed *= r;
     const ki = new Int32Array(kept.length), ri = new Int32Array(red.length);
+    // one reduced dim (the samples of [samples, units]): a plain strided scan
+    const one = red.length === 1, rs = one ? redStride[0] : 0;
     let base = offset;
     for (let o = 0; o < nKept; o++) {
       let found = 0;
       let q = base;
-      ri.fill(0);
-      for (let j = 0; j < nRed; j++) {
-        const x0 = d[q];
-        if (${test}) { found = 1; break; }
-        for (let t = red.length - 1; t >= 0; t--) {
-          q += redStride[t];
-          if (++ri[t] < red[t]) break;
-          q -= redStride[t] * red[t];
-          ri[t] = 0;
+      if (one) {
+        for (let j = 0; j < nRed; j++, q += rs) {
+          const x0 = d[q];
+          if (${test}) { found = 1; break; }
+        }
+      } else {
+        ri.fill(0);
+        for (let j = 0; j < nRed; j++) {
+          const x0 = d[q];
+          if (${test}) { found = 1; break; }
+          for (let t = red.length - 1; t >= 0; t--) {
+            q += redStride[t];
+            if (++ri[t] < red[t]) break;
+            q -= redStride[t] * red[t];
+            ri[t] = 0;
+          }
         }
       }
       out[o] = found;
