@@ -71,7 +71,7 @@ describe('relu at special values', () => {
   const want = [Number.NaN, 0, 0, 0, 0, 2, Infinity];
   const wantGrad = [1, 0, 0, 0, 0, 1, 1];
   // 2,100 values: past the size from which the 'wasm' backend's float32 kernel runs them
-  const repeat = (xs: readonly number[], n: number) =>
+  const repeat = <T>(xs: readonly T[], n: number): T[] =>
     Array.from({ length: n * xs.length }, (_, i) => xs[i % xs.length]!);
 
   for (const dtype of ['float32', 'float64'] as const) {
@@ -88,6 +88,35 @@ describe('relu at special values', () => {
       });
     }
   }
+
+  it('passes every dy, ±0, ±∞ and NaN included, exactly where x > 0 or x is NaN', () => {
+    const xs = [Number.NaN, -Infinity, -1, -0, 0, 2, Infinity];
+    const dys = [Number.NaN, -Infinity, -3, -0, 0, 5e-45, 7, Infinity];
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const copies of [1, 40]) {
+        // every (x, dy) pair, repeated: 56 values on the js kernel, 2,240 on wasm's too
+        const pairs = repeat(
+          xs.flatMap((x) => dys.map((dy) => [x, dy] as const)),
+          copies,
+        );
+        const x = tensor(
+          pairs.map(([v]) => v),
+          { dtype, requiresGrad: true },
+        );
+        x.relu().backward(
+          tensor(
+            pairs.map(([, g]) => g),
+            { dtype },
+          ),
+        );
+        const got = Array.from(x.grad!.toTypedArray());
+        pairs.forEach(([v, g], i) => {
+          const want = v > 0 || Number.isNaN(v) ? (dtype === 'float32' ? Math.fround(g) : g) : 0;
+          expect(Object.is(got[i], want), `x ${v}, dy ${g}: ${got[i]}`).toBe(true);
+        });
+      }
+    }
+  });
 
   it('keeps large, tiny and strided float64 values exactly', () => {
     const xs = [Number.MAX_VALUE, 1e307, 5e-324, -5e-324, 3e-310, -Number.MAX_VALUE];
