@@ -109,6 +109,8 @@ describe("the 'wasm' backend's matrix product", () => {
       [randn([301, 50], { rng }), randn([3, 50], { rng }).T],
       [randn([41, 64], { rng }), randn([64, 1], { rng })],
       [slice(randn([62, 90], { rng }), 1, 0, 70), randn([70, 2], { rng })],
+      // ... and from an A stored column by column (dW1 = (dhᵀ·x)ᵀ's product): Aᵀ read in place
+      [randn([300, 100], { rng }).T, randn([300, 2], { rng })],
       // 40 of every 1000 columns: copying the span in would move 25× the operand
       [slice(randn([60, 1000], { rng }), 1, 0, 40), randn([40, 40], { rng })],
     ];

@@ -11,11 +11,23 @@ function rowMax(d: FloatArray, row: number, c: number): number {
   return Number.isFinite(m) ? m : 0;
 }
 
-/** Σ exp(z - m) over row `row` (c values). */
-function rowExpSum(d: FloatArray, row: number, c: number, m: number): number {
+/** Σ exp(z - m) over row `row` (c values), each exp(z - m) kept in `e` (backward reuses them). */
+function rowExpSum(d: FloatArray, row: number, c: number, m: number, e: Float64Array): number {
   let s = 0;
-  for (let j = 0; j < c; j++) s += Math.exp(d[row + j]! - m);
+  for (let j = 0; j < c; j++) {
+    const v = Math.exp(d[row + j]! - m);
+    e[j] = v;
+    s += v;
+  }
   return s;
+}
+
+/** A row's exp(z - m) values (grown to the widest row seen). */
+let exps = new Float64Array(16);
+
+function expsFor(c: number): Float64Array {
+  if (exps.length < c) exps = new Float64Array(c);
+  return exps;
 }
 
 /** Per-row `logsumexp(z) - z[y]` of dense `[n, c]` logits; see `Kernels.softmaxCrossEntropy`. */
@@ -23,9 +35,10 @@ export function softmaxCrossEntropy(z: View, labels: Int32Array, losses: Float64
   const d = z.data;
   const n = z.shape[0]!;
   const c = z.shape[1]!;
+  const e = expsFor(c);
   for (let i = 0, row = z.offset; i < n; i++, row += c) {
     const m = rowMax(d, row, c);
-    const s = rowExpSum(d, row, c, m);
+    const s = rowExpSum(d, row, c, m, e);
     losses[i] = m + Math.log(s) - d[row + labels[i]!]!;
   }
 }
@@ -44,17 +57,11 @@ export function softmaxCrossEntropyBackward(
   const ks = one ? 0 : (scale.stride[0] ?? 1);
   const n = z.shape[0]!;
   const c = z.shape[1]!;
-  // each exp(z - m) once, kept for the row's second pass (the sum as rowExpSum takes it)
-  if (exps.length < c) exps = new Float64Array(c);
-  const e = exps;
+  // each exp(z - m) once, kept for the row's second pass
+  const e = expsFor(c);
   for (let i = 0, row = z.offset; i < n; i++, row += c) {
     const m = rowMax(d, row, c);
-    let s = 0;
-    for (let j = 0; j < c; j++) {
-      const v = Math.exp(d[row + j]! - m);
-      e[j] = v;
-      s += v;
-    }
+    const s = rowExpSum(d, row, c, m, e);
     const si = k[ko + i * ks]!;
     const o = i * c;
     const y = labels[i]!;
@@ -65,9 +72,6 @@ export function softmaxCrossEntropyBackward(
     }
   }
 }
-
-/** A row's exp(z - m) values in softmaxCrossEntropyBackward (grown to the widest row seen). */
-let exps = new Float64Array(16);
 
 /** Per-row `Σ_{j≠y} max(0, s_j − s_y + margin)`; see `Kernels.multiclassHinge`. */
 export function multiclassHinge(
