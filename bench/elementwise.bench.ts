@@ -4,6 +4,7 @@
 // Every contender reads the result back into a JS typed array, as a user reading it does;
 // "no readback" columns time the kernels alone where the result already lives elsewhere.
 import { add, mul, Rng, randn, relu, tensor } from '@tapegrad/core';
+import { E, elementwiseOp } from '@tapegrad/core/op-kit';
 import {
   anchorNote,
   JAX,
@@ -27,6 +28,17 @@ const LOOP = 'JS loop (1 pass)';
 const LOOP_BRANCH = 'JS loop, v>0?v:0';
 const NUMPY_OUT = 'numpy out=';
 const noReadback = (name: string) => `${name} no readback`;
+const fusedName = (name: string) => `${name}, one op`;
+
+/**
+ * relu(a·b + c) as one op, as a user of op-kit defines it (no backward: the bench's inputs
+ * need no gradient): one kernel, compiled from the expression, instead of three.
+ */
+const reluFma = elementwiseOp({
+  name: 'reluFma',
+  arity: 3,
+  expr: ([a, b, c]) => E.max(E.add(E.mul(a, b), c), 0),
+});
 
 export const bench: Bench = async () => {
   const tfa = await loadTfjs();
@@ -65,8 +77,13 @@ export const bench: Bench = async () => {
 
   const contenders: Contender[] = [];
   for (const backend of backends) {
-    for (const readback of [true, false]) {
-      const name = readback ? tapegradName(backend) : noReadback(tapegradName(backend));
+    for (const [readback, fused] of [
+      [true, false],
+      [false, false],
+      [true, true],
+    ] as const) {
+      const plain = readback ? tapegradName(backend) : noReadback(tapegradName(backend));
+      const name = fused ? fusedName(plain) : plain;
       contenders.push({
         name,
         setup: () =>
@@ -76,7 +93,9 @@ export const bench: Bench = async () => {
               ReturnType<typeof tensor>,
               ReturnType<typeof tensor>,
             ];
-            const compute = () => withBackend(backend, () => relu(add(mul(ta, tb), tc)));
+            const compute = fused
+              ? () => withBackend(backend, () => reluFma(ta, tb, tc))
+              : () => withBackend(backend, () => relu(add(mul(ta, tb), tc)));
             check(name, compute().toTypedArray());
             return readback ? () => valuesOf(compute()) : compute;
           }),
@@ -146,13 +165,32 @@ export const bench: Bench = async () => {
     elementwise: Record<string, { melems: number }>;
   } | null;
   const melems = (ms: number | undefined) => (ms === undefined ? undefined : N / (ms * 1e3));
+  const all = Object.fromEntries([...measured].map(([k, m]) => [k, melems(msOf(m))]));
+  const anchors = {
+    ...Object.fromEntries(
+      [LOOP, LOOP_BRANCH, TF_CPU, TF_WASM, TF_WASM_NR, JAX].map((k) => [k, all[k]]),
+    ),
+    [NUMPY]: py?.elementwise.expression?.melems,
+    [NUMPY_OUT]: py?.elementwise['in place (out=)']?.melems,
+  };
   const cases: Case[] = [
     {
       cells: ['relu(a·b + c), 10⁶ float32'],
       values: {
-        ...Object.fromEntries([...measured].map(([k, m]) => [k, melems(msOf(m))])),
-        [NUMPY]: py?.elementwise.expression?.melems,
-        [NUMPY_OUT]: py?.elementwise['in place (out=)']?.melems,
+        ...Object.fromEntries(
+          tapegrads.flatMap((t) => [
+            [t, all[t]],
+            [noReadback(t), all[noReadback(t)]],
+          ]),
+        ),
+        ...anchors,
+      },
+    },
+    {
+      cells: ['the same, one elementwiseOp'],
+      values: {
+        ...Object.fromEntries(tapegrads.map((t) => [t, all[fusedName(t)]])),
+        ...anchors,
       },
     },
   ];
@@ -177,6 +215,8 @@ export const bench: Bench = async () => {
       metric,
       notes: [
         'tapegrad: relu(add(mul(a, b), c)), its output read in place (denseValues; toTypedArray() would copy it);',
+        '  "one elementwiseOp": the expression max(a·b + c, 0) as one op defined with op-kit (one kernel; on',
+        "  'wasm' compiled from the expression, float64 arithmetic as on 'js'); the anchors' cells repeat the row above.",
         '  tfjs: tidy(relu(add(mul))) then dataSync() (tfjs-cpu: its own array; tfjs-wasm: a copy out of wasm memory);',
         'jax-js: jit(relu(x·y + z)) then dataSync() (one fused kernel); numpy: np.maximum(a*b + c, 0), and with out=.',
         `${LOOP}: v = a[i]·b[i] + c[i]; out[i] = (v + |v|)/2, into a preallocated Float32Array (the floor);`,

@@ -33,42 +33,7 @@ import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultBackend, wasmFeatures } from '../src/backend/registry.js';
-
-const UNARY = ['neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'tanh', 'sign'] as const;
-const BINARY = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'max',
-  'min',
-  'gt',
-  'ge',
-  'lt',
-  'le',
-  'eq',
-  'ne',
-] as const;
-
-/** Random expression trees over 3 inputs and 2 parameters, every node kind included. */
-const exprArb: fc.Arbitrary<E.Expr> = fc.letrec<{ expr: E.Expr }>((tie) => ({
-  expr: fc.oneof(
-    { maxDepth: 4, depthIdentifier: 'expr' },
-    fc.nat({ max: 2 }).map((i) => E.input(i)),
-    fc.nat({ max: 1 }).map((i) => E.param(i)),
-    fc.constantFrom(0, -0, 1, -2.5, 0.1, Number.NaN, Number.POSITIVE_INFINITY).map(E.constant),
-    fc.tuple(fc.constantFrom(...UNARY), tie('expr')).map(([op, x]) => E[op](x)),
-    fc.tuple(fc.constantFrom(...BINARY), tie('expr'), tie('expr')).map(([op, a, b]) => E[op](a, b)),
-    fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([c, a, b]) => E.select(c, a, b)),
-  ),
-})).expr;
-
-/** Values that probe the semantics' edges: signed zeros, NaN, infinities, ordinary numbers. */
-const valueArb = fc.oneof(
-  fc.constantFrom(0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1, -1),
-  fc.double({ min: -10, max: 10, noNaN: true }),
-);
+import { exprArb, valueArb } from './expr-arbitraries.js';
 
 describe('elementwise expressions', () => {
   it('compile to kernels that compute what evaluate() says, bit for bit, in both dtypes', () => {

@@ -21,8 +21,11 @@ import {
   zeros,
 } from '@tapegrad/core';
 import { E, emptyArray, kernelsOf, makeArray } from '@tapegrad/core/op-kit';
+import { scaledRuns } from '@tapegrad/core/testing';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  FUSED_MIN_SIZE,
   GEMM_MIN_WORK,
   GEMM_THREADS_MIN_WORK,
   loadWasmBackend,
@@ -30,6 +33,8 @@ import {
   type WasmApi,
   type WasmBackend,
 } from '../src/backend/wasm/index.js';
+import { sizeOf } from '../src/shape.js';
+import { exprArb, valueArb } from './expr-arbitraries.js';
 
 const rng = new Rng(11);
 const onJs = <T>(f: () => T): T => {
@@ -335,6 +340,147 @@ describe("the 'wasm' backend's elementwise kernels", () => {
         expect(Array.from(inPlace.data)).toEqual(Array.from(b.data));
       }
     }
+  });
+});
+
+describe("the 'wasm' backend's compiled expressions", () => {
+  /** A backend whose generated kernels (the export `k`) count their calls. */
+  async function counting(refuse?: (bytes: Uint8Array) => boolean) {
+    const native = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const count = { calls: 0, compiled: 0 };
+    const api: WasmApi = {
+      ...native,
+      validate: (bytes) => native.validate(bytes),
+      Module: class {
+        constructor(bytes: Uint8Array<ArrayBuffer>) {
+          if (refuse?.(bytes)) throw new RangeError('refused');
+          // biome-ignore lint/correctness/noConstructorReturn: stands in for the native class
+          return new native.Module(bytes);
+        }
+      } as unknown as WasmApi['Module'],
+      Memory: native.Memory,
+      compile: (bytes) => native.compile(bytes),
+      instantiate: (module, imports) => native.instantiate(module, imports),
+      Instance: class {
+        readonly exports: object;
+        constructor(module: object, imports: object) {
+          const inner = new native.Instance(module, imports).exports as Record<string, unknown>;
+          const k = inner.k as ((...a: unknown[]) => unknown) | undefined;
+          if (k === undefined) {
+            this.exports = inner;
+            return;
+          }
+          count.compiled++;
+          this.exports = {
+            k: (...args: unknown[]) => {
+              count.calls++;
+              return k(...args);
+            },
+          };
+        }
+      } as unknown as WasmApi['Instance'],
+    };
+    const backend = (await loadWasmBackend(api, false))!;
+    return { map: backend.kernels.map, count };
+  }
+
+  const js = kernelsOf('js');
+  const f64Specials = [1e300, -1e300, 5e-324, -5e-324, 1.0000000000000002, 3.4e38, 3.5e38];
+  /** values(n) widened to float64, with float64's own extremes mixed in. */
+  function values64(n: number): Float64Array {
+    return Float64Array.from(values(n), (v, i) =>
+      i % 11 === 5 ? f64Specials[(i / 11) % f64Specials.length]! : v * (1 + 2 ** -40),
+    );
+  }
+  /** Whether f64x2 has every operation of e (exp, log, log1p, tanh and pow it has not). */
+  const compilable = (e: E.Expr): boolean => !/\b(exp|log|log1p|tanh|pow)\(/.test(E.exprKey(e));
+  const SHAPES = [[4096], [4099], [2, 4099], [1366, 3], [64, 65], [5000, 1]] as const;
+  const layoutArb = fc.constantFrom('full', 'row', 'scalar');
+
+  it('give the js kernels’ bits for every node kind, layout (dense, bias row, one value) and dtype', async () => {
+    const { map, count } = await counting();
+    fc.assert(
+      fc.property(
+        exprArb,
+        fc.constantFrom(...SHAPES),
+        fc.tuple(layoutArb, layoutArb, layoutArb),
+        fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean()),
+        fc.tuple(valueArb, valueArb),
+        (expr, shape, layouts, [f0, f1, f2, out64], params) => {
+          const n = sizeOf(shape);
+          const row = shape.at(-1)!;
+          const inputs = layouts.map((l, i) => {
+            const size = l === 'full' ? n : l === 'row' ? row : 1;
+            const data = [f0, f1, f2][i] ? values64(size) : values(size);
+            return makeArray(data, l === 'full' ? [...shape] : l === 'row' ? [row] : []);
+          });
+          const dtype = out64 ? 'float64' : 'float32';
+          const got = emptyArray([...shape], dtype);
+          const want = emptyArray([...shape], dtype);
+          const before = count.calls;
+          map(expr, inputs, got, params);
+          js.map(expr, inputs, want, params);
+          const where = `${E.exprKey(expr)}, ${layouts}, [${shape}]`;
+          // the generated kernel ran exactly when the expression compiles
+          expect(count.calls > before, where).toBe(compilable(expr));
+          for (let i = 0; i < n; i++) {
+            if (!Object.is(got.data[i], want.data[i])) {
+              throw new Error(
+                `${where}: value ${i} is ${got.data[i]}, the js kernel's ${want.data[i]}`,
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: scaledRuns(150) },
+    );
+    expect(count.compiled).toBeGreaterThan(0);
+  });
+
+  it('write an output that is an input, read one view given twice, and leave small ones to js', async () => {
+    const { map, count } = await counting();
+    const n = 9001;
+    const leaky = E.select(E.gt(E.input(0), 0), E.input(0), E.mul(E.input(0), E.param(0)));
+    const x = makeArray(values(n), [n]);
+    const want = emptyArray([n], 'float32');
+    js.map(leaky, [x], want, [0.01]);
+    map(leaky, [x], x, [0.01]);
+    expect(Array.from(x.data)).toEqual(Array.from(want.data));
+    expect(count.calls).toBeGreaterThan(0);
+    const square = E.mul(E.input(0), E.input(1));
+    const y = makeArray(values64(n), [n]);
+    const got = emptyArray([n], 'float64');
+    const wantSquare = emptyArray([n], 'float64');
+    js.map(square, [y, y], wantSquare);
+    let calls = count.calls;
+    map(square, [y, y], got);
+    expect(Array.from(got.data)).toEqual(Array.from(wantSquare.data));
+    expect(count.calls).toBeGreaterThan(calls);
+    calls = count.calls;
+    const small = makeArray(values(FUSED_MIN_SIZE - 1), [FUSED_MIN_SIZE - 1]);
+    map(leaky, [small], emptyArray([FUSED_MIN_SIZE - 1], 'float32'), [0.01]);
+    // a column broadcast (not a bias row) and a strided view stay on js
+    const column = makeArray(values(100), [100, 1]);
+    const wide = makeArray(values(100 * 50), [100, 50]);
+    map(square, [wide, column], emptyArray([100, 50], 'float32'));
+    const strided = makeArray(values(2 * n), [n], [2]);
+    map(square, [strided, strided], emptyArray([n], 'float32'));
+    expect(count.calls).toBe(calls);
+  });
+
+  it('fall back to the js kernel where the runtime refuses to compile a module', async () => {
+    // the backend's own module is large; a generated one is a few hundred bytes
+    const { map, count } = await counting((bytes) => bytes.length < 4096);
+    const expr = E.div(E.input(0), E.sub(E.input(1), 0.5));
+    const n = 10_000;
+    const inputs = [makeArray(values(n), [n]), makeArray(values(n), [n])];
+    const got = emptyArray([n], 'float32');
+    const want = emptyArray([n], 'float32');
+    map(expr, inputs, got);
+    map(expr, inputs, got); // refused once, not asked again
+    js.map(expr, inputs, want);
+    expect(Array.from(got.data)).toEqual(Array.from(want.data));
+    expect(count).toEqual({ calls: 0, compiled: 0 });
   });
 });
 

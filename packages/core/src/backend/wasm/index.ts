@@ -3,7 +3,9 @@
 // the runtime validates relaxed SIMD), on two threads for large products where shared
 // memory and workers exist; skinny and shallow float32 products summed in float64 (the JS
 // kernels' bits), the commonest float32 elementwise ops, and column sums (bias gradients).
-// Sources: packages/core/wasm/assembly/.
+// Sources: packages/core/wasm/assembly/. Every other elementwise expression of 4096 values
+// or more (either dtype) runs a module compiled for it at run time (emit.ts), with the JS
+// kernels' bits too; those with exp, log, tanh or pow stay on JS.
 //
 // Tensors stay in JavaScript typed arrays, so memory stays garbage-collected: a kernel
 // copies its operands into the module's memory (a scratch area reused by every call; it
@@ -27,6 +29,7 @@ import {
   SIMD,
   SIMD_SHARED,
 } from './binary.generated.js';
+import { emitMap, type InputLayout, layoutKey, type MapSpec } from './emit.js';
 import { ARGS, CONTROL_INTS, FINISHED, NEXT, POSTED, READY, startWorker } from './threads.js';
 
 /**
@@ -158,6 +161,7 @@ class Scratch {
   /** The first byte a call may use. */
   readonly base: number;
   f32: Float32Array;
+  f64: Float64Array;
   /** The control block as int32s (a view of shared memory stays valid as it grows). */
   readonly ctl: Int32Array;
 
@@ -170,6 +174,7 @@ class Scratch {
     const short = this.base - memory.buffer.byteLength;
     if (short > 0) memory.grow(Math.ceil(short / 65536));
     this.f32 = new Float32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
     this.ctl = new Int32Array(memory.buffer, this.control, CONTROL_INTS);
   }
 
@@ -177,17 +182,22 @@ class Scratch {
   reserve(bytes: number): void {
     const need = this.base + bytes - this.memory.buffer.byteLength;
     if (need > 0) this.memory.grow(Math.ceil(need / 65536));
-    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
+    if (this.f32.buffer !== this.memory.buffer) {
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.f64 = new Float64Array(this.memory.buffer);
+    }
   }
 
   /** Copies src[from, from + count) to the byte address `at`. */
-  put(src: Float32Array, from: number, count: number, at: number): void {
-    this.f32.set(src.subarray(from, from + count), at >> 2);
+  put(src: Float32Array | Float64Array, from: number, count: number, at: number): void {
+    if (src instanceof Float32Array) this.f32.set(src.subarray(from, from + count), at >> 2);
+    else this.f64.set(src.subarray(from, from + count), at >> 3);
   }
 
   /** Copies `count` values at the byte address `at` to dst[to…]. */
-  take(at: number, count: number, dst: Float32Array, to: number): void {
-    dst.set(this.f32.subarray(at >> 2, (at >> 2) + count), to);
+  take(at: number, count: number, dst: Float32Array | Float64Array, to: number): void {
+    if (dst instanceof Float32Array) dst.set(this.f32.subarray(at >> 2, (at >> 2) + count), to);
+    else dst.set(this.f64.subarray(at >> 3, (at >> 3) + count), to);
   }
 }
 
@@ -346,6 +356,14 @@ const MAP_KINDS = new Map<string, number>([
 ]);
 /** Below this many values an elementwise op stays on the JavaScript kernel (measured). */
 export const MAP_MIN_SIZE = 2048;
+/**
+ * From this many values, an expression without a kernel of its own runs a compiled one
+ * (wasm/emit.ts): measured 0.3–0.5× the JavaScript kernel's time at 4096 values, float32
+ * and float64, and 0.5–1.7× at 2048, where the call's set-up weighs more.
+ */
+export const FUSED_MIN_SIZE = 4096;
+/** Values an elementwise op copies into wasm memory at a time (three 32 kB regions). */
+const MAP_CHUNK = 8192;
 
 const kindCache = new WeakMap<Expr, number>();
 function kindOf(expr: Expr): number {
@@ -361,33 +379,164 @@ function kindOf(expr: Expr): number {
 const denseF32 = (v: View, n: number): boolean =>
   v.data instanceof Float32Array && sizeOf(v.shape) === n && isRowMajor(v.shape, v.stride);
 
-function makeMap(scratch: Scratch): Kernels['map'] {
+function makeMap(scratch: Scratch, fused: Fused): Kernels['map'] {
   const ex = scratch.exports;
   return function map(expr, inputs, out, params) {
-    const kind = kindOf(expr);
-    const n = kind < 0 ? 0 : sizeOf(out.shape);
-    if (n < MAP_MIN_SIZE || !denseF32(out, n)) {
+    const n = sizeOf(out.shape);
+    if (n < MAP_MIN_SIZE || !isRowMajor(out.shape, out.stride)) {
       jsKernels.map(expr, inputs, out, params);
       return;
     }
+    const kind = kindOf(expr);
     const x = inputs[0]!;
     const y = kind === RELU ? x : inputs[1]!;
     // y either has out's values, or is a bias: one row of out's last dim, broadcast
     const row = out.shape[out.shape.length - 1]!;
-    const yRow = !denseF32(y, n) && denseF32(y, row) && y.shape[y.shape.length - 1] === row;
-    if (!denseF32(x, n) || !(yRow || denseF32(y, n))) {
-      jsKernels.map(expr, inputs, out, params);
+    const yRow =
+      kind >= 0 && !denseF32(y, n) && denseF32(y, row) && y.shape[y.shape.length - 1] === row;
+    if (kind < 0 || !denseF32(out, n) || !denseF32(x, n) || !(yRow || denseF32(y, n))) {
+      if (n < FUSED_MIN_SIZE || !fused(expr, inputs, out, params ?? NO_PARAMS, n)) {
+        jsKernels.map(expr, inputs, out, params);
+      }
       return;
     }
-    const yLen = yRow ? row : n;
+    // In chunks that stay in cache: each value is read from its array once and written to
+    // the output once, instead of streaming through wasm memory three times.
+    const chunk = yRow ? Math.max(row, Math.floor(MAP_CHUNK / row) * row) : MAP_CHUNK;
+    const span = Math.min(n, chunk);
     const xAt = scratch.base;
-    const yAt = xAt + aligned(n);
-    const outAt = yAt + aligned(yLen);
-    scratch.reserve(outAt + aligned(n) - scratch.base);
-    scratch.put(x.data as Float32Array, x.offset, n, xAt);
-    if (y !== x) scratch.put(y.data as Float32Array, y.offset, yLen, yAt);
-    ex.mapF32(kind, n, xAt, y === x ? xAt : yAt, outAt, yRow ? row : 0);
-    scratch.take(outAt, n, out.data as Float32Array, out.offset);
+    const yAt = xAt + aligned(span);
+    const outAt = yAt + aligned(yRow ? row : span);
+    scratch.reserve(outAt + aligned(span) - scratch.base);
+    const yAddr = y === x ? xAt : yAt;
+    if (yRow) scratch.put(y.data as Float32Array, y.offset, row, yAt);
+    for (let done = 0; done < n; done += chunk) {
+      const count = Math.min(chunk, n - done);
+      scratch.put(x.data as Float32Array, x.offset + done, count, xAt);
+      if (y !== x && !yRow) scratch.put(y.data as Float32Array, y.offset + done, count, yAt);
+      ex.mapF32(kind, count, xAt, yAddr, outAt, yRow ? row : 0);
+      scratch.take(outAt, count, out.data as Float32Array, out.offset + done);
+    }
+  };
+}
+
+const NO_PARAMS: readonly number[] = [];
+
+/**
+ * Computes `out = expr(inputs…)` (out dense, of n values) with a kernel compiled for the
+ * expression and its operands' layouts (wasm/emit.ts) and returns true, or returns false
+ * for the JavaScript kernel: an operation f64x2 lacks, an input neither dense, a bias row
+ * nor one value, or a runtime that does not compile the module.
+ */
+type Fused = (
+  expr: Expr,
+  inputs: readonly View[],
+  out: View,
+  params: readonly number[],
+  n: number,
+) => boolean;
+
+type FusedKernel = (...args: number[]) => void;
+
+function makeFused(wa: WasmApi, scratch: Scratch): Fused {
+  const kernels = new Map<string, FusedKernel | null>();
+  const keys = new WeakMap<Expr, string>();
+  const compile = (expr: Expr, spec: MapSpec): FusedKernel | null => {
+    const bytes = emitMap(expr, spec);
+    if (bytes === null) return null;
+    try {
+      const instance = new wa.Instance(new wa.Module(bytes), {
+        env: { memory: scratch.memory },
+      });
+      return (instance.exports as { k: FusedKernel }).k;
+    } catch {
+      return null; // e.g. a browser's main thread that compiles only asynchronously
+    }
+  };
+  return function fused(expr, inputs, out, params, n) {
+    const od = out.data;
+    if (!(od instanceof Float32Array || od instanceof Float64Array)) return false;
+    const row = out.shape[out.shape.length - 1]!;
+    const layouts: InputLayout[] = [];
+    let hasRow = false;
+    for (const v of inputs) {
+      const d = v.data;
+      if (!(d instanceof Float32Array || d instanceof Float64Array)) return false;
+      const f64 = d instanceof Float64Array;
+      const size = sizeOf(v.shape);
+      if (size === 1) layouts.push({ kind: 'scalar' });
+      else if (size === n && isRowMajor(v.shape, v.stride)) layouts.push({ kind: 'full', f64 });
+      else if (
+        size === row &&
+        v.shape[v.shape.length - 1] === row &&
+        isRowMajor(v.shape, v.stride)
+      ) {
+        layouts.push({ kind: 'row', f64 });
+        hasRow = true;
+      } else return false;
+    }
+    const spec: MapSpec = {
+      inputs: layouts,
+      params: params.length,
+      out64: od instanceof Float64Array,
+    };
+    let exprKeyed = keys.get(expr);
+    if (exprKeyed === undefined) {
+      exprKeyed = exprKey(expr);
+      keys.set(expr, exprKeyed);
+    }
+    const key = `${exprKeyed}|${layoutKey(spec)}`;
+    let kernel = kernels.get(key);
+    if (kernel === undefined) {
+      kernel = compile(expr, spec);
+      kernels.set(key, kernel);
+    }
+    if (kernel === null) return false;
+
+    // regions: each input in memory (one per distinct view), then the output
+    const chunk = hasRow ? Math.max(row, Math.floor(MAP_CHUNK / row) * row) : MAP_CHUNK;
+    const span = Math.min(n, chunk);
+    // room for the values rounded up to 4: a kernel computes 4 at a time (wasm/emit.ts)
+    const region = (values: number, f64: boolean) => ((values + 3) & ~3) << (f64 ? 3 : 2);
+    const args: number[] = [0, 0, 0];
+    const full: { view: View; at: number }[] = [];
+    let at = scratch.base;
+    const placed = new Map<View, number>();
+    for (let i = 0; i < inputs.length; i++) {
+      const l = layouts[i]!;
+      if (l.kind === 'scalar') continue;
+      const v = inputs[i]!;
+      let addr = placed.get(v);
+      if (addr === undefined) {
+        addr = at;
+        placed.set(v, addr);
+        at += region(l.kind === 'full' ? span : row, l.f64);
+        if (l.kind === 'full') full.push({ view: v, at: addr });
+      }
+      args.push(addr);
+    }
+    for (let i = 0; i < inputs.length; i++) {
+      if (layouts[i]!.kind === 'scalar') args.push(inputs[i]!.data[inputs[i]!.offset]!);
+    }
+    args.push(...params);
+    const outAt = at;
+    args[2] = outAt;
+    scratch.reserve(outAt + region(span, spec.out64) - scratch.base);
+    for (let i = 0; i < inputs.length; i++) {
+      const v = inputs[i]!;
+      if (layouts[i]!.kind === 'row')
+        scratch.put(v.data as Float32Array, v.offset, row, placed.get(v)!);
+    }
+    for (let done = 0; done < n; done += chunk) {
+      const count = Math.min(chunk, n - done);
+      for (const f of full)
+        scratch.put(f.view.data as Float32Array, f.view.offset + done, count, f.at);
+      args[0] = count;
+      args[1] = hasRow ? row : count;
+      kernel(...args);
+      scratch.take(outAt, count, od, out.offset + done);
+    }
+    return true;
   };
 }
 
@@ -504,7 +653,7 @@ function build(wa: WasmApi, chosen: Chosen, instance: { readonly exports: object
   };
   const kernels: Kernels = {
     ...jsKernels,
-    map: makeMap(scratch),
+    map: makeMap(scratch, makeFused(wa, scratch)),
     gemm: makeGemm(scratch, helperFor),
     reduce: makeReduce(scratch),
   };

@@ -1,0 +1,487 @@
+// Elementwise expressions compiled to WebAssembly at run time: one small module per
+// (expression, operand layout), which imports the backend's memory and exports one function
+// that loops over the values four at a time, as two f64x2. It computes what the JavaScript kernels
+// compute, bit for bit (expr.ts's semantics: float64 arithmetic, rounded once when a float32
+// output is stored; comparisons give 1 or 0; max and min as `evaluate` defines them), so one
+// fused kernel serves every elementwise op and every expression an op-kit user writes, on
+// either backend, with the same results. Expressions with exp, log, log1p, tanh or pow have
+// no f64x2 instruction and stay on the JavaScript kernels (`emitMap` returns null).
+//
+// The generated function is
+//   (count, row, out, …one address per input in memory, …one f64 per scalar input, …params)
+// and computes out[i] for i < count, in rows of `row` values (count is a multiple of row):
+// an input in memory holds either `count` values ('full') or one row repeated ('row', a bias).
+// A row whose length is not a multiple of 4 computes up to 3 values past its end (overwritten
+// by the next row, or past `count`), so every region must have room for its values rounded
+// up to a multiple of 4.
+import type { BinaryOp, Expr } from '../expr.js';
+
+/** Where an input's values come from. */
+export type InputLayout =
+  | { readonly kind: 'full' | 'row'; readonly f64: boolean }
+  | { readonly kind: 'scalar' };
+
+export interface MapSpec {
+  readonly inputs: readonly InputLayout[];
+  readonly params: number;
+  readonly out64: boolean;
+}
+
+/** A string naming a spec's layouts, for a cache key. */
+export function layoutKey(spec: MapSpec): string {
+  const parts = spec.inputs.map((l) =>
+    l.kind === 'scalar' ? 's' : `${l.kind === 'full' ? 'f' : 'r'}${l.f64 ? 8 : 4}`,
+  );
+  return `${parts.join('')}|${spec.params}|${spec.out64 ? 8 : 4}`;
+}
+
+// opcodes (the WebAssembly core and SIMD specifications)
+const I32 = 0x7f;
+const F64 = 0x7c;
+const V128 = 0x7b;
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const END = 0x0b;
+const BR = 0x0c;
+const BR_IF = 0x0d;
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
+const I32_CONST = 0x41;
+const I32_GE_U = 0x4f;
+const I32_ADD = 0x6a;
+const I32_SHL = 0x74;
+const SIMD = 0xfd;
+// SIMD sub-opcodes
+const V128_LOAD = 0x00;
+const V128_STORE = 0x0b;
+const V128_CONST = 0x0c;
+const F64X2_SPLAT = 0x14;
+const V128_AND = 0x4e;
+const V128_OR = 0x50;
+const V128_BITSELECT = 0x52;
+const V128_STORE64_LANE = 0x5b;
+const V128_LOAD64_ZERO = 0x5d;
+const F32X4_DEMOTE_F64X2_ZERO = 0x5e;
+const F64X2_PROMOTE_LOW_F32X4 = 0x5f;
+const F64X2_ABS = 0xec;
+const F64X2_NEG = 0xed;
+const F64X2_SQRT = 0xef;
+const F64X2_MIN = 0xf4;
+const F64X2_MAX = 0xf5;
+
+const ARITHMETIC: Partial<Record<BinaryOp, number>> = {
+  add: 0xf0,
+  sub: 0xf1,
+  mul: 0xf2,
+  div: 0xf3,
+};
+const COMPARE: Partial<Record<BinaryOp, number>> = {
+  eq: 0x47,
+  ne: 0x48,
+  lt: 0x49,
+  gt: 0x4a,
+  le: 0x4b,
+  ge: 0x4c,
+};
+
+function uleb(out: number[], v: number): void {
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+}
+
+function sleb(out: number[], v: number): void {
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+/** The function's i32 locals (see emitMap). */
+const I32_LOCALS = 8;
+
+/** Not expressible in f64x2 instructions (the JavaScript kernel computes it). */
+class Unsupported extends Error {}
+
+/** The function body's code, with its v128 locals counted. */
+class Body {
+  readonly code: number[] = [];
+  v128Locals = 0;
+  readonly firstV128: number;
+
+  constructor(firstV128: number) {
+    this.firstV128 = firstV128;
+  }
+
+  op(...bytes: number[]): void {
+    this.code.push(...bytes);
+  }
+
+  simd(sub: number): void {
+    this.code.push(SIMD);
+    uleb(this.code, sub);
+  }
+
+  get(local: number): void {
+    this.code.push(LOCAL_GET);
+    uleb(this.code, local);
+  }
+
+  set(local: number): void {
+    this.code.push(LOCAL_SET);
+    uleb(this.code, local);
+  }
+
+  i32(v: number): void {
+    this.code.push(I32_CONST);
+    sleb(this.code, v);
+  }
+
+  /** Pushes the f64x2 (v, v). */
+  splat(v: number): void {
+    this.simd(V128_CONST);
+    const bytes = new Uint8Array(new Float64Array([v, v]).buffer);
+    this.code.push(...bytes);
+  }
+
+  /** A load's or store's alignment hint (none) and byte offset. */
+  memarg(offset: number): void {
+    this.code.push(0);
+    uleb(this.code, offset);
+  }
+
+  newV128(): number {
+    return this.firstV128 + this.v128Locals++;
+  }
+}
+
+/**
+ * The module computing `expr` over operands laid out as `spec` says, or null if the
+ * expression uses an operation f64x2 lacks.
+ */
+export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | null {
+  // parameters: count, row, out, then one address per input in memory, one f64 per scalar
+  // input, one f64 per param; locals: r, j, i (i32), then v128s
+  const COUNT = 0;
+  const ROW = 1;
+  const OUT = 2;
+  const paramTypes: number[] = [I32, I32, I32];
+  const inputParam: number[] = [];
+  for (const l of spec.inputs) {
+    if (l.kind !== 'scalar') inputParam.push(paramTypes.push(I32) - 1);
+    else inputParam.push(-1);
+  }
+  spec.inputs.forEach((l, i) => {
+    if (l.kind === 'scalar') inputParam[i] = paramTypes.push(F64) - 1;
+  });
+  const firstParam = paramTypes.length;
+  for (let p = 0; p < spec.params; p++) paramTypes.push(F64);
+  // locals: r, j, then the byte offsets i·4, i·8, j·4, j·8, an address, the output's address
+  const R = paramTypes.length;
+  const J = R + 1;
+  const I4 = R + 2;
+  const I8 = R + 3;
+  const J4 = R + 4;
+  const J8 = R + 5;
+  const ADDR = R + 6;
+  const OUT_AT = R + 7;
+  const body = new Body(R + I32_LOCALS);
+
+  // scalar inputs and params, splatted once before the loop; an input in memory has a local
+  // for each half of the four values an iteration computes
+  const inputLocal = spec.inputs.map((l) => {
+    const lo = body.newV128();
+    return [lo, l.kind === 'scalar' ? lo : body.newV128()] as const;
+  });
+  const paramLocal = Array.from({ length: spec.params }, () => body.newV128());
+  spec.inputs.forEach((l, i) => {
+    if (l.kind !== 'scalar') return;
+    body.get(inputParam[i]!);
+    body.simd(F64X2_SPLAT);
+    body.set(inputLocal[i]![0]);
+  });
+  paramLocal.forEach((local, p) => {
+    body.get(firstParam + p);
+    body.simd(F64X2_SPLAT);
+    body.set(local);
+  });
+
+  // values used more than once are computed once, into a local
+  const uses = new Map<Expr, number>();
+  const count = (e: Expr): void => {
+    const n = (uses.get(e) ?? 0) + 1;
+    uses.set(e, n);
+    if (n > 1) return;
+    if (e.kind === 'unary') count(e.x);
+    else if (e.kind === 'binary') {
+      count(e.a);
+      count(e.b);
+    } else if (e.kind === 'select') {
+      count(e.cond);
+      count(e.ifTrue);
+      count(e.ifFalse);
+    }
+  };
+  count(expr);
+  let half: 0 | 1 = 0;
+  let computed = new Map<Expr, number>();
+
+  /** A local holding e's value (computing it into a new one unless it is an input's). */
+  const local = (e: Expr): number => {
+    if (e.kind === 'input') return inputLocal[e.index]![half];
+    if (e.kind === 'param') return paramLocal[e.index]!;
+    const known = computed.get(e);
+    if (known !== undefined) return known;
+    if (e.kind === 'const') {
+      body.splat(e.value);
+      const l = body.newV128();
+      body.set(l);
+      computed.set(e, l);
+      return l;
+    }
+    value(e, true);
+    return computed.get(e)!;
+  };
+
+  /** Pushes the all-ones / all-zeros mask of a comparison. */
+  const compare = (op: BinaryOp, a: Expr, b: Expr): void => {
+    value(a);
+    value(b);
+    body.simd(COMPARE[op]!);
+  };
+
+  /** Pushes a mask: all ones where `cond` is not 0 (NaN is not 0). */
+  const mask = (cond: Expr): void => {
+    if (cond.kind === 'binary' && COMPARE[cond.op] !== undefined && !computed.has(cond)) {
+      compare(cond.op, cond.a, cond.b);
+      return;
+    }
+    value(cond);
+    body.splat(0);
+    body.simd(COMPARE.ne!);
+  };
+
+  /** max(a, b) = a > b or a is NaN ? a : b; min with a < b. */
+  const extremum = (op: 'max' | 'min', a: Expr, b: Expr): void => {
+    // IEEE max / min agree with that except when a and b are zeros of opposite signs: use it
+    // when one side is a constant that rules this case out
+    const exact =
+      (b.kind === 'const' && !Object.is(b.value, op === 'max' ? -0 : 0)) ||
+      (a.kind === 'const' && a.value !== 0);
+    if (exact) {
+      value(a);
+      value(b);
+      body.simd(op === 'max' ? F64X2_MAX : F64X2_MIN);
+      return;
+    }
+    const la = local(a);
+    const lb = local(b);
+    body.get(la);
+    body.get(lb);
+    body.get(la);
+    body.get(lb);
+    body.simd(COMPARE[op === 'max' ? 'gt' : 'lt']!);
+    body.get(la);
+    body.get(la);
+    body.simd(COMPARE.ne!);
+    body.simd(V128_OR);
+    body.simd(V128_BITSELECT);
+  };
+
+  function value(e: Expr, toLocal = false): void {
+    if (e.kind === 'input' || e.kind === 'param') {
+      body.get(local(e));
+      return;
+    }
+    if (e.kind === 'const') {
+      body.splat(e.value);
+      return;
+    }
+    const known = computed.get(e);
+    if (known !== undefined) {
+      body.get(known);
+      return;
+    }
+    switch (e.kind) {
+      case 'unary':
+        if (e.op === 'sign') {
+          // x > 0 ? 1 : x < 0 ? -1 : x (±0 and NaN stay)
+          const x = local(e.x);
+          body.splat(1);
+          body.splat(-1);
+          body.get(x);
+          body.get(x);
+          body.splat(0);
+          body.simd(COMPARE.lt!);
+          body.simd(V128_BITSELECT);
+          body.get(x);
+          body.splat(0);
+          body.simd(COMPARE.gt!);
+          body.simd(V128_BITSELECT);
+          break;
+        }
+        value(e.x);
+        if (e.op === 'neg') body.simd(F64X2_NEG);
+        else if (e.op === 'abs') body.simd(F64X2_ABS);
+        else if (e.op === 'sqrt') body.simd(F64X2_SQRT);
+        else throw new Unsupported(e.op);
+        break;
+      case 'binary': {
+        const arithmetic = ARITHMETIC[e.op];
+        if (arithmetic !== undefined) {
+          value(e.a);
+          value(e.b);
+          body.simd(arithmetic);
+        } else if (COMPARE[e.op] !== undefined) {
+          compare(e.op, e.a, e.b);
+          body.splat(1);
+          body.simd(V128_AND);
+        } else if (e.op === 'max' || e.op === 'min') {
+          extremum(e.op, e.a, e.b);
+        } else {
+          throw new Unsupported(e.op);
+        }
+        break;
+      }
+      case 'select':
+        value(e.ifTrue);
+        value(e.ifFalse);
+        mask(e.cond);
+        body.simd(V128_BITSELECT);
+        break;
+    }
+    if (toLocal || (uses.get(e) ?? 0) > 1) {
+      const l = body.newV128();
+      computed.set(e, l);
+      body.set(l);
+      if (!toLocal) body.get(l);
+    }
+  }
+
+  const shifted = (from: number, shift: number, to: number): void => {
+    body.get(from);
+    body.i32(shift);
+    body.op(I32_SHL);
+    body.set(to);
+  };
+
+  // r = 0; while (r < count) { j = 0; while (j < row) { i = r + j; …; j += 4 } r += row }
+  body.i32(0);
+  body.set(R);
+  body.op(BLOCK, 0x40, LOOP, 0x40);
+  body.get(R);
+  body.get(COUNT);
+  body.op(I32_GE_U, BR_IF, 1);
+  body.i32(0);
+  body.set(J);
+  body.op(BLOCK, 0x40, LOOP, 0x40);
+  body.get(J);
+  body.get(ROW);
+  body.op(I32_GE_U, BR_IF, 1);
+  body.get(R);
+  body.get(J);
+  body.op(I32_ADD);
+  body.set(I4); // i, shifted below
+  shifted(I4, 3, I8);
+  shifted(I4, 2, I4);
+  shifted(J, 2, J4);
+  shifted(J, 3, J8);
+  // the inputs the expression reads, two values per half, widened to f64
+  const read = new Set<number>();
+  for (const e of uses.keys()) if (e.kind === 'input') read.add(e.index);
+  spec.inputs.forEach((l, k) => {
+    if (l.kind === 'scalar' || !read.has(k)) return;
+    body.get(inputParam[k]!);
+    body.get(l.kind === 'full' ? (l.f64 ? I8 : I4) : l.f64 ? J8 : J4);
+    body.op(I32_ADD);
+    body.set(ADDR);
+    for (const h of [0, 1] as const) {
+      body.get(ADDR);
+      if (l.f64) {
+        body.simd(V128_LOAD);
+        body.memarg(h * 16);
+      } else {
+        body.simd(V128_LOAD64_ZERO);
+        body.memarg(h * 8);
+        body.simd(F64X2_PROMOTE_LOW_F32X4);
+      }
+      body.set(inputLocal[k]![h]);
+    }
+  });
+  body.get(OUT);
+  body.get(spec.out64 ? I8 : I4);
+  body.op(I32_ADD);
+  body.set(OUT_AT);
+  for (const h of [0, 1] as const) {
+    half = h;
+    computed = new Map();
+    body.get(OUT_AT);
+    try {
+      value(expr);
+    } catch (e) {
+      if (e instanceof Unsupported) return null;
+      throw e;
+    }
+    if (spec.out64) {
+      body.simd(V128_STORE);
+      body.memarg(h * 16);
+    } else {
+      body.simd(F32X4_DEMOTE_F64X2_ZERO);
+      body.simd(V128_STORE64_LANE);
+      body.memarg(h * 8);
+      body.op(0); // lane 0
+    }
+  }
+  body.get(J);
+  body.i32(4);
+  body.op(I32_ADD);
+  body.set(J);
+  body.op(BR, 0, END, END);
+  body.get(R);
+  body.get(ROW);
+  body.op(I32_ADD);
+  body.set(R);
+  body.op(BR, 0, END, END);
+  body.op(END);
+
+  return module(paramTypes, body);
+}
+
+function section(out: number[], id: number, content: number[]): void {
+  out.push(id);
+  uleb(out, content.length);
+  out.push(...content);
+}
+
+function module(paramTypes: number[], body: Body): Uint8Array<ArrayBuffer> {
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const type: number[] = [1, 0x60];
+  uleb(type, paramTypes.length);
+  type.push(...paramTypes, 0);
+  section(out, 1, type);
+  // import env.memory (not shared, at least 0 pages, no maximum): the backend's own memory
+  const imports: number[] = [1, 3, ...'env'.split('').map((c) => c.charCodeAt(0))];
+  imports.push(6, ...'memory'.split('').map((c) => c.charCodeAt(0)), 0x02, 0x00, 0);
+  section(out, 2, imports);
+  section(out, 3, [1, 0]);
+  section(out, 7, [1, 1, 'k'.charCodeAt(0), 0x00, 0]);
+  const fn: number[] = [];
+  // locals: r, j, i as i32, then the v128s
+  fn.push(2, I32_LOCALS, I32);
+  uleb(fn, body.v128Locals);
+  fn.push(V128);
+  fn.push(...body.code);
+  const code: number[] = [1];
+  uleb(code, fn.length);
+  code.push(...fn);
+  section(out, 10, code);
+  return new Uint8Array(out);
+}
