@@ -66,8 +66,8 @@ const F64X2_PROMOTE_LOW_F32X4 = 0x5f;
 const F64X2_ABS = 0xec;
 const F64X2_NEG = 0xed;
 const F64X2_SQRT = 0xef;
-const F64X2_MIN = 0xf4;
-const F64X2_MAX = 0xf5;
+const F64X2_PMIN = 0xf6;
+const F64X2_PMAX = 0xf7;
 
 const ARITHMETIC: Partial<Record<BinaryOp, number>> = {
   add: 0xf0,
@@ -271,15 +271,27 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
 
   /** max(a, b) = a > b or a is NaN ? a : b; min with a < b. */
   const extremum = (op: 'max' | 'min', a: Expr, b: Expr): void => {
-    // IEEE max / min agree with that except when a and b are zeros of opposite signs: use it
-    // when one side is a constant that rules this case out
-    const exact =
-      (b.kind === 'const' && !Object.is(b.value, op === 'max' ? -0 : 0)) ||
-      (a.kind === 'const' && a.value !== 0);
-    if (exact) {
+    // With a constant side, one pmax / pmin instruction (pmax(x, y) = x < y ? y : x, pmin(x,
+    // y) = y < x ? y : x) gives that: a constant first (not NaN) exactly as pmax(b, a); a
+    // constant second (not NaN, not 0) exactly as pmax(a, b), where only equal values could
+    // differ; and max(a, +0) as pmax(a, +0) + 0, whose sum turns -0 into +0 (relu).
+    const constant = (e: Expr): e is Expr & { kind: 'const' } =>
+      e.kind === 'const' && !Number.isNaN(e.value);
+    const instruction = op === 'max' ? F64X2_PMAX : F64X2_PMIN;
+    if (constant(a)) {
+      value(b);
+      value(a);
+      body.simd(instruction);
+      return;
+    }
+    if (constant(b) && (b.value !== 0 || (op === 'max' && Object.is(b.value, 0)))) {
       value(a);
       value(b);
-      body.simd(op === 'max' ? F64X2_MAX : F64X2_MIN);
+      body.simd(instruction);
+      if (b.value === 0) {
+        body.splat(0);
+        body.simd(ARITHMETIC.add!);
+      }
       return;
     }
     const la = local(a);
