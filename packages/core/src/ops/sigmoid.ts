@@ -8,9 +8,11 @@ import { sub } from './sub.js';
 export const sigmoidOp = elementwiseOp({
   name: 'sigmoid',
   arity: 1,
-  // e⁻ˣ for x ≥ 0 and eˣ below: neither overflows
-  expr: ([x]) =>
-    E.select(E.ge(x, 0), E.div(1, E.add(1, E.exp(E.neg(x)))), E.div(E.exp(x), E.add(1, E.exp(x)))),
+  // e = e^−|x| (e⁻ˣ for x ≥ 0, eˣ below: neither overflows), one exp for both sides
+  expr: ([x]) => {
+    const e = E.exp(E.neg(E.abs(x)));
+    return E.select(E.ge(x, 0), E.div(1, E.add(1, e)), E.div(e, E.add(1, e)));
+  },
   // σ' = σ(1 - σ)
   saves: ['output'],
   statelessBackward: true,

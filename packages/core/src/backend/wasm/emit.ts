@@ -4,8 +4,9 @@
 // compute, bit for bit (expr.ts's semantics: float64 arithmetic, rounded once when a float32
 // output is stored; comparisons give 1 or 0; max and min as `evaluate` defines them), so one
 // fused kernel serves every elementwise op and every expression an op-kit user writes, on
-// either backend, with the same results. Expressions with exp, log, log1p, tanh or pow have
-// no f64x2 instruction and stay on the JavaScript kernels (`emitMap` returns null).
+// either backend, with the same results. exp is fdlibm's, as V8's Math.exp computes it, in
+// f64x2; expressions with log, log1p, tanh or pow stay on the JavaScript kernels (`emitMap`
+// returns null).
 //
 // The generated function is
 //   (count, row, out, …one address per input in memory, …one f64 per scalar input, …params)
@@ -14,7 +15,7 @@
 // A row whose length is not a multiple of 4 computes up to 3 values past its end (overwritten
 // by the next row, or past `count`), so every region must have room for its values rounded
 // up to a multiple of 4.
-import type { BinaryOp, Expr } from '../expr.js';
+import { type BinaryOp, type Expr, exprKey } from '../expr.js';
 
 /** Where an input's values come from. */
 export type InputLayout =
@@ -41,6 +42,8 @@ const F64 = 0x7c;
 const V128 = 0x7b;
 const BLOCK = 0x02;
 const LOOP = 0x03;
+const IF = 0x04;
+const ELSE = 0x05;
 const END = 0x0b;
 const BR = 0x0c;
 const BR_IF = 0x0d;
@@ -56,9 +59,11 @@ const V128_LOAD = 0x00;
 const V128_STORE = 0x0b;
 const V128_CONST = 0x0c;
 const F64X2_SPLAT = 0x14;
+const V128_NOT = 0x4d;
 const V128_AND = 0x4e;
 const V128_OR = 0x50;
 const V128_BITSELECT = 0x52;
+const V128_ANY_TRUE = 0x53;
 const V128_STORE64_LANE = 0x5b;
 const V128_LOAD64_ZERO = 0x5d;
 const F32X4_DEMOTE_F64X2_ZERO = 0x5e;
@@ -66,6 +71,11 @@ const F64X2_PROMOTE_LOW_F32X4 = 0x5f;
 const F64X2_ABS = 0xec;
 const F64X2_NEG = 0xed;
 const F64X2_SQRT = 0xef;
+const F64X2_TRUNC = 0x7a;
+const I64X2_EXTEND_LOW_I32X4_S = 0xc7;
+const I64X2_SHL = 0xcb;
+const I64X2_ADD = 0xce;
+const I32X4_TRUNC_SAT_F64X2_S_ZERO = 0xfc;
 const F64X2_PMIN = 0xf6;
 const F64X2_PMAX = 0xf7;
 
@@ -114,6 +124,9 @@ class Unsupported extends Error {}
 /** The function body's code, with its v128 locals counted. */
 class Body {
   readonly code: number[] = [];
+  /** Code that runs once before `code`: the constants' locals. */
+  readonly prologue: number[] = [];
+  private readonly constants = new Map<string, number>();
   v128Locals = 0;
   readonly firstV128: number;
 
@@ -146,10 +159,22 @@ class Body {
   }
 
   /** Pushes the f64x2 (v, v). */
+  /**
+   * Pushes the f64x2 (v, v): a local set once before the loop (V8 builds a v128.const with
+   * several instructions each time, and exp has 20 constants).
+   */
   splat(v: number): void {
-    this.simd(V128_CONST);
-    const bytes = new Uint8Array(new Float64Array([v, v]).buffer);
-    this.code.push(...bytes);
+    const key = Object.is(v, -0) ? '-0' : String(v);
+    let local = this.constants.get(key);
+    if (local === undefined) {
+      local = this.newV128();
+      this.constants.set(key, local);
+      this.prologue.push(SIMD);
+      uleb(this.prologue, V128_CONST);
+      this.prologue.push(...new Uint8Array(new Float64Array([v, v]).buffer), LOCAL_SET);
+      uleb(this.prologue, local);
+    }
+    this.get(local);
   }
 
   /** A load's or store's alignment hint (none) and byte offset. */
@@ -215,10 +240,20 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
   });
 
   // values used more than once are computed once, into a local
-  const uses = new Map<Expr, number>();
+  // keyed by structure (exprKey): a subtree written twice, as two objects, is computed once
+  const keys = new Map<Expr, string>();
+  const keyOf = (e: Expr): string => {
+    let key = keys.get(e);
+    if (key === undefined) {
+      key = exprKey(e);
+      keys.set(e, key);
+    }
+    return key;
+  };
+  const uses = new Map<string, number>();
   const count = (e: Expr): void => {
-    const n = (uses.get(e) ?? 0) + 1;
-    uses.set(e, n);
+    const n = (uses.get(keyOf(e)) ?? 0) + 1;
+    uses.set(keyOf(e), n);
     if (n > 1) return;
     if (e.kind === 'unary') count(e.x);
     else if (e.kind === 'binary') {
@@ -232,23 +267,23 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
   };
   count(expr);
   let half: 0 | 1 = 0;
-  let computed = new Map<Expr, number>();
+  let computed = new Map<string, number>();
 
   /** A local holding e's value (computing it into a new one unless it is an input's). */
   const local = (e: Expr): number => {
     if (e.kind === 'input') return inputLocal[e.index]![half];
     if (e.kind === 'param') return paramLocal[e.index]!;
-    const known = computed.get(e);
+    const known = computed.get(keyOf(e));
     if (known !== undefined) return known;
     if (e.kind === 'const') {
       body.splat(e.value);
       const l = body.newV128();
       body.set(l);
-      computed.set(e, l);
+      computed.set(keyOf(e), l);
       return l;
     }
     value(e, true);
-    return computed.get(e)!;
+    return computed.get(keyOf(e))!;
   };
 
   /** Pushes the all-ones / all-zeros mask of a comparison. */
@@ -260,7 +295,7 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
 
   /** Pushes a mask: all ones where `cond` is not 0 (NaN is not 0). */
   const mask = (cond: Expr): void => {
-    if (cond.kind === 'binary' && COMPARE[cond.op] !== undefined && !computed.has(cond)) {
+    if (cond.kind === 'binary' && COMPARE[cond.op] !== undefined && !computed.has(keyOf(cond))) {
       compare(cond.op, cond.a, cond.b);
       return;
     }
@@ -317,7 +352,7 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
       body.splat(e.value);
       return;
     }
-    const known = computed.get(e);
+    const known = computed.get(keyOf(e));
     if (known !== undefined) {
       body.get(known);
       return;
@@ -338,6 +373,10 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
           body.splat(0);
           body.simd(COMPARE.gt!);
           body.simd(V128_BITSELECT);
+          break;
+        }
+        if (e.op === 'exp') {
+          exp(body, local(e.x));
           break;
         }
         value(e.x);
@@ -370,9 +409,9 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
         body.simd(V128_BITSELECT);
         break;
     }
-    if (toLocal || (uses.get(e) ?? 0) > 1) {
+    if (toLocal || (uses.get(keyOf(e)) ?? 0) > 1) {
       const l = body.newV128();
-      computed.set(e, l);
+      computed.set(keyOf(e), l);
       body.set(l);
       if (!toLocal) body.get(l);
     }
@@ -408,7 +447,7 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
   shifted(J, 3, J8);
   // the inputs the expression reads, two values per half, widened to f64
   const read = new Set<number>();
-  for (const e of uses.keys()) if (e.kind === 'input') read.add(e.index);
+  for (const e of keys.keys()) if (e.kind === 'input') read.add(e.index);
   spec.inputs.forEach((l, k) => {
     if (l.kind === 'scalar' || !read.has(k)) return;
     body.get(inputParam[k]!);
@@ -467,6 +506,173 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
   return module(paramTypes, body);
 }
 
+/** The double whose bits are hi·2³² + lo. */
+function fromBits(hi: number, lo: number): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setUint32(0, hi);
+  view.setUint32(4, lo);
+  return view.getFloat64(0);
+}
+
+// fdlibm's e_exp.c, as V8 computes Math.exp (src/base/ieee754.cc, which also returns Math.E
+// for exp(1)): its constants, and its tests on the high word of |x| as bounds on |x|.
+const EXP = {
+  ln2Hi: fromBits(0x3fe62e42, 0xfee00000),
+  ln2Lo: fromBits(0x3dea39ef, 0x35793c76),
+  invLn2: fromBits(0x3ff71547, 0x652b82fe),
+  p: [
+    fromBits(0x3fc55555, 0x5555553e),
+    fromBits(0xbf66c16c, 0x16bebd93),
+    fromBits(0x3f11566a, 0xaf25de2c),
+    fromBits(0xbebbbd41, 0xc5d26bf1),
+    fromBits(0x3e663769, 0x72bea4d0),
+  ],
+  overflow: fromBits(0x40862e42, 0xfefa39ef),
+  underflow: fromBits(0xc0874910, 0xd52d3051),
+  twoM1000: fromBits(0x01700000, 0),
+  /** |x| > this ⟺ hx > 0x3fd62e42 (|x| > ln2/2: reduce the argument) */
+  reduce: fromBits(0x3fd62e42, 0xffffffff),
+  /** |x| < this ⟺ hx < 0x3e300000 (|x| < 2⁻²⁸: 1 + x) */
+  tiny: fromBits(0x3e300000, 0),
+};
+
+/**
+ * Pushes exp(x) for the f64x2 in local `x`, bit for bit as fdlibm computes it one value at a
+ * time: the branches computed and the right one selected per lane. The argument reduction's
+ * k is trunc(x/ln2 ± 1/2) wherever |x| > ln2/2 (fdlibm's k = ±1 below 1.5·ln2 is what that
+ * gives there, and k·ln2Hi, k·ln2Lo are the same products). Lanes with 2⁻²⁸ ≤ |x| ≤ 707 and
+ * x ≠ 1 (nearly all) need only the reduction's select; an iteration with another lane takes
+ * the code that also selects NaN, overflow, underflow, subnormal results, tiny x and exp(1).
+ */
+function exp(body: Body, x: number): void {
+  const tee = (): number => {
+    const l = body.newV128();
+    body.set(l);
+    return l;
+  };
+  const op = (a: number | (() => void), b: number | (() => void), sub: number): void => {
+    for (const v of [a, b]) {
+      if (typeof v === 'number') body.get(v);
+      else v();
+    }
+    body.simd(sub);
+  };
+  const c = (v: number) => () => body.splat(v);
+  const ADD = ARITHMETIC.add!;
+  const SUB = ARITHMETIC.sub!;
+  const MUL = ARITHMETIC.mul!;
+  const DIV = ARITHMETIC.div!;
+  const select = (ifTrue: () => void, ifFalse: number, mask: () => void): number => {
+    ifTrue();
+    body.get(ifFalse);
+    mask();
+    body.simd(V128_BITSELECT);
+    return tee();
+  };
+
+  body.get(x);
+  body.simd(F64X2_ABS);
+  const ax = tee();
+  // any lane outside 2⁻²⁸ ≤ |x| ≤ 707 (NaN included), or x = 1?
+  op(ax, c(EXP.tiny), COMPARE.ge!);
+  op(ax, c(707), COMPARE.le!);
+  body.simd(V128_AND);
+  body.simd(V128_NOT);
+  op(x, c(1), COMPARE.eq!);
+  body.simd(V128_OR);
+  body.simd(V128_ANY_TRUE);
+  body.op(IF, V128);
+  for (const full of [true, false]) {
+    if (!full) body.op(ELSE);
+    // k = trunc(x/ln2 + (x < 0 ? -1/2 : 1/2)); hi = x − k·ln2Hi; lo = k·ln2Lo
+    body.get(x);
+    body.splat(EXP.invLn2);
+    body.simd(MUL);
+    body.splat(-0.5);
+    body.splat(0.5);
+    op(x, c(0), COMPARE.lt!);
+    body.simd(V128_BITSELECT);
+    body.simd(ADD);
+    body.simd(F64X2_TRUNC);
+    const k = tee();
+    op(x, () => op(k, c(EXP.ln2Hi), MUL), SUB);
+    const hi = tee();
+    op(k, c(EXP.ln2Lo), MUL);
+    const lo = tee();
+    const reduced = (): void => op(ax, c(EXP.reduce), COMPARE.gt!);
+    const r = select(() => op(hi, lo, SUB), x, reduced);
+    // c = r − t·(P1 + t·(P2 + t·(P3 + t·(P4 + t·P5)))), t = r²
+    op(r, r, MUL);
+    const t = tee();
+    body.splat(EXP.p[4]!);
+    for (let i = 3; i >= 0; i--) {
+      body.get(t);
+      body.simd(MUL);
+      body.splat(EXP.p[i]!);
+      body.simd(ADD);
+    }
+    body.get(t);
+    body.simd(MUL);
+    const poly = tee();
+    op(r, poly, SUB);
+    const cc = tee();
+    // k = 0: 1 − (r·c/(c − 2) − r); else y = 1 − ((lo − r·c/(2 − c)) − hi), the same quotient
+    // negated (a/(−b) = −(a/b) exactly, and lo − (−q) = lo + q): one division for both
+    op(
+      () => op(r, cc, MUL),
+      () => op(cc, c(2), SUB),
+      DIV,
+    );
+    const q = tee();
+    body.splat(1);
+    op(q, r, SUB);
+    body.simd(SUB);
+    const small = tee();
+    body.splat(1);
+    op(() => op(lo, q, ADD), hi, SUB);
+    body.simd(SUB);
+    const y = tee();
+    // y·2^k: k added to y's exponent; where k < −1021 (a subnormal result), k + 1000 added
+    // and the product with 2⁻¹⁰⁰⁰ taken
+    const below = (): void => {
+      op(k, c(-1021), COMPARE.ge!);
+      body.simd(V128_NOT);
+    };
+    const kk = full ? select(() => op(k, c(1000), ADD), k, below) : k;
+    body.get(y);
+    body.get(kk);
+    body.simd(I32X4_TRUNC_SAT_F64X2_S_ZERO);
+    body.simd(I64X2_EXTEND_LOW_I32X4_S);
+    body.i32(52);
+    body.simd(I64X2_SHL);
+    body.simd(I64X2_ADD);
+    let scaled = tee();
+    if (full) scaled = select(() => op(scaled, c(EXP.twoM1000), MUL), scaled, below);
+    if (!full) {
+      body.get(scaled);
+      body.get(small);
+      reduced();
+      body.simd(V128_BITSELECT);
+      continue;
+    }
+    let result = select(() => body.get(scaled), small, reduced);
+    result = select(
+      () => op(c(1), x, ADD),
+      result,
+      () => op(ax, c(EXP.tiny), COMPARE.lt!),
+    );
+    result = select(c(Number.POSITIVE_INFINITY), result, () => op(x, c(EXP.overflow), COMPARE.gt!));
+    result = select(c(0), result, () => op(x, c(EXP.underflow), COMPARE.lt!));
+    result = select(c(Math.E), result, () => op(x, c(1), COMPARE.eq!));
+    // NaN: x + x
+    op(x, x, ADD);
+    body.get(result);
+    op(x, x, COMPARE.ne!);
+    body.simd(V128_BITSELECT);
+  }
+  body.op(END);
+}
+
 function section(out: number[], id: number, content: number[]): void {
   out.push(id);
   uleb(out, content.length);
@@ -490,7 +696,7 @@ function module(paramTypes: number[], body: Body): Uint8Array<ArrayBuffer> {
   fn.push(2, I32_LOCALS, I32);
   uleb(fn, body.v128Locals);
   fn.push(V128);
-  fn.push(...body.code);
+  fn.push(...body.prologue, ...body.code);
   const code: number[] = [1];
   uleb(code, fn.length);
   code.push(...fn);
