@@ -392,15 +392,18 @@ describe("the 'wasm' backend's compiled expressions", () => {
       i % 11 === 5 ? f64Specials[(i / 11) % f64Specials.length]! : v * (1 + 2 ** -40),
     );
   }
-  /** Whether f64x2 has every operation of e (exp, log, log1p, tanh and pow it has not). */
-  const compilable = (e: E.Expr): boolean => !/\b(log|log1p|tanh|pow)\(/.test(E.exprKey(e));
+  /** Whether the module computes every operation of e (log, log1p and pow it does not). */
+  const compilable = (e: E.Expr): boolean => !/\b(log|log1p|pow)\(/.test(E.exprKey(e));
   const SHAPES = [[4096], [4099], [2, 4099], [1366, 3], [64, 65], [5000, 1]] as const;
   const layoutArb = fc.constantFrom('full', 'row', 'scalar');
 
   it('give the js kernels’ bits for every node kind, layout (dense, bias row, one value) and dtype', async () => {
     const { map, count } = await counting();
-    // the first expression with exp makes the backend check Math.exp, with a call of its own
-    map(E.exp(E.input(0)), [makeArray(values(8192), [8192])], emptyArray([8192], 'float32'));
+    // the first expression with exp (tanh) makes the backend check Math.exp (Math.tanh), with
+    // a call of its own
+    for (const f of [E.exp, E.tanh]) {
+      map(f(E.input(0)), [makeArray(values(8192), [8192])], emptyArray([8192], 'float32'));
+    }
     fc.assert(
       fc.property(
         exprArb,
@@ -439,88 +442,96 @@ describe("the 'wasm' backend's compiled expressions", () => {
     expect(count.compiled).toBeGreaterThan(0);
   });
 
-  it("compute exp as V8's Math.exp does, bit for bit, over its whole range and its edges", async () => {
-    const { map, count } = await counting();
-    // fdlibm's branch points (|x| = ln2/2, 1.5·ln2, 2⁻²⁸, the overflow and underflow
-    // thresholds, k = −1021), their neighbours, the specials, and exp(1) (V8 returns Math.E)
-    const edges = [
-      0,
-      -0,
-      1,
-      -1,
-      0.5,
-      Math.LN2 / 2,
-      1.5 * Math.LN2,
-      2 ** -28,
-      709.782712893384,
-      -745.1332191019411,
-      707,
-      -707,
-      -707.7,
-      -708.4,
-      -720,
-      -745,
-      1e-300,
-      5e-324,
-      3e38,
-      Number.NaN,
-      Infinity,
-      -Infinity,
-    ].flatMap((v) => [v, -v, v * (1 + 2 ** -52), v * (1 - 2 ** -53), v + 1e-12, v - 1e-12]);
-    const ranges: [string, () => number][] = [
-      ['|x| < 2', () => (rng.random() - 0.5) * 4],
-      ['|x| < 750', () => (rng.random() - 0.5) * 1500],
-      ['x near −720', () => -700 - rng.random() * 50],
-      ['|x| < 1e-7', () => (rng.random() - 0.5) * 1e-7],
-    ];
-    const expr = E.exp(E.input(0));
-    for (const [name, draw] of ranges) {
-      for (const f64 of [true, false]) {
-        const n = 1 << 15;
-        const values = Array.from({ length: n }, (_, i) => (i < edges.length ? edges[i]! : draw()));
-        const x = makeArray(f64 ? Float64Array.from(values) : Float32Array.from(values), [n]);
-        const got = emptyArray([n], f64 ? 'float64' : 'float32');
-        const calls = count.calls;
-        map(expr, [x], got);
-        expect(count.calls).toBeGreaterThan(calls);
-        for (let i = 0; i < n; i++) {
-          const want = f64 ? Math.exp(x.data[i]!) : Math.fround(Math.exp(x.data[i]!));
-          if (!Object.is(got.data[i], want)) {
-            throw new Error(`${name}: exp(${x.data[i]}) gave ${got.data[i]}, Math.exp ${want}`);
+  // fdlibm's branch points, their neighbours and the specials: for exp |x| = ln2/2, 1.5·ln2,
+  // 2⁻²⁸, the overflow and underflow thresholds, k = −1021, and exp(1) (V8 returns Math.E);
+  // for tanh |x| = 2⁻²⁸, 1, 22 and expm1's reductions at 2|x| = ln2/2, 1.5·ln2, 20·ln2, 56·ln2
+  const FUNCTIONS = {
+    exp: {
+      expr: E.exp(E.input(0)),
+      reference: Math.exp,
+      edges: [0, 1, 0.5, Math.LN2 / 2, 1.5 * Math.LN2, 2 ** -28, 709.782712893384],
+      more: [745.1332191019411, 707, 707.7, 708.4, 720, 745, 1e-300, 5e-324, 3e38],
+      ranges: [
+        ['|x| < 2', () => (rng.random() - 0.5) * 4],
+        ['|x| < 750', () => (rng.random() - 0.5) * 1500],
+        ['x near −720', () => -700 - rng.random() * 50],
+        ['|x| < 1e-7', () => (rng.random() - 0.5) * 1e-7],
+      ],
+    },
+    tanh: {
+      expr: E.tanh(E.input(0)),
+      reference: Math.tanh,
+      edges: [0, 1, 0.5, 22, 2 ** -28, Math.LN2 / 4, 0.75 * Math.LN2, 10 * Math.LN2],
+      more: [28 * Math.LN2, 19.4, 38.8, 1e-300, 5e-324, 3e38],
+      ranges: [
+        ['|x| < 1', () => (rng.random() - 0.5) * 2],
+        ['|x| < 6', () => (rng.random() - 0.5) * 12],
+        ['|x| < 30', () => (rng.random() - 0.5) * 60],
+        ['|x| < 1e-7', () => (rng.random() - 0.5) * 1e-7],
+      ],
+    },
+  } as const;
+
+  for (const [fn, { expr, reference, edges, more, ranges }] of Object.entries(FUNCTIONS)) {
+    it(`compute ${fn} as V8's Math.${fn} does, bit for bit, over its range and its edges`, async () => {
+      const { map, count } = await counting();
+      const probes = [...edges, ...more, Number.NaN, Infinity].flatMap((v) =>
+        [v, v * (1 + 2 ** -52), v * (1 - 2 ** -53), v + 1e-12, v - 1e-12].flatMap((w) => [w, -w]),
+      );
+      for (const [name, draw] of ranges) {
+        for (const f64 of [true, false]) {
+          const n = 1 << 15;
+          const xs = Array.from({ length: n }, (_, i) => (i < probes.length ? probes[i]! : draw()));
+          const x = makeArray(f64 ? Float64Array.from(xs) : Float32Array.from(xs), [n]);
+          const got = emptyArray([n], f64 ? 'float64' : 'float32');
+          const calls = count.calls;
+          map(expr, [x], got);
+          expect(count.calls).toBeGreaterThan(calls);
+          for (let i = 0; i < n; i++) {
+            const y = reference(x.data[i]!);
+            const want = f64 ? y : Math.fround(y);
+            if (!Object.is(got.data[i], want)) {
+              throw new Error(
+                `${name}: ${fn}(${x.data[i]}) gave ${got.data[i]}, Math.${fn} ${want}`,
+              );
+            }
           }
         }
       }
-    }
-  });
+    });
+  }
 
-  it("leave exp to the js kernel where the engine's Math.exp is not fdlibm's", async () => {
-    const native = Math.exp;
-    // an engine whose exp rounds some results the other way
-    Math.exp = (x: number) => {
-      const y = native(x);
-      return x > 3 && x < 4 ? y * (1 + 2 ** -52) : y;
-    };
-    try {
-      const { map, count } = await counting();
-      const n = 8192;
-      const x = makeArray(
-        Float64Array.from({ length: n }, (_, i) => i / 1024),
-        [n],
-      );
-      const got = emptyArray([n], 'float64');
-      map(E.exp(E.input(0)), [x], got);
-      // the values are the js kernel's (the module's differ between 3 and 4), and after the
-      // probe of the first call no module computes exp
-      expect(Array.from(got.data)).toEqual(Array.from(x.data, Math.exp));
-      const probed = count.calls;
-      map(E.exp(E.input(0)), [x], got);
-      expect(count.calls).toBe(probed);
-      map(E.mul(E.input(0), 3), [x], got); // expressions without exp still compile
-      expect(count.calls).toBeGreaterThan(0);
-    } finally {
-      Math.exp = native;
-    }
-  });
+  for (const fn of ['exp', 'tanh'] as const) {
+    it(`leave ${fn} to the js kernel where the engine's Math.${fn} is not V8's`, async () => {
+      const native = Math[fn];
+      // an engine whose function rounds some results the other way
+      Math[fn] = (x: number) => {
+        const y = native(x);
+        return x > 0.5 && x < 0.75 ? y * (1 + 2 ** -52) : y;
+      };
+      try {
+        const { map, count } = await counting();
+        const n = 8192;
+        const x = makeArray(
+          Float64Array.from({ length: n }, (_, i) => i / 4096),
+          [n],
+        );
+        const got = emptyArray([n], 'float64');
+        const expr = E[fn](E.input(0));
+        map(expr, [x], got);
+        // the values are the js kernel's (the module's differ between 0.5 and 0.75), and
+        // after the probe of the first call no module computes the function
+        expect(Array.from(got.data)).toEqual(Array.from(x.data, Math[fn]));
+        const probed = count.calls;
+        map(expr, [x], got);
+        expect(count.calls).toBe(probed);
+        map(E.mul(E.input(0), 3), [x], got); // expressions without it still compile
+        expect(count.calls).toBeGreaterThan(probed);
+      } finally {
+        Math[fn] = native;
+      }
+    });
+  }
 
   it('write an output that is an input, read one view given twice, and leave small ones to js', async () => {
     const { map, count } = await counting();

@@ -4,9 +4,9 @@
 // compute, bit for bit (expr.ts's semantics: float64 arithmetic, rounded once when a float32
 // output is stored; comparisons give 1 or 0; max and min as `evaluate` defines them), so one
 // fused kernel serves every elementwise op and every expression an op-kit user writes, on
-// either backend, with the same results. exp is fdlibm's, as V8's Math.exp computes it, in
-// f64x2; expressions with log, log1p, tanh or pow stay on the JavaScript kernels (`emitMap`
-// returns null).
+// either backend, with the same results. exp and tanh are fdlibm's, as V8's Math.exp and
+// Math.tanh compute them, in f64x2; expressions with log, log1p or pow stay on the JavaScript
+// kernels (`emitMap` returns null).
 //
 // The generated function is
 //   (count, row, out, …one address per input in memory, …one f64 per scalar input, …params)
@@ -75,6 +75,7 @@ const F64X2_TRUNC = 0x7a;
 const I64X2_EXTEND_LOW_I32X4_S = 0xc7;
 const I64X2_SHL = 0xcb;
 const I64X2_ADD = 0xce;
+const I64X2_SUB = 0xd1;
 const I32X4_TRUNC_SAT_F64X2_S_ZERO = 0xfc;
 const F64X2_PMIN = 0xf6;
 const F64X2_PMAX = 0xf7;
@@ -375,8 +376,8 @@ export function emitMap(expr: Expr, spec: MapSpec): Uint8Array<ArrayBuffer> | nu
           body.simd(V128_BITSELECT);
           break;
         }
-        if (e.op === 'exp') {
-          exp(body, local(e.x));
+        if (e.op === 'exp' || e.op === 'tanh') {
+          (e.op === 'exp' ? exp : tanh)(body, local(e.x));
           break;
         }
         value(e.x);
@@ -536,6 +537,198 @@ const EXP = {
   tiny: fromBits(0x3e300000, 0),
 };
 
+/** A value for the helpers below: a local (its index) or an emitter that pushes it. */
+type Operand = number | (() => void);
+
+/** Helpers that emit f64x2 code over locals (numbers) and emitters (functions). */
+function vector(body: Body) {
+  const tee = (): number => {
+    const l = body.newV128();
+    body.set(l);
+    return l;
+  };
+  /** Pushes a local's value or runs an emitter. */
+  const push = (v: Operand): void => {
+    if (typeof v === 'number') body.get(v);
+    else v();
+  };
+  const op = (a: Operand, b: Operand, sub: number): void => {
+    push(a);
+    push(b);
+    body.simd(sub);
+  };
+  /** An emitter of the constant v. */
+  const c = (v: number) => () => body.splat(v);
+  /** A new local: ifTrue where mask, else ifFalse. */
+  const select = (ifTrue: Operand, ifFalse: Operand, mask: () => void): number => {
+    push(ifTrue);
+    push(ifFalse);
+    mask();
+    body.simd(V128_BITSELECT);
+    return tee();
+  };
+  /** A new local: y·2^k, k (an integer-valued f64) added to y's exponent field. */
+  /** A new local: k (an integer-valued f64) as an int64 shifted into the exponent field. */
+  const exponent = (k: Operand): number => {
+    push(k);
+    body.simd(I32X4_TRUNC_SAT_F64X2_S_ZERO);
+    body.simd(I64X2_EXTEND_LOW_I32X4_S);
+    body.i32(52);
+    body.simd(I64X2_SHL);
+    return tee();
+  };
+  /** A new local: y·2^k, `bits` = exponent(k) added to y's exponent field. */
+  const scale = (y: Operand, bits: number): number => {
+    op(y, bits, I64X2_ADD);
+    return tee();
+  };
+  const ADD = ARITHMETIC.add!;
+  const SUB = ARITHMETIC.sub!;
+  const MUL = ARITHMETIC.mul!;
+  const DIV = ARITHMETIC.div!;
+  return { tee, op, c, select, exponent, scale, ADD, SUB, MUL, DIV };
+}
+
+// fdlibm's s_expm1.c coefficients (FreeBSD msun's s_expm1.c and s_tanh.c are what V8's
+// Math.tanh computes)
+const EXPM1_Q = [
+  fromBits(0xbfa11111, 0x111110f4),
+  fromBits(0x3f5a01a0, 0x19fe5585),
+  fromBits(0xbf14ce19, 0x9eaadbb7),
+  fromBits(0x3ed0cfca, 0x86e65239),
+  fromBits(0xbe8afdb7, 0x6e09c32d),
+];
+
+/**
+ * Pushes tanh(x) for the f64x2 in local `x`, bit for bit as V8's Math.tanh (msun's s_tanh.c):
+ * z = 1 − 2/(t + 2) with t = expm1(2|x|) for |x| ≥ 1, −t/(t + 2) with t = expm1(−2|x|) below,
+ * one expm1 per lane on the argument its branch needs; ±1 from |x| ≥ 22, x itself below
+ * 2⁻²⁸. expm1's arguments are then in [2, 44) or (−2, 0): its reductions k = 3 … 64 and
+ * −3 … 0, so the k = 1 branch and the huge and tiny arguments of s_expm1.c never occur.
+ */
+function tanh(body: Body, x: number): void {
+  const { tee, op, c, select, exponent, scale, ADD, SUB, MUL, DIV } = vector(body);
+  body.get(x);
+  body.simd(F64X2_ABS);
+  const ax = tee();
+  const atLeast1 = (): void => op(ax, c(1), COMPARE.ge!);
+  // a = ±2|x|
+  const a = select(
+    () => op(c(2), ax, MUL),
+    () => op(c(-2), ax, MUL),
+    atLeast1,
+  );
+  // expm1(a): k = trunc(a/ln2 ± 1/2) where |a| > ln2/2, else 0; r = hi − lo; cr = (hi − r) − lo
+  op(a, c(EXP.invLn2), MUL);
+  body.splat(-0.5);
+  body.splat(0.5);
+  op(a, c(0), COMPARE.lt!);
+  body.simd(V128_BITSELECT);
+  body.simd(ADD);
+  body.simd(F64X2_TRUNC);
+  const kr = tee();
+  const k = select(kr, c(0), () => {
+    body.get(a);
+    body.simd(F64X2_ABS);
+    body.splat(EXP.reduce);
+    body.simd(COMPARE.gt!);
+  });
+  op(a, () => op(k, c(EXP.ln2Hi), MUL), SUB);
+  const hi = tee();
+  op(k, c(EXP.ln2Lo), MUL);
+  const lo = tee();
+  op(hi, lo, SUB);
+  const r = tee();
+  op(() => op(hi, r, SUB), lo, SUB);
+  const cr = tee();
+  // hfx = r/2, hxs = r·hfx, r1 = 1 + hxs·(Q1 + hxs·(… Q5)), t = 3 − r1·hfx
+  op(c(0.5), r, MUL);
+  const hfx = tee();
+  op(r, hfx, MUL);
+  const hxs = tee();
+  body.splat(EXPM1_Q[4]!);
+  for (let i = 3; i >= 0; i--) {
+    body.get(hxs);
+    body.simd(MUL);
+    body.splat(EXPM1_Q[i]!);
+    body.simd(ADD);
+  }
+  body.get(hxs);
+  body.simd(MUL);
+  body.splat(1);
+  body.simd(ADD); // (hxs·…) + 1: IEEE addition commutes exactly
+  const r1 = tee();
+  op(c(3), () => op(r1, hfx, MUL), SUB);
+  const t = tee();
+  // e = hxs·((r1 − t)/(6 − r·t))
+  op(
+    hxs,
+    () =>
+      op(
+        () => op(r1, t, SUB),
+        () => op(c(6), () => op(r, t, MUL), SUB),
+        DIV,
+      ),
+    MUL,
+  );
+  const e = tee();
+  // k = 0: r − (r·e − hxs)
+  op(r, () => op(() => op(r, e, MUL), hxs, SUB), SUB);
+  const k0 = tee();
+  // e2 = (r·(e − cr) − cr) − hxs
+  op(() => op(() => op(r, () => op(e, cr, SUB), MUL), cr, SUB), hxs, SUB);
+  const e2 = tee();
+  // k = −1: (r − e2)/2 − 1/2
+  op(() => op(c(0.5), () => op(r, e2, SUB), MUL), c(0.5), SUB);
+  const kMinus1 = tee();
+  // k ≤ −2 (or k > 56): (1 − (e2 − r))·2^k − 1
+  const kBits = exponent(k);
+  const yA = scale(() => op(c(1), () => op(e2, r, SUB), SUB), kBits);
+  op(yA, c(1), SUB);
+  const kFar = tee();
+  // 2^−k, exactly (k in 2 … 56 where it is used): 1's bits less k's
+  op(c(1), kBits, I64X2_SUB);
+  const twoMinusK = tee();
+  // 2 ≤ k < 20: ((1 − 2^−k) − (e2 − r))·2^k
+  const mid = (): void =>
+    op(
+      () => op(c(1), twoMinusK, SUB),
+      () => op(e2, r, SUB),
+      SUB,
+    );
+  const kMid = scale(mid, kBits);
+  // 20 ≤ k ≤ 56: ((r − (e2 + 2^−k)) + 1)·2^k
+  const high = (): void => op(() => op(r, () => op(e2, twoMinusK, ADD), SUB), c(1), ADD);
+  const kHigh = scale(high, kBits);
+  let em1 = select(kMid, kHigh, () => op(k, c(20), COMPARE.lt!));
+  em1 = select(kFar, em1, () => {
+    op(k, c(-2), COMPARE.le!);
+    op(k, c(56), COMPARE.gt!);
+    body.simd(V128_OR);
+  });
+  em1 = select(kMinus1, em1, () => op(k, c(-1), COMPARE.eq!));
+  em1 = select(k0, em1, () => op(k, c(0), COMPARE.eq!));
+  // z = 1 − 2/(t + 2) for |x| ≥ 1, −t/(t + 2) below: one quotient q, of 2 or of −t
+  const negT = (): void => {
+    body.get(em1);
+    body.simd(F64X2_NEG);
+  };
+  const numerator = select(c(2), negT, atLeast1);
+  op(numerator, () => op(em1, c(2), ADD), DIV);
+  const q = tee();
+  let z = select(() => op(c(1), q, SUB), q, atLeast1);
+  z = select(c(1), z, () => op(ax, c(22), COMPARE.ge!));
+  const negated = (): void => {
+    body.get(z);
+    body.simd(F64X2_NEG);
+  };
+  const signed = select(negated, z, () => op(x, c(0), COMPARE.lt!));
+  body.get(x);
+  body.get(signed);
+  op(ax, c(EXP.tiny), COMPARE.lt!);
+  body.simd(V128_BITSELECT);
+}
+
 /**
  * Pushes exp(x) for the f64x2 in local `x`, bit for bit as fdlibm computes it one value at a
  * time: the branches computed and the right one selected per lane. The argument reduction's
@@ -545,30 +738,7 @@ const EXP = {
  * the code that also selects NaN, overflow, underflow, subnormal results, tiny x and exp(1).
  */
 function exp(body: Body, x: number): void {
-  const tee = (): number => {
-    const l = body.newV128();
-    body.set(l);
-    return l;
-  };
-  const op = (a: number | (() => void), b: number | (() => void), sub: number): void => {
-    for (const v of [a, b]) {
-      if (typeof v === 'number') body.get(v);
-      else v();
-    }
-    body.simd(sub);
-  };
-  const c = (v: number) => () => body.splat(v);
-  const ADD = ARITHMETIC.add!;
-  const SUB = ARITHMETIC.sub!;
-  const MUL = ARITHMETIC.mul!;
-  const DIV = ARITHMETIC.div!;
-  const select = (ifTrue: () => void, ifFalse: number, mask: () => void): number => {
-    ifTrue();
-    body.get(ifFalse);
-    mask();
-    body.simd(V128_BITSELECT);
-    return tee();
-  };
+  const { tee, op, c, select, ADD, SUB, MUL, DIV } = vector(body);
 
   body.get(x);
   body.simd(F64X2_ABS);

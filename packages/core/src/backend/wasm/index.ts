@@ -5,7 +5,7 @@
 // kernels' bits), the commonest float32 elementwise ops, and column sums (bias gradients).
 // Sources: packages/core/wasm/assembly/. Every other elementwise expression of 4096 values
 // or more (either dtype) runs a module compiled for it at run time (emit.ts), with the JS
-// kernels' bits too (exp as V8's Math.exp computes it); those with log, tanh or pow stay on JS.
+// kernels' bits too (exp and tanh as V8 computes them); those with log or pow stay on JS.
 //
 // Tensors stay in JavaScript typed arrays, so memory stays garbage-collected: a kernel
 // copies its operands into the module's memory (a scratch area reused by every call; it
@@ -19,7 +19,7 @@
 // relaxed atomic copies, 3.5–4× slower than into a memory of its own (120 kB: 4.5 µs
 // against 1.2), and a kernel's copies are a fifth of the case study's time.
 import { isRowMajor, sizeOf } from '../../shape.js';
-import { type Expr, exp, exprKey, input } from '../expr.js';
+import { type Expr, exp, exprKey, input, tanh } from '../expr.js';
 import { jsKernels } from '../js/index.js';
 import type { Kernels, Operand, View } from '../kernels.js';
 import {
@@ -423,18 +423,39 @@ function makeMap(scratch: Scratch, fused: Fused): Kernels['map'] {
 const NO_PARAMS: readonly number[] = [];
 
 /**
- * Arguments on which fdlibm's exp and another libm's tend to differ: across the whole range
- * (-746 … 710 in steps that hit every reduction k), near 0, and at fdlibm's branch points;
- * 4096 of them (a multiple of 4, as a kernel's region wants).
+ * The functions a generated kernel computes as V8 does (fdlibm's exp, msun's tanh), each
+ * with arguments on which another libm's results tend to differ: across the range (for exp,
+ * −746 … 710 in steps that hit every reduction k; for tanh, −25 … 25), near 0, and at the
+ * algorithms' branch points; 4096 of them (a multiple of 4, as a kernel's region wants).
  */
-function expProbes(): Float64Array {
-  const edges = [0, 1, 0.5, Math.LN2 / 2, 1.5 * Math.LN2, 2 ** -28, 707, 709.782712893384];
-  const probes = new Float64Array(4096);
+const CHECKED = {
+  exp: {
+    expr: exp(input(0)),
+    reference: (x: number) => Math.exp(x),
+    probes: () =>
+      probes(
+        [0, 1, 0.5, Math.LN2 / 2, 1.5 * Math.LN2, 2 ** -28, 707, 709.782712893384],
+        (i) => -746 + (i * 1456) / 3072 + i * 1e-9,
+      ),
+  },
+  tanh: {
+    expr: tanh(input(0)),
+    reference: (x: number) => Math.tanh(x),
+    probes: () =>
+      probes(
+        [0, 1, 0.5, 22, 2 ** -28, Math.LN2 / 4, 0.75 * Math.LN2, 28 * Math.LN2, 10 * Math.LN2],
+        (i) => -25 + (i * 50) / 3072 + i * 1e-9,
+      ),
+  },
+} as const;
+
+function probes(edges: readonly number[], spread: (i: number) => number): Float64Array {
+  const out = new Float64Array(4096);
   let i = 0;
-  for (const v of edges) for (const s of [1, -1]) probes[i++] = s * v;
-  for (; i < 3072; i++) probes[i] = -746 + (i * 1456) / 3072 + i * 1e-9;
-  for (; i < 4096; i++) probes[i] = (i - 3584) * 2 ** -9 * (1 + i * 2 ** -40);
-  return probes;
+  for (const v of edges) for (const s of [1, -1]) out[i++] = s * v;
+  for (; i < 3072; i++) out[i] = spread(i);
+  for (; i < 4096; i++) out[i] = (i - 3584) * 2 ** -9 * (1 + i * 2 ** -40);
+  return out;
 }
 
 /**
@@ -468,25 +489,39 @@ function makeFused(wa: WasmApi, scratch: Scratch): Fused {
       return null; // e.g. a browser's main thread that compiles only asynchronously
     }
   };
-  // exp is fdlibm's, as V8 computes Math.exp; an engine whose Math.exp differs (another libm)
-  // keeps expressions with exp on the JavaScript kernel, so that both backends agree
-  let expAgrees: boolean | null = null;
-  const checkExp = (): boolean => {
-    const kernel = compile(exp(input(0)), {
+  // exp and tanh are computed as V8 computes Math.exp and Math.tanh; an engine whose results
+  // differ (another libm) keeps expressions with them on the JavaScript kernel, so that both
+  // backends agree
+  const agrees = new Map<keyof typeof CHECKED, boolean>();
+  const check = (name: keyof typeof CHECKED): boolean => {
+    const { expr, reference } = CHECKED[name];
+    const kernel = compile(expr, {
       inputs: [{ kind: 'full', f64: true }],
       params: 0,
       out64: true,
     });
     if (kernel === null) return false;
-    const probes = expProbes();
-    const n = probes.length;
+    const xs = CHECKED[name].probes();
+    const n = xs.length;
     const outAt = scratch.base + n * 8;
     scratch.reserve(2 * n * 8);
-    scratch.put(probes, 0, n, scratch.base);
+    scratch.put(xs, 0, n, scratch.base);
     kernel(n, n, outAt, scratch.base);
     const got = new Float64Array(n);
     scratch.take(outAt, n, got, 0);
-    return probes.every((x, i) => Object.is(got[i], Math.exp(x)));
+    return xs.every((x, i) => Object.is(got[i], reference(x)));
+  };
+  const allowed = (key: string): boolean => {
+    for (const name of ['exp', 'tanh'] as const) {
+      if (!key.includes(`${name}(`)) continue;
+      let ok = agrees.get(name);
+      if (ok === undefined) {
+        ok = check(name);
+        agrees.set(name, ok);
+      }
+      if (!ok) return false;
+    }
+    return true;
   };
   return function fused(expr, inputs, out, params, n) {
     const od = out.data;
@@ -520,7 +555,7 @@ function makeFused(wa: WasmApi, scratch: Scratch): Fused {
       exprKeyed = exprKey(expr);
       keys.set(expr, exprKeyed);
     }
-    if (exprKeyed.includes('exp(') && !(expAgrees ??= checkExp())) return false;
+    if (!allowed(exprKeyed)) return false;
     const key = `${exprKeyed}|${layoutKey(spec)}`;
     let kernel = kernels.get(key);
     if (kernel === undefined) {
