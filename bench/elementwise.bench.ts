@@ -3,11 +3,12 @@
 // next to one plain JS loop that does it in a single pass (the floor for a JS library).
 // Every contender reads the result back into a JS typed array, as a user reading it does;
 // "no readback" columns time the kernels alone where the result already lives elsewhere.
-import { add, mul, Rng, randn, relu, tensor } from '@tapegrad/core';
+import { add, mul, Rng, randn, relu, sigmoid, tanh, tensor } from '@tapegrad/core';
 import { E, elementwiseOp } from '@tapegrad/core/op-kit';
 import {
   anchorNote,
   JAX,
+  type Jax,
   type JaxArray,
   loadJax,
   loadTfjs,
@@ -20,7 +21,7 @@ import {
 import { checkClose } from './lib/check.js';
 import { type Contender, failureNotes, msOf, timeContenders } from './lib/contenders.js';
 import type { Bench } from './lib/harness.js';
-import { type Case, ratioTable, valueTable } from './lib/report.js';
+import { type Case, ratioTable, type Values, valueTable } from './lib/report.js';
 import { tapegradBackends, tapegradName, valuesOf, withBackend } from './lib/tapegrad.js';
 
 const N = 1_000_000;
@@ -161,8 +162,10 @@ export const bench: Bench = async () => {
     maxRounds: 40,
     minTimeMs: 2000,
   });
-  const py = runNumpy(['elementwise']) as {
+  const activations = await measureActivations(a);
+  const py = runNumpy(['elementwise', 'activations']) as {
     elementwise: Record<string, { melems: number }>;
+    activations: Record<string, { melems: number }>;
   } | null;
   const melems = (ms: number | undefined) => (ms === undefined ? undefined : N / (ms * 1e3));
   const all = Object.fromEntries([...measured].map(([k, m]) => [k, melems(msOf(m))]));
@@ -195,6 +198,10 @@ export const bench: Bench = async () => {
     },
   ];
   const metric = { unit: 'Melem/s', higherIsBetter: true, digits: 0 } as const;
+  const activationCases: Case[] = activations.rows.map((row) => ({
+    cells: [`${row.name}(x), 10⁶ float32`],
+    values: { ...row.values, [NUMPY]: py?.activations?.[row.name]?.melems },
+  }));
   return [
     valueTable({
       title: 'elementwise relu(a·b + c) on 10⁶ float32, Melem/s (median of interleaved runs)',
@@ -234,5 +241,130 @@ export const bench: Bench = async () => {
       cases,
       metric,
     }),
+    valueTable({
+      title: 'activations on 10⁶ float32, Melem/s (median of interleaved runs, result read back)',
+      caseColumns: ['activation'],
+      contenders: [...tapegrads, TF_CPU, TF_WASM, JAX, NUMPY],
+      cases: activationCases,
+      metric,
+      notes: [
+        'tapegrad: sigmoid(x), tanh(x) (float64 arithmetic rounded once, Math.exp / Math.tanh: the same bits',
+        "  on 'js' and 'wasm'; 'wasm' computes them in a module generated for the expression, fdlibm's exp and",
+        '  tanh in f64x2); tfjs: tf.sigmoid / tf.tanh then dataSync(); jax-js: jit(jax.nn.sigmoid / np.tanh)',
+        '  then dataSync(); numpy: 1 / (1 + np.exp(-x)) and np.tanh(x) on float32 arrays (float32 arithmetic).',
+        '  x: 10⁶ normal values times 3. Every contender is checked against Math first (|Δ| ≤ 1e-6·(1 + |y|)).',
+        ...activations.notes,
+      ],
+    }),
+    ratioTable({
+      title: 'activations: tapegrad ÷ anchor speed',
+      caseColumns: ['activation'],
+      tapegrads,
+      anchors: [TF_CPU, TF_WASM, JAX, NUMPY],
+      cases: activationCases,
+      metric,
+    }),
   ];
 };
+
+/**
+ * sigmoid and tanh over 10⁶ float32 values in tapegrad (each backend) and the anchors, each
+ * result read back into a JS typed array.
+ */
+async function measureActivations(
+  seed: Float32Array,
+): Promise<{ rows: { name: string; values: Values }[]; notes: string[] }> {
+  const tfa = await loadTfjs();
+  const jax = await loadJax();
+  const x = Float32Array.from(seed, (v) => 3 * v);
+  const FUNCTIONS = {
+    sigmoid: {
+      reference: (v: number) => 1 / (1 + Math.exp(-v)),
+      tapegrad: sigmoid,
+      tf: 'sigmoid',
+      jax: (j: Jax) => (t: JaxArray) => j.nn.sigmoid(t),
+    },
+    tanh: {
+      reference: Math.tanh,
+      tapegrad: tanh,
+      tf: 'tanh',
+      jax: (j: Jax) => (t: JaxArray) => j.numpy.tanh(t),
+    },
+  } as const;
+  const rows: { name: string; values: Values }[] = [];
+  const notes: string[] = [];
+  for (const [name, f] of Object.entries(FUNCTIONS)) {
+    const want = Float32Array.from(x, f.reference);
+    const check = (who: string, got: ArrayLike<number>) =>
+      checkClose(`${who} ${name}(x)`, got, want, 1e-6);
+    const contenders: Contender[] = tapegradBackends().map((backend) => ({
+      name: tapegradName(backend),
+      setup: () =>
+        withBackend(backend, () => {
+          const t = tensor(x);
+          const compute = () => withBackend(backend, () => f.tapegrad(t));
+          check(tapegradName(backend), compute().toTypedArray());
+          return () => valuesOf(compute());
+        }),
+    }));
+    if (tfa !== null) {
+      const { tf } = tfa;
+      for (const backend of ['cpu', 'wasm'] as const) {
+        if (!tfa.backends.includes(backend)) continue;
+        const who = backend === 'cpu' ? TF_CPU : TF_WASM;
+        contenders.push({
+          name: who,
+          setup: () => {
+            tfa.use(backend);
+            const t = tf.tensor1d(x);
+            const op = f.tf === 'sigmoid' ? tf.sigmoid : tf.tanh;
+            const run = () => {
+              tfa.use(backend);
+              const r = op(t);
+              const values = r.dataSync();
+              r.dispose();
+              return values;
+            };
+            check(who, run());
+            return { run, dispose: () => t.dispose() };
+          },
+        });
+      }
+    }
+    if (jax !== null) {
+      contenders.push({
+        name: JAX,
+        setup: () => {
+          const t = jax.numpy.array(x);
+          const g = jax.jit(f.jax(jax));
+          const run = () => g(t.ref).dataSync();
+          check(JAX, run());
+          return {
+            run,
+            dispose: () => {
+              t.dispose();
+              g.dispose();
+            },
+          };
+        },
+      });
+    }
+    const measured = timeContenders(contenders, {
+      warmup: 3,
+      minRounds: 10,
+      maxRounds: 30,
+      minTimeMs: 1500,
+    });
+    notes.push(...failureNotes(`${name}(x)`, measured));
+    rows.push({
+      name,
+      values: Object.fromEntries(
+        [...measured].map(([k, m]) => {
+          const ms = msOf(m);
+          return [k, ms === undefined ? undefined : N / (ms * 1e3)];
+        }),
+      ),
+    });
+  }
+  return { rows, notes };
+}

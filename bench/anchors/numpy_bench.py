@@ -1,7 +1,7 @@
 """The numpy anchor of `pnpm bench`: times the bench's cases with numpy and prints one JSON
 object on stdout, which bench/lib/anchors.ts reads.
 
-    python3 bench/anchors/numpy_bench.py info matmul dense train case_study elementwise
+    python3 bench/anchors/numpy_bench.py info matmul dense train case_study elementwise activations
 
 Each argument names a group of cases (see GROUPS). The TS side runs this with
 OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = 1, so BLAS uses one thread;
@@ -312,6 +312,22 @@ def elementwise():
     return out
 
 
+# ---------------------------------------------------------------------------------------
+# activations: sigmoid and tanh on 10⁶ float32 values (normal times 3), Melem/s
+
+
+def activations():
+    n = 1_000_000
+    rng = np.random.default_rng(0)
+    x = (3 * rng.standard_normal(n)).astype(np.float32)
+    out = {}
+    s = timed(lambda: 1 / (1 + np.exp(-x)), min_runs=10)
+    out["sigmoid"] = {"ms": s * 1e3, "melems": n / s / 1e6}
+    s = timed(lambda: np.tanh(x), min_runs=10)
+    out["tanh"] = {"ms": s * 1e3, "melems": n / s / 1e6}
+    return out
+
+
 GROUPS = {
     "info": info,
     "matmul": matmul,
@@ -319,6 +335,7 @@ GROUPS = {
     "train": train,
     "case_study": case_study,
     "elementwise": elementwise,
+    "activations": activations,
 }
 
 
