@@ -20,7 +20,14 @@ import {
   threadsReady,
   zeros,
 } from '@tapegrad/core';
-import { E, emptyArray, kernelsOf, makeArray } from '@tapegrad/core/op-kit';
+import {
+  type Dense,
+  E,
+  emptyArray,
+  type Kernels,
+  kernelsOf,
+  makeArray,
+} from '@tapegrad/core/op-kit';
 import { scaledRuns } from '@tapegrad/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +37,7 @@ import {
   GEMM_THREADS_MIN_WORK,
   loadWasmBackend,
   SUM_ROWS_MIN_SIZE,
+  UPDATE_MIN_SIZE,
   type WasmApi,
   type WasmBackend,
 } from '../src/backend/wasm/index.js';
@@ -577,6 +585,130 @@ describe("the 'wasm' backend's compiled expressions", () => {
     js.map(expr, inputs, want);
     expect(Array.from(got.data)).toEqual(Array.from(want.data));
     expect(count).toEqual({ calls: 0, compiled: 0 });
+  });
+});
+
+describe("the 'wasm' backend's optimizer updates", () => {
+  /** A backend whose update exports count their calls. */
+  async function counting() {
+    const native = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const count = { calls: 0 };
+    const api: WasmApi = {
+      ...native,
+      validate: (bytes) => native.validate(bytes),
+      Module: native.Module,
+      Memory: native.Memory,
+      compile: (bytes) => native.compile(bytes),
+      instantiate: (module, imports) => native.instantiate(module, imports),
+      Instance: class {
+        readonly exports: object;
+        constructor(module: object, imports: object) {
+          const inner = new native.Instance(module, imports).exports as Record<string, unknown>;
+          const wrapped: Record<string, unknown> = { ...inner };
+          for (const name of ['adamStep', 'sgdMomentumStep']) {
+            const f = inner[name] as ((...a: unknown[]) => unknown) | undefined;
+            if (f === undefined) continue;
+            wrapped[name] = (...args: unknown[]) => {
+              count.calls++;
+              return f(...args);
+            };
+          }
+          this.exports = wrapped;
+        }
+      } as unknown as WasmApi['Instance'],
+    };
+    const backend = (await loadWasmBackend(api, false))!;
+    return { kernels: backend.kernels, count };
+  }
+
+  const js = kernelsOf('js');
+  const VARIANTS = {
+    adam: { kind: 'adam', l2: 0.01, decay: 1, amsgrad: false },
+    adamW: { kind: 'adam', l2: 0, decay: 1 - 1e-5, amsgrad: false },
+    amsgrad: { kind: 'adam', l2: 0, decay: 1, amsgrad: true },
+    momentum: { kind: 'sgd', nesterov: false, first: false },
+    nesterov: { kind: 'sgd', nesterov: true, first: false },
+    firstStep: { kind: 'sgd', nesterov: false, first: true },
+  } as const;
+
+  /** Runs one variant's step with `k` on arrays (offset 3 into their buffers). */
+  function step(k: Kernels, name: keyof typeof VARIANTS, xs: Dense[], n: number): void {
+    const h = VARIANTS[name];
+    const [p, g, a, b, c] = xs as [Dense, Dense, Dense, Dense, Dense];
+    if (h.kind === 'adam') {
+      k.adamStep(p, g, a, b, h.amsgrad ? c : null, n, {
+        decay: h.decay,
+        l2: h.l2,
+        w1: 0.1,
+        beta2: 0.999,
+        w2: 0.001,
+        stepSize: 0.01,
+        bc2Sqrt: Math.sqrt(0.001),
+        eps: 1e-8,
+        amsgrad: h.amsgrad,
+      });
+    } else {
+      k.sgdStep(p, g, a, n, {
+        lr: 0.01,
+        weightDecay: 5e-4,
+        momentum: 0.9,
+        keep: 0.75,
+        nesterov: h.nesterov,
+        first: h.first,
+      });
+    }
+  }
+
+  it("give the js kernels' bits: Adam, AdamW, amsgrad, momentum, Nesterov, a first step", async () => {
+    const { kernels: wasm, count } = await counting();
+    for (const f64 of [false, true]) {
+      for (const n of [UPDATE_MIN_SIZE, UPDATE_MIN_SIZE + 1, 9001, 20_003]) {
+        for (const name of Object.keys(VARIANTS) as (keyof typeof VARIANTS)[]) {
+          // p, g, m / buf (any sign), v and vmax (≥ 0), specials mixed in
+          const make = (positive: boolean) => {
+            const raw = values(n + 3).map((x) => (positive ? Math.abs(x) : x));
+            return f64 ? Float64Array.from(raw, (x) => x * (1 + 2 ** -40)) : raw;
+          };
+          const start = [make(false), make(false), make(false), make(true), make(true)];
+          const copy = () =>
+            start.map((d) => ({ data: d.slice() as Float32Array | Float64Array, offset: 3 }));
+          const got = copy();
+          const want = copy();
+          const calls = count.calls;
+          step(wasm, name, got, n);
+          step(js, name, want, n);
+          expect(count.calls, `${name}, n = ${n}`).toBeGreaterThan(calls);
+          got.forEach((d, i) => {
+            expect(Array.from(d.data), `${name}, n = ${n}, array ${i}`).toEqual(
+              Array.from(want[i]!.data),
+            );
+          });
+        }
+      }
+    }
+  });
+
+  it('leave small, mixed-dtype, overlapping and plain-SGD updates to js', async () => {
+    const { kernels: wasm, count } = await counting();
+    const n = 5000;
+    const f32 = () => ({ data: values(n), offset: 0 });
+    step(wasm, 'adam', [f32(), f32(), f32(), f32(), f32()], UPDATE_MIN_SIZE - 1);
+    const mixed = { data: Float64Array.from(values(n)), offset: 0 };
+    step(wasm, 'adam', [f32(), mixed, f32(), f32(), f32()], n);
+    // a state that shares the parameter's buffer
+    const shared = values(2 * n);
+    const p = { data: shared.subarray(0, n), offset: 0 };
+    const buf = { data: shared.subarray(n), offset: 0 };
+    step(wasm, 'momentum', [p, f32(), buf, f32(), f32()], n);
+    wasm.sgdStep(f32(), f32(), null, n, {
+      lr: 0.1,
+      weightDecay: 0,
+      momentum: 0,
+      keep: 1,
+      nesterov: false,
+      first: false,
+    });
+    expect(count.calls).toBe(0);
   });
 });
 

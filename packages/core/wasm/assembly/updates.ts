@@ -1,0 +1,217 @@
+// The optimizers' update kernels, in float64 two values at a time (f64x2) over float32 or
+// float64 buffers: the JavaScript kernels' arithmetic operation for operation
+// (src/backend/js/updates.ts), with a state value rounded to its buffer's dtype when stored
+// and read back rounded, as there. The odd last value runs the same formulas on scalars.
+
+// ---------------------------------------------------------------------------------------
+// loads and stores of two values as an f64x2 (f32: 8 bytes widened; f64: 16 bytes)
+
+// @ts-expect-error: decorator
+@inline
+function ld(f64: bool, base: usize, i: usize): v128 {
+  if (f64) return v128.load(base + (i << 3));
+  return f64x2.promote_low_f32x4(v128.load64_zero(base + (i << 2)));
+}
+
+/** Stores v; returns the stored values as read back (rounded to float32 for f32). */
+// @ts-expect-error: decorator
+@inline
+function st(f64: bool, base: usize, i: usize, v: v128): v128 {
+  if (f64) {
+    v128.store(base + (i << 3), v);
+    return v;
+  }
+  const r = f32x4.demote_f64x2_zero(v);
+  v128.store64_lane(base + (i << 2), r, 0);
+  return f64x2.promote_low_f32x4(r);
+}
+
+// @ts-expect-error: decorator
+@inline
+function ld1(f64: bool, base: usize, i: usize): f64 {
+  return f64 ? load<f64>(base + (i << 3)) : <f64>load<f32>(base + (i << 2));
+}
+
+// @ts-expect-error: decorator
+@inline
+function st1(f64: bool, base: usize, i: usize, v: f64): f64 {
+  if (f64) {
+    store<f64>(base + (i << 3), v);
+    return v;
+  }
+  const r = <f32>v;
+  store<f32>(base + (i << 2), r);
+  return <f64>r;
+}
+
+/** (a, a) */
+// @ts-expect-error: decorator
+@inline
+function s(a: f64): v128 {
+  return f64x2.splat(a);
+}
+
+// ---------------------------------------------------------------------------------------
+// Adam / AdamW
+
+// @ts-expect-error: decorator
+@inline
+function adamRun(
+  f64: bool,
+  n: i32,
+  x: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  vmax: usize,
+  decay: f64,
+  l2: f64,
+  w1: f64,
+  beta2: f64,
+  w2: f64,
+  stepSize: f64,
+  bc2Sqrt: f64,
+  eps: f64,
+  amsgrad: bool,
+): void {
+  const pairs = (<usize>n) & ~1;
+  for (let i: usize = 0; i < pairs; i += 2) {
+    // xi = x·decay; gi = g + l2·xi
+    const xi = f64x2.mul(ld(f64, x, i), s(decay));
+    const gi = f64x2.add(ld(f64, g, i), f64x2.mul(s(l2), xi));
+    // m ← m + w1·(gi − m)
+    const mi = ld(f64, m, i);
+    const mNew = st(f64, m, i, f64x2.add(mi, f64x2.mul(s(w1), f64x2.sub(gi, mi))));
+    // v ← beta2·v + (w2·gi)·gi
+    let vi = st(
+      f64,
+      v,
+      i,
+      f64x2.add(f64x2.mul(s(beta2), ld(f64, v, i)), f64x2.mul(f64x2.mul(s(w2), gi), gi)),
+    );
+    if (amsgrad) {
+      // vmax ← vi > vmax ? vi : vmax; vi ← vmax
+      const old = ld(f64, vmax, i);
+      vi = st(f64, vmax, i, v128.bitselect(vi, old, f64x2.gt(vi, old)));
+    }
+    // x ← xi − stepSize·(m/(√vi/bc2Sqrt + eps))
+    const denominator = f64x2.add(f64x2.div(f64x2.sqrt(vi), s(bc2Sqrt)), s(eps));
+    st(f64, x, i, f64x2.sub(xi, f64x2.mul(s(stepSize), f64x2.div(mNew, denominator))));
+  }
+  if (pairs === <usize>n) return;
+  const i = pairs;
+  const xi = ld1(f64, x, i) * decay;
+  const gi = ld1(f64, g, i) + l2 * xi;
+  const mi = ld1(f64, m, i);
+  const mNew = st1(f64, m, i, mi + w1 * (gi - mi));
+  let vi = st1(f64, v, i, beta2 * ld1(f64, v, i) + w2 * gi * gi);
+  if (amsgrad) {
+    const old = ld1(f64, vmax, i);
+    vi = st1(f64, vmax, i, vi > old ? vi : old);
+  }
+  st1(f64, x, i, xi - stepSize * (mNew / (Math.sqrt(vi) / bc2Sqrt + eps)));
+}
+
+/**
+ * One Adam / AdamW step over n values of p (x), its gradient g and its state m, v (and vmax
+ * with amsgrad), all float32 (f64 = 0) or all float64 (f64 = 1), each at its address.
+ */
+export function adamStep(
+  f64: i32,
+  n: i32,
+  x: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  vmax: usize,
+  decay: f64,
+  l2: f64,
+  w1: f64,
+  beta2: f64,
+  w2: f64,
+  stepSize: f64,
+  bc2Sqrt: f64,
+  eps: f64,
+  amsgrad: i32,
+): void {
+  // four copies, each with its dtype and amsgrad fixed, so that no test runs per value
+  if (f64 !== 0) {
+    if (amsgrad !== 0) {
+      adamRun(true, n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, true);
+    } else {
+      adamRun(true, n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, false);
+    }
+  } else if (amsgrad !== 0) {
+    adamRun(false, n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, true);
+  } else {
+    adamRun(false, n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, false);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// SGD with momentum
+
+// @ts-expect-error: decorator
+@inline
+function momentumRun(
+  f64: bool,
+  n: i32,
+  x: usize,
+  g: usize,
+  buf: usize,
+  lr: f64,
+  wd: f64,
+  mu: f64,
+  bm: f64,
+  bk: f64,
+  nesterov: bool,
+): void {
+  const pairs = (<usize>n) & ~1;
+  for (let i: usize = 0; i < pairs; i += 2) {
+    // d = g + wd·xi; b ← bm·b + bk·d; x ← xi − lr·(nesterov ? d + mu·b : b)
+    const xi = ld(f64, x, i);
+    const d = f64x2.add(ld(f64, g, i), f64x2.mul(s(wd), xi));
+    const b = st(
+      f64,
+      buf,
+      i,
+      f64x2.add(f64x2.mul(s(bm), ld(f64, buf, i)), f64x2.mul(s(bk), d)),
+    );
+    const step = nesterov ? f64x2.add(d, f64x2.mul(s(mu), b)) : b;
+    st(f64, x, i, f64x2.sub(xi, f64x2.mul(s(lr), step)));
+  }
+  if (pairs === <usize>n) return;
+  const i = pairs;
+  const xi = ld1(f64, x, i);
+  const d = ld1(f64, g, i) + wd * xi;
+  const b = st1(f64, buf, i, bm * ld1(f64, buf, i) + bk * d);
+  st1(f64, x, i, xi - lr * (nesterov ? d + mu * b : b));
+}
+
+/**
+ * One SGD step with a momentum buffer over n values of p (x), its gradient g and buf, all
+ * float32 (f64 = 0) or all float64 (f64 = 1); bm, bk are the buffer's weights (0 and 1 on
+ * its first step, else momentum and 1 − dampening).
+ */
+export function sgdMomentumStep(
+  f64: i32,
+  n: i32,
+  x: usize,
+  g: usize,
+  buf: usize,
+  lr: f64,
+  wd: f64,
+  mu: f64,
+  bm: f64,
+  bk: f64,
+  nesterov: i32,
+): void {
+  if (f64 !== 0) {
+    if (nesterov !== 0) momentumRun(true, n, x, g, buf, lr, wd, mu, bm, bk, true);
+    else momentumRun(true, n, x, g, buf, lr, wd, mu, bm, bk, false);
+  } else if (nesterov !== 0) {
+    momentumRun(false, n, x, g, buf, lr, wd, mu, bm, bk, true);
+  } else {
+    momentumRun(false, n, x, g, buf, lr, wd, mu, bm, bk, false);
+  }
+}
