@@ -7,7 +7,7 @@ export { gemm, gemmWorkBytes } from './gemm';
 export { sumRowsF32 } from './reduce';
 export { gemmShare } from './share';
 export { gemmF64Sum } from './skinny';
-export { adamStep, sgdMomentumStep } from './updates';
+export { adamStep, sgdMomentumStep, sgdStep } from './updates';
 
 /** The first byte free for the caller's use (after the module's static data). */
 export function heapBase(): usize {

@@ -1,23 +1,21 @@
 // The optimizers' update kernels, in float64 two values at a time (f64x2) over float32 or
-// float64 buffers: the JavaScript kernels' arithmetic operation for operation
-// (src/backend/js/updates.ts), with a state value rounded to its buffer's dtype when stored
-// and read back rounded, as there. The odd last value runs the same formulas on scalars.
+// float64 buffers (T: f32 or f64, fixed per compiled copy): the JavaScript kernels'
+// arithmetic operation for operation (src/backend/js/updates.ts), with a state value rounded
+// to its buffer's dtype when stored and read back rounded, as there. The odd last value runs
+// the same formulas on scalars. The flags (amsgrad, Nesterov, weight decay) are arguments:
+// a test per pair of values that always goes the same way.
 
 // ---------------------------------------------------------------------------------------
 // loads and stores of two values as an f64x2 (f32: 8 bytes widened; f64: 16 bytes)
 
-// @ts-expect-error: decorator
-@inline
-function ld(f64: bool, base: usize, i: usize): v128 {
-  if (f64) return v128.load(base + (i << 3));
+function ld<T>(base: usize, i: usize): v128 {
+  if (sizeof<T>() === 8) return v128.load(base + (i << 3));
   return f64x2.promote_low_f32x4(v128.load64_zero(base + (i << 2)));
 }
 
 /** Stores v; returns the stored values as read back (rounded to float32 for f32). */
-// @ts-expect-error: decorator
-@inline
-function st(f64: bool, base: usize, i: usize, v: v128): v128 {
-  if (f64) {
+function st<T>(base: usize, i: usize, v: v128): v128 {
+  if (sizeof<T>() === 8) {
     v128.store(base + (i << 3), v);
     return v;
   }
@@ -26,16 +24,12 @@ function st(f64: bool, base: usize, i: usize, v: v128): v128 {
   return f64x2.promote_low_f32x4(r);
 }
 
-// @ts-expect-error: decorator
-@inline
-function ld1(f64: bool, base: usize, i: usize): f64 {
-  return f64 ? load<f64>(base + (i << 3)) : <f64>load<f32>(base + (i << 2));
+function ld1<T>(base: usize, i: usize): f64 {
+  return sizeof<T>() === 8 ? load<f64>(base + (i << 3)) : <f64>load<f32>(base + (i << 2));
 }
 
-// @ts-expect-error: decorator
-@inline
-function st1(f64: bool, base: usize, i: usize, v: f64): f64 {
-  if (f64) {
+function st1<T>(base: usize, i: usize, v: f64): f64 {
+  if (sizeof<T>() === 8) {
     store<f64>(base + (i << 3), v);
     return v;
   }
@@ -45,8 +39,6 @@ function st1(f64: bool, base: usize, i: usize, v: f64): f64 {
 }
 
 /** (a, a) */
-// @ts-expect-error: decorator
-@inline
 function s(a: f64): v128 {
   return f64x2.splat(a);
 }
@@ -54,10 +46,7 @@ function s(a: f64): v128 {
 // ---------------------------------------------------------------------------------------
 // Adam / AdamW
 
-// @ts-expect-error: decorator
-@inline
-function adamRun(
-  f64: bool,
+function adamRun<T>(
   n: i32,
   x: usize,
   g: usize,
@@ -74,42 +63,42 @@ function adamRun(
   eps: f64,
   amsgrad: bool,
 ): void {
-  const pairs = (<usize>n) & ~1;
+  const pairs = <usize>n & ~1;
   for (let i: usize = 0; i < pairs; i += 2) {
     // xi = x·decay; gi = g + l2·xi
-    const xi = f64x2.mul(ld(f64, x, i), s(decay));
-    const gi = f64x2.add(ld(f64, g, i), f64x2.mul(s(l2), xi));
+    const xi = f64x2.mul(ld<T>(x, i), s(decay));
+    const gi = f64x2.add(ld<T>(g, i), f64x2.mul(s(l2), xi));
     // m ← m + w1·(gi − m)
-    const mi = ld(f64, m, i);
-    const mNew = st(f64, m, i, f64x2.add(mi, f64x2.mul(s(w1), f64x2.sub(gi, mi))));
+    const mi = ld<T>(m, i);
+    const mNew = st<T>(m, i, f64x2.add(mi, f64x2.mul(s(w1), f64x2.sub(gi, mi))));
     // v ← beta2·v + (w2·gi)·gi
-    let vi = st(
-      f64,
+    let vi = st<T>(
       v,
       i,
-      f64x2.add(f64x2.mul(s(beta2), ld(f64, v, i)), f64x2.mul(f64x2.mul(s(w2), gi), gi)),
+      f64x2.add(f64x2.mul(s(beta2), ld<T>(v, i)), f64x2.mul(f64x2.mul(s(w2), gi), gi)),
     );
     if (amsgrad) {
       // vmax ← vi > vmax ? vi : vmax; vi ← vmax
-      const old = ld(f64, vmax, i);
-      vi = st(f64, vmax, i, v128.bitselect(vi, old, f64x2.gt(vi, old)));
+      const old = ld<T>(vmax, i);
+      vi = st<T>(vmax, i, v128.bitselect(vi, old, f64x2.gt(vi, old)));
     }
     // x ← xi − stepSize·(m/(√vi/bc2Sqrt + eps))
     const denominator = f64x2.add(f64x2.div(f64x2.sqrt(vi), s(bc2Sqrt)), s(eps));
-    st(f64, x, i, f64x2.sub(xi, f64x2.mul(s(stepSize), f64x2.div(mNew, denominator))));
+    st<T>(x, i, f64x2.sub(xi, f64x2.mul(s(stepSize), f64x2.div(mNew, denominator))));
   }
   if (pairs === <usize>n) return;
   const i = pairs;
-  const xi = ld1(f64, x, i) * decay;
-  const gi = ld1(f64, g, i) + l2 * xi;
-  const mi = ld1(f64, m, i);
-  const mNew = st1(f64, m, i, mi + w1 * (gi - mi));
-  let vi = st1(f64, v, i, beta2 * ld1(f64, v, i) + w2 * gi * gi);
+  const xi = ld1<T>(x, i) * decay;
+  const gi = ld1<T>(g, i) + l2 * xi;
+  const mi = ld1<T>(m, i);
+  const mNew = st1<T>(m, i, mi + w1 * (gi - mi));
+  let vi = st1<T>(v, i, beta2 * ld1<T>(v, i) + w2 * gi * gi);
   if (amsgrad) {
-    const old = ld1(f64, vmax, i);
-    vi = st1(f64, vmax, i, vi > old ? vi : old);
+    const old = ld1<T>(vmax, i);
+    // biome-ignore lint/complexity/useMathMinMax: a NaN vi keeps the old value, as in the JS kernel
+    vi = st1<T>(vmax, i, vi > old ? vi : old);
   }
-  st1(f64, x, i, xi - stepSize * (mNew / (Math.sqrt(vi) / bc2Sqrt + eps)));
+  st1<T>(x, i, xi - stepSize * (mNew / (Math.sqrt(vi) / bc2Sqrt + eps)));
 }
 
 /**
@@ -134,27 +123,23 @@ export function adamStep(
   eps: f64,
   amsgrad: i32,
 ): void {
-  // four copies, each with its dtype and amsgrad fixed, so that no test runs per value
   if (f64 !== 0) {
     if (amsgrad !== 0) {
-      adamRun(true, n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, true);
+      adamRun<f64>(n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, true);
     } else {
-      adamRun(true, n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, false);
+      adamRun<f64>(n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, false);
     }
   } else if (amsgrad !== 0) {
-    adamRun(false, n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, true);
+    adamRun<f32>(n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, true);
   } else {
-    adamRun(false, n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, false);
+    adamRun<f32>(n, x, g, m, v, vmax, decay, l2, w1, beta2, w2, stepSize, bc2Sqrt, eps, false);
   }
 }
 
 // ---------------------------------------------------------------------------------------
 // SGD with momentum
 
-// @ts-expect-error: decorator
-@inline
-function momentumRun(
-  f64: bool,
+function momentumRun<T>(
   n: i32,
   x: usize,
   g: usize,
@@ -166,26 +151,21 @@ function momentumRun(
   bk: f64,
   nesterov: bool,
 ): void {
-  const pairs = (<usize>n) & ~1;
+  const pairs = <usize>n & ~1;
   for (let i: usize = 0; i < pairs; i += 2) {
     // d = g + wd·xi; b ← bm·b + bk·d; x ← xi − lr·(nesterov ? d + mu·b : b)
-    const xi = ld(f64, x, i);
-    const d = f64x2.add(ld(f64, g, i), f64x2.mul(s(wd), xi));
-    const b = st(
-      f64,
-      buf,
-      i,
-      f64x2.add(f64x2.mul(s(bm), ld(f64, buf, i)), f64x2.mul(s(bk), d)),
-    );
+    const xi = ld<T>(x, i);
+    const d = f64x2.add(ld<T>(g, i), f64x2.mul(s(wd), xi));
+    const b = st<T>(buf, i, f64x2.add(f64x2.mul(s(bm), ld<T>(buf, i)), f64x2.mul(s(bk), d)));
     const step = nesterov ? f64x2.add(d, f64x2.mul(s(mu), b)) : b;
-    st(f64, x, i, f64x2.sub(xi, f64x2.mul(s(lr), step)));
+    st<T>(x, i, f64x2.sub(xi, f64x2.mul(s(lr), step)));
   }
   if (pairs === <usize>n) return;
   const i = pairs;
-  const xi = ld1(f64, x, i);
-  const d = ld1(f64, g, i) + wd * xi;
-  const b = st1(f64, buf, i, bm * ld1(f64, buf, i) + bk * d);
-  st1(f64, x, i, xi - lr * (nesterov ? d + mu * b : b));
+  const xi = ld1<T>(x, i);
+  const d = ld1<T>(g, i) + wd * xi;
+  const b = st1<T>(buf, i, bm * ld1<T>(buf, i) + bk * d);
+  st1<T>(x, i, xi - lr * (nesterov ? d + mu * b : b));
 }
 
 /**
@@ -207,11 +187,44 @@ export function sgdMomentumStep(
   nesterov: i32,
 ): void {
   if (f64 !== 0) {
-    if (nesterov !== 0) momentumRun(true, n, x, g, buf, lr, wd, mu, bm, bk, true);
-    else momentumRun(true, n, x, g, buf, lr, wd, mu, bm, bk, false);
+    if (nesterov !== 0) momentumRun<f64>(n, x, g, buf, lr, wd, mu, bm, bk, true);
+    else momentumRun<f64>(n, x, g, buf, lr, wd, mu, bm, bk, false);
   } else if (nesterov !== 0) {
-    momentumRun(false, n, x, g, buf, lr, wd, mu, bm, bk, true);
+    momentumRun<f32>(n, x, g, buf, lr, wd, mu, bm, bk, true);
   } else {
-    momentumRun(false, n, x, g, buf, lr, wd, mu, bm, bk, false);
+    momentumRun<f32>(n, x, g, buf, lr, wd, mu, bm, bk, false);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// SGD without momentum
+
+function plainRun<T>(n: i32, x: usize, g: usize, lr: f64, wd: f64, decay: bool): void {
+  const pairs = <usize>n & ~1;
+  for (let i: usize = 0; i < pairs; i += 2) {
+    // x ← x − lr·g, or x − lr·(g + wd·x) with weight decay
+    const xi = ld<T>(x, i);
+    const d = decay ? f64x2.add(ld<T>(g, i), f64x2.mul(s(wd), xi)) : ld<T>(g, i);
+    st<T>(x, i, f64x2.sub(xi, f64x2.mul(s(lr), d)));
+  }
+  if (pairs === <usize>n) return;
+  const i = pairs;
+  const xi = ld1<T>(x, i);
+  st1<T>(x, i, xi - lr * (decay ? ld1<T>(g, i) + wd * xi : ld1<T>(g, i)));
+}
+
+/**
+ * One SGD step without momentum over n values of p (x) and its gradient g, both float32
+ * (f64 = 0) or both float64: x − lr·g when wd is 0 (the weight-decay term left out, as the
+ * JavaScript kernel does), else x − lr·(g + wd·x).
+ */
+export function sgdStep(f64: i32, n: i32, x: usize, g: usize, lr: f64, wd: f64): void {
+  if (f64 !== 0) {
+    if (wd !== 0) plainRun<f64>(n, x, g, lr, wd, true);
+    else plainRun<f64>(n, x, g, lr, wd, false);
+  } else if (wd !== 0) {
+    plainRun<f32>(n, x, g, lr, wd, true);
+  } else {
+    plainRun<f32>(n, x, g, lr, wd, false);
   }
 }

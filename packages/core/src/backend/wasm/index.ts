@@ -6,7 +6,7 @@
 // Sources: packages/core/wasm/assembly/. Every other elementwise expression of 4096 values
 // or more (either dtype) runs a module compiled for it at run time (emit.ts), with the JS
 // kernels' bits too (exp and tanh as V8 computes them); those with log or pow stay on JS.
-// The optimizers' updates with a state (SGD with momentum, Adam) run in the module too.
+// The optimizers' updates (SGD, Adam) run in the module too.
 //
 // Tensors stay in JavaScript typed arrays, so memory stays garbage-collected: a kernel
 // copies its operands into the module's memory (a scratch area reused by every call; it
@@ -90,6 +90,7 @@ interface Exports {
     eps: number,
     amsgrad: number,
   ): void;
+  sgdStep(f64: number, n: number, x: number, g: number, lr: number, wd: number): void;
   sgdMomentumStep(
     f64: number,
     n: number,
@@ -686,16 +687,20 @@ function makeReduce(scratch: Scratch): Kernels['reduce'] {
 
 /**
  * From this many values an optimizer's update runs in the module: measured 0.36–0.46× the
- * JavaScript kernel's time at 1024 float32 values (Adam, SGD with momentum), 0.21–0.31× from 4096.
+ * JavaScript kernel's time at 1024 float32 values (Adam, SGD with momentum), 0.21–0.31× from
+ * 4096.
  */
 export const UPDATE_MIN_SIZE = 1024;
+/** Values of each array an update copies in at a time. */
+const UPDATE_CHUNK = 65536;
+/** Which of an update's arrays it writes: p and the state (not the gradient). */
+const SGD_WRITES = [true, false, true];
+const ADAM_WRITES = [true, false, true, true, true];
 
 /**
- * The optimizers' update kernels with a state (SGD with momentum, Adam / AdamW) in wasm
+ * The optimizers' update kernels (SGD with or without momentum, Adam / AdamW) in wasm
  * (assembly/updates.ts, the JavaScript kernels' bits), over chunks copied in and back: a
  * parameter, its gradient and its state of one dtype, none sharing memory with another.
- * Plain SGD (one multiply-add a value) stays on the JavaScript kernel, which the copies
- * would not beat.
  */
 function makeUpdates(scratch: Scratch): Pick<Kernels, 'sgdStep' | 'adamStep'> {
   const ex = scratch.exports;
@@ -710,49 +715,58 @@ function makeUpdates(scratch: Scratch): Pick<Kernels, 'sgdStep' | 'adamStep'> {
     }
     return true;
   };
+  /** The arrays' addresses in module memory, reused by every call. */
+  const at = [0, 0, 0, 0, 0];
   /**
-   * Runs `kernel(count, …addresses)` over n values in chunks: `arrays` copied in, then
-   * those listed in `written` copied back.
+   * Runs `kernel(count)` over n values in chunks at the addresses `at`: `arrays` copied in,
+   * then those listed in `written` copied back. Chunks of 65536 values (256 kB of float32 an
+   * array) bound the scratch memory; 8192 measured the same speed, with 8× the copies' views.
    */
   const chunked = (
     n: number,
     arrays: readonly Dense[],
     written: readonly boolean[],
-    kernel: (count: number, at: readonly number[]) => void,
+    kernel: (count: number) => void,
   ): void => {
     const f64 = arrays[0]!.data instanceof Float64Array;
-    const span = Math.min(n, MAP_CHUNK);
+    const span = Math.min(n, UPDATE_CHUNK);
     const bytes = (span * (f64 ? 8 : 4) + 15) & ~15;
-    const at = arrays.map((_, i) => scratch.base + i * bytes);
+    for (let i = 0; i < arrays.length; i++) at[i] = scratch.base + i * bytes;
     scratch.reserve(arrays.length * bytes);
     for (let done = 0; done < n; done += span) {
       const count = Math.min(span, n - done);
-      arrays.forEach((a, i) => {
-        scratch.put(a.data, a.offset + done, count, at[i]!);
-      });
-      kernel(count, at);
-      arrays.forEach((a, i) => {
-        if (written[i]) scratch.take(at[i]!, count, a.data, a.offset + done);
-      });
+      for (let i = 0; i < arrays.length; i++) {
+        scratch.put(arrays[i]!.data, arrays[i]!.offset + done, count, at[i]!);
+      }
+      kernel(count);
+      for (let i = 0; i < arrays.length; i++) {
+        if (written[i]) scratch.take(at[i]!, count, arrays[i]!.data, arrays[i]!.offset + done);
+      }
     }
   };
   return {
     sgdStep(p, g, buf, n, h) {
-      if (buf === null || !suits(n, [p, g, buf])) {
+      if (!suits(n, buf === null ? [p, g] : [p, g, buf])) {
         jsKernels.sgdStep(p, g, buf, n, h);
         return;
       }
       const f64 = p.data instanceof Float64Array ? 1 : 0;
+      if (buf === null) {
+        chunked(n, [p, g], SGD_WRITES, (count) => {
+          ex.sgdStep(f64, count, at[0]!, at[1]!, h.lr, h.weightDecay);
+        });
+        return;
+      }
       // the buffer's weights: 0 and 1 on its first step (it is zero), as the JS kernel
       const bm = h.first ? 0 : h.momentum;
       const bk = h.first ? 1 : h.keep;
-      chunked(n, [p, g, buf], [true, false, true], (count, [x, gAt, b]) => {
+      chunked(n, [p, g, buf], SGD_WRITES, (count) => {
         ex.sgdMomentumStep(
           f64,
           count,
-          x!,
-          gAt!,
-          b!,
+          at[0]!,
+          at[1]!,
+          at[2]!,
           h.lr,
           h.weightDecay,
           h.momentum,
@@ -770,16 +784,15 @@ function makeUpdates(scratch: Scratch): Pick<Kernels, 'sgdStep' | 'adamStep'> {
         return;
       }
       const f64 = p.data instanceof Float64Array ? 1 : 0;
-      const written = [true, false, true, true, true];
-      chunked(n, arrays, written, (count, [x, gAt, mAt, vAt, vmaxAt]) => {
+      chunked(n, arrays, ADAM_WRITES, (count) => {
         ex.adamStep(
           f64,
           count,
-          x!,
-          gAt!,
-          mAt!,
-          vAt!,
-          vmaxAt ?? vAt!,
+          at[0]!,
+          at[1]!,
+          at[2]!,
+          at[3]!,
+          at[amsgrad ? 4 : 3]!,
           h.decay,
           h.l2,
           h.w1,
