@@ -296,6 +296,51 @@ function values(n: number): Float32Array {
   );
 }
 
+/**
+ * A 'wasm' backend built on a WebAssembly API whose instances count the calls of the named
+ * exports (`calls`) and the instances that have one (`compiled`); the module's exports are
+ * frozen, so each instance gets a copy with those exports wrapped. `refuse` makes the API
+ * refuse to compile some bytes (a runtime that compiles only some modules).
+ */
+async function countingBackend(names: readonly string[], refuse?: (bytes: Uint8Array) => boolean) {
+  const native = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const count = { calls: 0, compiled: 0 };
+  const api: WasmApi = {
+    ...native,
+    validate: (bytes) => native.validate(bytes),
+    Module: class {
+      constructor(bytes: Uint8Array<ArrayBuffer>) {
+        if (refuse?.(bytes)) throw new RangeError('refused');
+        // biome-ignore lint/correctness/noConstructorReturn: stands in for the native class
+        return new native.Module(bytes);
+      }
+    } as unknown as WasmApi['Module'],
+    Memory: native.Memory,
+    compile: (bytes) => native.compile(bytes),
+    instantiate: (module, imports) => native.instantiate(module, imports),
+    Instance: class {
+      readonly exports: object;
+      constructor(module: object, imports: object) {
+        const inner = new native.Instance(module, imports).exports as Record<string, unknown>;
+        const wrapped: Record<string, unknown> = { ...inner };
+        let counted = false;
+        for (const name of names) {
+          const f = inner[name];
+          if (typeof f !== 'function') continue;
+          counted = true;
+          wrapped[name] = (...args: unknown[]) => {
+            count.calls++;
+            return f(...args);
+          };
+        }
+        if (counted) count.compiled++;
+        this.exports = wrapped;
+      }
+    } as unknown as WasmApi['Instance'],
+  };
+  return { backend: (await loadWasmBackend(api, false))!, count };
+}
+
 describe("the 'wasm' backend's elementwise kernels", () => {
   const wasm = kernelsOf('wasm');
   const js = kernelsOf('js');
@@ -354,41 +399,7 @@ describe("the 'wasm' backend's elementwise kernels", () => {
 describe("the 'wasm' backend's compiled expressions", () => {
   /** A backend whose generated kernels (the export `k`) count their calls. */
   async function counting(refuse?: (bytes: Uint8Array) => boolean) {
-    const native = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const count = { calls: 0, compiled: 0 };
-    const api: WasmApi = {
-      ...native,
-      validate: (bytes) => native.validate(bytes),
-      Module: class {
-        constructor(bytes: Uint8Array<ArrayBuffer>) {
-          if (refuse?.(bytes)) throw new RangeError('refused');
-          // biome-ignore lint/correctness/noConstructorReturn: stands in for the native class
-          return new native.Module(bytes);
-        }
-      } as unknown as WasmApi['Module'],
-      Memory: native.Memory,
-      compile: (bytes) => native.compile(bytes),
-      instantiate: (module, imports) => native.instantiate(module, imports),
-      Instance: class {
-        readonly exports: object;
-        constructor(module: object, imports: object) {
-          const inner = new native.Instance(module, imports).exports as Record<string, unknown>;
-          const k = inner.k as ((...a: unknown[]) => unknown) | undefined;
-          if (k === undefined) {
-            this.exports = inner;
-            return;
-          }
-          count.compiled++;
-          this.exports = {
-            k: (...args: unknown[]) => {
-              count.calls++;
-              return k(...args);
-            },
-          };
-        }
-      } as unknown as WasmApi['Instance'],
-    };
-    const backend = (await loadWasmBackend(api, false))!;
+    const { backend, count } = await countingBackend(['k'], refuse);
     return { map: backend.kernels.map, count };
   }
 
@@ -591,33 +602,7 @@ describe("the 'wasm' backend's compiled expressions", () => {
 describe("the 'wasm' backend's optimizer updates", () => {
   /** A backend whose update exports count their calls. */
   async function counting() {
-    const native = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const count = { calls: 0 };
-    const api: WasmApi = {
-      ...native,
-      validate: (bytes) => native.validate(bytes),
-      Module: native.Module,
-      Memory: native.Memory,
-      compile: (bytes) => native.compile(bytes),
-      instantiate: (module, imports) => native.instantiate(module, imports),
-      Instance: class {
-        readonly exports: object;
-        constructor(module: object, imports: object) {
-          const inner = new native.Instance(module, imports).exports as Record<string, unknown>;
-          const wrapped: Record<string, unknown> = { ...inner };
-          for (const name of ['adamStep', 'sgdMomentumStep', 'sgdStep']) {
-            const f = inner[name] as ((...a: unknown[]) => unknown) | undefined;
-            if (f === undefined) continue;
-            wrapped[name] = (...args: unknown[]) => {
-              count.calls++;
-              return f(...args);
-            };
-          }
-          this.exports = wrapped;
-        }
-      } as unknown as WasmApi['Instance'],
-    };
-    const backend = (await loadWasmBackend(api, false))!;
+    const { backend, count } = await countingBackend(['adamStep', 'sgdMomentumStep', 'sgdStep']);
     return { kernels: backend.kernels, count };
   }
 
@@ -747,32 +732,7 @@ describe("the 'wasm' backend's column sums", () => {
 
   it('runs in the module from its threshold on, and leaves other reductions to js', async () => {
     // a runtime whose instances count the module's column-sum calls
-    const native = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    let calls = 0;
-    const counting: WasmApi = {
-      ...native,
-      validate: (bytes) => native.validate(bytes),
-      Module: native.Module,
-      Memory: native.Memory,
-      compile: (bytes) => native.compile(bytes),
-      instantiate: (module, imports) => native.instantiate(module, imports),
-      Instance: class {
-        readonly exports: object;
-        constructor(module: object, imports: object) {
-          const inner = new native.Instance(module, imports).exports as Record<string, unknown>;
-          const sumRows = inner.sumRowsF32 as (...a: unknown[]) => unknown;
-          // the module's exports are frozen: a copy with the one export wrapped
-          this.exports = {
-            ...inner,
-            sumRowsF32: (...args: unknown[]) => {
-              calls++;
-              return sumRows(...args);
-            },
-          };
-        }
-      } as unknown as WasmApi['Instance'],
-    };
-    const backend = (await loadWasmBackend(counting, false))!;
+    const { backend, count } = await countingBackend(['sumRowsF32']);
     const sum = (m: number, n: number, dims: number[], data = matrix(m, n, false)) => {
       const x = makeArray(data, [m, n]);
       const out = new Float32Array(dims[0] === 0 ? n : m);
@@ -780,7 +740,7 @@ describe("the 'wasm' backend's column sums", () => {
       return out;
     };
     sum(SUM_ROWS_MIN_SIZE / 64, 64, [0]);
-    expect(calls).toBe(1);
+    expect(count.calls).toBe(1);
     sum(SUM_ROWS_MIN_SIZE / 64 - 1, 64, [0]); // below the threshold
     sum(300, 100, [1]); // over the columns
     const t = makeArray(matrix(100, 300, false), [300, 100], [1, 300]); // a transposed view
@@ -793,7 +753,7 @@ describe("the 'wasm' backend's column sums", () => {
     );
     const f64 = makeArray(Float64Array.from(matrix(300, 100, false)), [300, 100]);
     backend.kernels.reduce('sum', f64, [0], new Float64Array(100));
-    expect(calls).toBe(1);
+    expect(count.calls).toBe(1);
   });
 });
 
