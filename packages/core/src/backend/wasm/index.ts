@@ -588,11 +588,10 @@ function makeFused(wa: WasmApi, scratch: Scratch): Fused {
       exprKeyed = exprKey(expr);
       keys.set(expr, exprKeyed);
     }
-    if (!allowed(exprKeyed)) return false;
     const key = `${exprKeyed}|${layoutKey(spec)}`;
     let kernel = kernels.get(key);
     if (kernel === undefined) {
-      kernel = compile(expr, spec);
+      kernel = allowed(exprKeyed) ? compile(expr, spec) : null;
       kernels.set(key, kernel);
     }
     if (kernel === null) return false;
