@@ -143,9 +143,10 @@ function generateAny(pre: Expr): AnyFold {
     let nKept = 1, nRed = 1;
     for (const k of kept) nKept *= k;
     for (const r of red) nRed *= r;
-    const ki = new Int32Array(kept.length), ri = new Int32Array(red.length);
-    // one reduced dim (the samples of [samples, units]): a plain strided scan
+    // one reduced dim (the samples of [samples, units]): a plain strided scan, which needs
+    // no multi-index of the reduced dims
     const one = red.length === 1, rs = one ? redStride[0] : 0;
+    const ki = new Int32Array(kept.length), ri = one ? null : new Int32Array(red.length);
     let base = offset;
     for (let o = 0; o < nKept; o++) {
       let found = 0;
