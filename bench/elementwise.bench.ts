@@ -17,6 +17,7 @@ import {
   TF_CPU,
   TF_WASM,
   TF_WASM_NR,
+  type Tf,
 } from './lib/anchors.js';
 import { checkClose } from './lib/check.js';
 import { type Contender, failureNotes, msOf, timeContenders } from './lib/contenders.js';
@@ -30,6 +31,16 @@ const LOOP_BRANCH = 'JS loop, v>0?v:0';
 const NUMPY_OUT = 'numpy out=';
 const noReadback = (name: string) => `${name} no readback`;
 const fusedName = (name: string) => `${name}, one op`;
+
+/** Each contender's Melem/s over N values (undefined where it failed or was skipped). */
+function speeds(measured: ReturnType<typeof timeContenders>): Values {
+  return Object.fromEntries(
+    [...measured].map(([k, m]) => {
+      const ms = msOf(m);
+      return [k, ms === undefined ? undefined : N / (ms * 1e3)];
+    }),
+  );
+}
 
 /**
  * relu(a·b + c) as one op, as a user of op-kit defines it (no backward: the bench's inputs
@@ -167,8 +178,7 @@ export const bench: Bench = async () => {
     elementwise: Record<string, { melems: number }>;
     activations: Record<string, { melems: number }>;
   } | null;
-  const melems = (ms: number | undefined) => (ms === undefined ? undefined : N / (ms * 1e3));
-  const all = Object.fromEntries([...measured].map(([k, m]) => [k, melems(msOf(m))]));
+  const all = speeds(measured);
   const anchors = {
     ...Object.fromEntries(
       [LOOP, LOOP_BRANCH, TF_CPU, TF_WASM, TF_WASM_NR, JAX].map((k) => [k, all[k]]),
@@ -281,13 +291,13 @@ async function measureActivations(
     sigmoid: {
       reference: (v: number) => 1 / (1 + Math.exp(-v)),
       tapegrad: sigmoid,
-      tf: 'sigmoid',
+      tf: (t: Tf) => t.sigmoid,
       jax: (j: Jax) => (t: JaxArray) => j.nn.sigmoid(t),
     },
     tanh: {
       reference: Math.tanh,
       tapegrad: tanh,
-      tf: 'tanh',
+      tf: (t: Tf) => t.tanh,
       jax: (j: Jax) => (t: JaxArray) => j.numpy.tanh(t),
     },
   } as const;
@@ -317,7 +327,7 @@ async function measureActivations(
           setup: () => {
             tfa.use(backend);
             const t = tf.tensor1d(x);
-            const op = f.tf === 'sigmoid' ? tf.sigmoid : tf.tanh;
+            const op = f.tf(tf);
             const run = () => {
               tfa.use(backend);
               const r = op(t);
@@ -356,15 +366,7 @@ async function measureActivations(
       minTimeMs: 1500,
     });
     notes.push(...failureNotes(`${name}(x)`, measured));
-    rows.push({
-      name,
-      values: Object.fromEntries(
-        [...measured].map(([k, m]) => {
-          const ms = msOf(m);
-          return [k, ms === undefined ? undefined : N / (ms * 1e3)];
-        }),
-      ),
-    });
+    rows.push({ name, values: speeds(measured) });
   }
   return { rows, notes };
 }

@@ -398,6 +398,14 @@ export const FUSED_MIN_SIZE = 4096;
 /** Values an elementwise op copies into wasm memory at a time (three 32 kB regions). */
 const MAP_CHUNK = 8192;
 
+/**
+ * The values an elementwise op copies in at a time: MAP_CHUNK, or with a bias row of `row`
+ * values (row > 0) whole rows, at least one.
+ */
+function mapChunk(row: number): number {
+  return row > 0 ? Math.max(row, Math.floor(MAP_CHUNK / row) * row) : MAP_CHUNK;
+}
+
 const kindCache = new WeakMap<Expr, number>();
 function kindOf(expr: Expr): number {
   let kind = kindCache.get(expr);
@@ -435,20 +443,20 @@ function makeMap(scratch: Scratch, fused: Fused): Kernels['map'] {
     }
     // In chunks that stay in cache: each value is read from its array once and written to
     // the output once, instead of streaming through wasm memory three times.
-    const chunk = yRow ? Math.max(row, Math.floor(MAP_CHUNK / row) * row) : MAP_CHUNK;
+    const chunk = mapChunk(yRow ? row : 0);
     const span = Math.min(n, chunk);
     const xAt = scratch.base;
     const yAt = xAt + aligned(span);
     const outAt = yAt + aligned(yRow ? row : span);
     scratch.reserve(outAt + aligned(span) - scratch.base);
     const yAddr = y === x ? xAt : yAt;
-    if (yRow) scratch.put(y.data as Float32Array, y.offset, row, yAt);
+    if (yRow) scratch.put(y.data, y.offset, row, yAt);
     for (let done = 0; done < n; done += chunk) {
       const count = Math.min(chunk, n - done);
-      scratch.put(x.data as Float32Array, x.offset + done, count, xAt);
-      if (y !== x && !yRow) scratch.put(y.data as Float32Array, y.offset + done, count, yAt);
+      scratch.put(x.data, x.offset + done, count, xAt);
+      if (y !== x && !yRow) scratch.put(y.data, y.offset + done, count, yAt);
       ex.mapF32(kind, count, xAt, yAddr, outAt, yRow ? row : 0);
-      scratch.take(outAt, count, out.data as Float32Array, out.offset + done);
+      scratch.take(outAt, count, out.data, out.offset + done);
     }
   };
 }
@@ -597,43 +605,44 @@ function makeFused(wa: WasmApi, scratch: Scratch): Fused {
     if (kernel === null) return false;
 
     // regions: each input in memory (one per distinct view), then the output
-    const chunk = hasRow ? Math.max(row, Math.floor(MAP_CHUNK / row) * row) : MAP_CHUNK;
+    const chunk = mapChunk(hasRow ? row : 0);
     const span = Math.min(n, chunk);
     // room for the values rounded up to 4: a kernel computes 4 at a time (wasm/emit.ts)
     const region = (values: number, f64: boolean) => ((values + 3) & ~3) << (f64 ? 3 : 2);
-    const args: number[] = [0, 0, 0];
-    const full: { view: View; at: number }[] = [];
+    /** Whether input i is the first of its view (a view given twice is copied once). */
+    const firstOf = (i: number): boolean => inputs.indexOf(inputs[i]!) === i;
+    const addrs: number[] = [];
     let at = scratch.base;
-    const placed = new Map<View, number>();
     for (let i = 0; i < inputs.length; i++) {
       const l = layouts[i]!;
-      if (l.kind === 'scalar') continue;
-      const v = inputs[i]!;
-      let addr = placed.get(v);
-      if (addr === undefined) {
-        addr = at;
-        placed.set(v, addr);
+      if (l.kind === 'scalar') addrs.push(-1);
+      else if (!firstOf(i)) addrs.push(addrs[inputs.indexOf(inputs[i]!)]!);
+      else {
+        addrs.push(at);
         at += region(l.kind === 'full' ? span : row, l.f64);
-        if (l.kind === 'full') full.push({ view: v, at: addr });
       }
-      args.push(addr);
     }
+    const outAt = at;
+    scratch.reserve(outAt + region(span, spec.out64) - scratch.base);
+    // the kernel's arguments: count, row, out, the addresses, the scalars, the params
+    const args = [0, 0, outAt];
+    for (let i = 0; i < inputs.length; i++) if (addrs[i]! >= 0) args.push(addrs[i]!);
     for (let i = 0; i < inputs.length; i++) {
-      if (layouts[i]!.kind === 'scalar') args.push(inputs[i]!.data[inputs[i]!.offset]!);
+      if (addrs[i]! < 0) args.push(inputs[i]!.data[inputs[i]!.offset]!);
     }
     args.push(...params);
-    const outAt = at;
-    args[2] = outAt;
-    scratch.reserve(outAt + region(span, spec.out64) - scratch.base);
     for (let i = 0; i < inputs.length; i++) {
       const v = inputs[i]!;
-      if (layouts[i]!.kind === 'row')
-        scratch.put(v.data as Float32Array, v.offset, row, placed.get(v)!);
+      if (layouts[i]!.kind === 'row' && firstOf(i)) scratch.put(v.data, v.offset, row, addrs[i]!);
     }
     for (let done = 0; done < n; done += chunk) {
       const count = Math.min(chunk, n - done);
-      for (const f of full)
-        scratch.put(f.view.data as Float32Array, f.view.offset + done, count, f.at);
+      for (let i = 0; i < inputs.length; i++) {
+        const v = inputs[i]!;
+        if (layouts[i]!.kind === 'full' && firstOf(i)) {
+          scratch.put(v.data, v.offset + done, count, addrs[i]!);
+        }
+      }
       args[0] = count;
       args[1] = hasRow ? row : count;
       kernel(...args);
