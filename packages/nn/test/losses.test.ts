@@ -1,9 +1,11 @@
 // Losses: hand-computed values (the notes' own examples where they give one), gradients and
 // second-order gradients against central differences, logits of size 1e4, argument errors.
 import {
+  AutogradError,
   gradcheck,
   gradgradcheck,
   IndexError,
+  noGrad,
   Rng,
   randn,
   ShapeError,
@@ -11,6 +13,7 @@ import {
   tensor,
   ValueError,
 } from '@tapegrad/core';
+import { kernelsOf, listBackends, type TracedOp, traceOps } from '@tapegrad/core/op-kit';
 import { describe, expect, it } from 'vitest';
 import {
   binaryCrossEntropyWithLogits,
@@ -82,6 +85,57 @@ describe('softmaxCrossEntropy', () => {
       });
     }
     expect(Array.from(z.grad!.toTypedArray())).toEqual(want);
+  });
+
+  it("backward reuses the forward's softmax: the same bits as computing it again", () => {
+    const rng = new Rng(9);
+    for (const backend of listBackends()) {
+      const k = kernelsOf(backend);
+      for (const dt of ['float32', 'float64'] as const) {
+        for (const [n, c] of [
+          [1, 1],
+          [7, 3],
+          [300, 3],
+          [5, 40],
+        ] as const) {
+          const z = randn([n, c], { rng, dtype: dt }).mul(4);
+          const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % c);
+          const losses = new Float64Array(n);
+          const probs = new Float64Array(n * c);
+          k.softmaxCrossEntropy(z.data, labels, losses, probs);
+          const plain = new Float64Array(n);
+          k.softmaxCrossEntropy(z.data, labels, plain);
+          expect(losses).toEqual(plain);
+          for (const scale of [tensor([0.25], { dtype: dt }), randn([n, 1], { rng, dtype: dt })]) {
+            const again = z.data.data.slice(0);
+            const kept = again.slice(0);
+            k.softmaxCrossEntropyBackward(z.data, labels, scale.data, again);
+            k.softmaxCrossEntropyBackward(z.data, labels, scale.data, kept, probs);
+            expect(kept).toEqual(again);
+          }
+        }
+      }
+    }
+  });
+
+  it('keeps softmax(z) only for a recorded loss, and its backward still checks the logits', () => {
+    const seen: TracedOp[] = [];
+    const record = (op: TracedOp) => seen.push(op);
+    const attrsOf = (name: string) =>
+      seen.filter((o) => o.def.name === name).map((o) => o.attrs as Record<string, unknown>);
+    const z = randn([4, 3], { rng: new Rng(3), requiresGrad: true });
+    traceOps(() => softmaxCrossEntropy(z, [0, 1, 2, 0]).backward(), record);
+    expect(attrsOf('softmaxCrossEntropyBackward')[0]!.probs).toBeInstanceOf(Float64Array);
+    seen.length = 0;
+    traceOps(() => noGrad(() => softmaxCrossEntropy(z, [0, 1, 2, 0])), record);
+    traceOps(() => softmaxCrossEntropy(z.detach(), [0, 1, 2, 0]), record);
+    expect(attrsOf('softmaxCrossEntropy').map((a) => a.kept)).toEqual([null, null]);
+    // logits changed in place after the forward: backward refuses, as without the kept softmax
+    const w = randn([4, 3], { rng: new Rng(3), requiresGrad: true });
+    const logits = w.mul(1);
+    const loss = softmaxCrossEntropy(logits, [0, 1, 2, 0]);
+    noGrad(() => logits.mul_(2));
+    expect(() => loss.backward()).toThrow(AutogradError);
   });
 
   it('is finite and exact for logits of size 1e4', () => {

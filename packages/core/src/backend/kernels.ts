@@ -142,10 +142,28 @@ export interface Kernels {
   ): void;
 
   // Fused losses, over contiguous [n, c] scores and n labels
-  /** Per-row `logsumexp(z) - z[y]` into `losses` (n values, float64). */
-  softmaxCrossEntropy(z: View, labels: Int32Array, losses: Float64Array): void;
-  /** `(softmax(z) - onehot(y)) · scale` per row into `out` ([n, c]); scale has 1 or n values. */
-  softmaxCrossEntropyBackward(z: View, labels: Int32Array, scale: View, out: FloatArray): void;
+  /**
+   * Per-row `logsumexp(z) - z[y]` into `losses` (n values, float64); with `probs` (n·c
+   * values), also softmax(z) per row into it, in float64, as the backward kernel computes it.
+   */
+  softmaxCrossEntropy(
+    z: View,
+    labels: Int32Array,
+    losses: Float64Array,
+    probs?: Float64Array,
+  ): void;
+  /**
+   * `(softmax(z) - onehot(y)) · scale` per row into `out` ([n, c]); scale has 1 or n values.
+   * `probs`, when given, is what the forward kernel wrote for this z, used instead of
+   * computing softmax(z) again (the same values).
+   */
+  softmaxCrossEntropyBackward(
+    z: View,
+    labels: Int32Array,
+    scale: View,
+    out: FloatArray,
+    probs?: Float64Array,
+  ): void;
   /** Per-row `Σ_{j≠y} max(0, s_j − s_y + margin)` into `losses`. */
   multiclassHinge(s: View, labels: Int32Array, margin: number, losses: Float64Array): void;
   /** The subgradient of multiclassHinge per row: +1 per violating class, −(count) at the label. */

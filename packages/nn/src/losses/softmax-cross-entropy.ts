@@ -1,7 +1,18 @@
 // softmaxCrossEntropy: the softmax classifier's loss, -log softmax(z)[y] = logsumexp(z) - z[y],
 // fused: one pass per row, shifted by the row max so that no logit size overflows. Its
-// gradient (softmax(z) - onehot(y)) · dy is a fused op too, itself differentiable.
-import { arange, defineOp, eq, type Labels, softmax, type Tensor, tensor } from '@tapegrad/core';
+// gradient (softmax(z) - onehot(y)) · dy is a fused op too, itself differentiable. When the
+// loss is recorded for backward, its forward keeps softmax(z) (n·c float64s, as PyTorch keeps
+// log_softmax), so that backward computes no exp again.
+import {
+  arange,
+  defineOp,
+  eq,
+  isGradEnabled,
+  type Labels,
+  softmax,
+  type Tensor,
+  tensor,
+} from '@tapegrad/core';
 import { arrayDtype, emptyArray, kernels } from '@tapegrad/core/op-kit';
 import { lossOutput, scaleOf } from './fused.js';
 import { classLabels } from './labels.js';
@@ -9,6 +20,11 @@ import { type LossOptions, type Reduction, reductionOf } from './reduction.js';
 
 interface LabelAttrs {
   readonly labels: Int32Array;
+}
+
+/** softmax(z) as the forward kernel computed it, for the backward kernel (or null). */
+interface Probs {
+  probs: Float64Array | null;
 }
 
 /** 1 at each row's label, 0 elsewhere: the class indices compared with each row's label. */
@@ -21,13 +37,13 @@ function oneHot(labels: Int32Array, n: number, c: number, like: Tensor): Tensor 
 }
 
 /** (softmax(z) - onehot(y)) ⊙ scale, with scale `[n, 1]` or a scalar, in one pass. */
-const softmaxCrossEntropyGradOp = defineOp<[z: Tensor, scale: Tensor], LabelAttrs>({
+const softmaxCrossEntropyGradOp = defineOp<[z: Tensor, scale: Tensor], LabelAttrs & Probs>({
   name: 'softmaxCrossEntropyBackward',
   arity: 2,
   internal: true,
-  forward: ([z, scale], { labels }) => {
+  forward: ([z, scale], { labels, probs }) => {
     const out = emptyArray(z.shape, arrayDtype(z));
-    kernels().softmaxCrossEntropyBackward(z, labels, scale, out.data);
+    kernels().softmaxCrossEntropyBackward(z, labels, scale, out.data, probs ?? undefined);
     return out;
   },
   // the vector-Jacobian product of softmax for z; the per-row dot with softmax - onehot for scale
@@ -44,22 +60,28 @@ const softmaxCrossEntropyGradOp = defineOp<[z: Tensor, scale: Tensor], LabelAttr
 
 interface Attrs extends LabelAttrs {
   readonly reduction: Reduction;
+  /** Where forward keeps softmax(z) for backward, or null when no backward will run. */
+  readonly kept: Probs | null;
 }
 
 const softmaxCrossEntropyOp = defineOp<[logits: Tensor], Attrs>({
   name: 'softmaxCrossEntropy',
   arity: 1,
-  forward: ([z], { labels, reduction }) => {
+  forward: ([z], { labels, reduction, kept }) => {
     const losses = new Float64Array(z.shape[0]!);
-    kernels().softmaxCrossEntropy(z, labels, losses);
+    const probs = kept === null ? undefined : new Float64Array(z.size);
+    kernels().softmaxCrossEntropy(z, labels, losses, probs);
+    if (kept !== null) kept.probs = probs!;
     return lossOutput(losses, [losses.length], reduction, arrayDtype(z));
   },
-  // dz = (softmax(z) - onehot(y)) · dy per sample
+  // dz = (softmax(z) - onehot(y)) · dy per sample; the logits are saved (z is read only when
+  // the gradient is itself differentiated), so changing them in place still stops backward
   statelessBackward: true,
-  backward: (dy, { inputs: [z], attrs: { labels, reduction } }) => {
+  backward: (dy, { inputs: [z], attrs: { labels, reduction, kept } }) => {
     const n = z.shape[0]!;
     const scale = scaleOf(dy, reduction, [n, 1], n).contiguous();
-    return [softmaxCrossEntropyGradOp.run([z, scale], { labels })];
+    const probs = kept?.probs ?? null;
+    return [softmaxCrossEntropyGradOp.run([z, scale], { labels, probs })];
   },
 });
 
@@ -79,5 +101,7 @@ export function softmaxCrossEntropy(
   const op = 'softmaxCrossEntropy';
   const reduction = reductionOf(op, options);
   const y = classLabels(op, logits, labels, 'logits');
-  return softmaxCrossEntropyOp.run([logits.contiguous()], { labels: y, reduction });
+  // softmax(z) is kept only for a backward that can run: a recorded loss
+  const kept = isGradEnabled() && logits.requiresGrad ? { probs: null } : null;
+  return softmaxCrossEntropyOp.run([logits.contiguous()], { labels: y, reduction, kept });
 }

@@ -31,7 +31,12 @@ function expsFor(c: number): Float64Array {
 }
 
 /** Per-row `logsumexp(z) - z[y]` of dense `[n, c]` logits; see `Kernels.softmaxCrossEntropy`. */
-export function softmaxCrossEntropy(z: View, labels: Int32Array, losses: Float64Array): void {
+export function softmaxCrossEntropy(
+  z: View,
+  labels: Int32Array,
+  losses: Float64Array,
+  probs?: Float64Array,
+): void {
   const d = z.data;
   const n = z.shape[0]!;
   const c = z.shape[1]!;
@@ -40,6 +45,7 @@ export function softmaxCrossEntropy(z: View, labels: Int32Array, losses: Float64
     const m = rowMax(d, row, c);
     const s = rowExpSum(d, row, c, m, e);
     losses[i] = m + Math.log(s) - d[row + labels[i]!]!;
+    if (probs !== undefined) for (let j = 0, o = i * c; j < c; j++) probs[o + j] = e[j]! / s;
   }
 }
 
@@ -49,6 +55,7 @@ export function softmaxCrossEntropyBackward(
   labels: Int32Array,
   scale: View,
   out: FloatArray,
+  probs?: Float64Array,
 ): void {
   const d = z.data;
   const k = scale.data;
@@ -57,17 +64,21 @@ export function softmaxCrossEntropyBackward(
   const ks = one ? 0 : (scale.stride[0] ?? 1);
   const n = z.shape[0]!;
   const c = z.shape[1]!;
-  // each exp(z - m) once, kept for the row's second pass
-  const e = expsFor(c);
+  // each exp(z - m) once, kept for the row's second pass; or the forward's e/s, divided by 1
+  const e = probs ?? expsFor(c);
   for (let i = 0, row = z.offset; i < n; i++, row += c) {
-    const m = rowMax(d, row, c);
-    const s = rowExpSum(d, row, c, m, e);
-    const si = k[ko + i * ks]!;
     const o = i * c;
+    let s = 1;
+    let eo = o;
+    if (probs === undefined) {
+      s = rowExpSum(d, row, c, rowMax(d, row, c), e);
+      eo = 0;
+    }
+    const si = k[ko + i * ks]!;
     const y = labels[i]!;
     // one rounding per element, into out's dtype: the label's -si is taken in float64 first
     for (let j = 0; j < c; j++) {
-      const g = (e[j]! / s) * si;
+      const g = (e[eo + j]! / s) * si;
       out[o + j] = j === y ? g - si : g;
     }
   }
