@@ -205,6 +205,39 @@ describe('reductions', () => {
   });
 });
 
+describe('the fused softmax cross-entropy kernels', () => {
+  it("backward reuses the forward's softmax: the same bits as computing it again", () => {
+    const rng = new Rng(9);
+    for (const backend of listBackends()) {
+      const k = kernelsOf(backend);
+      for (const dt of ['float32', 'float64'] as const) {
+        for (const [n, c] of [
+          [1, 1],
+          [7, 3],
+          [300, 3],
+          [5, 40],
+        ] as const) {
+          const z = randn([n, c], { rng, dtype: dt }).mul(4);
+          const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % c);
+          const losses = new Float64Array(n);
+          const probs = new Float64Array(n * c);
+          k.softmaxCrossEntropy(z.data, labels, losses, probs);
+          const plain = new Float64Array(n);
+          k.softmaxCrossEntropy(z.data, labels, plain);
+          expect(losses).toEqual(plain);
+          for (const scale of [tensor([0.25], { dtype: dt }), randn([n, 1], { rng, dtype: dt })]) {
+            const again = z.data.data.slice(0);
+            const kept = again.slice(0);
+            k.softmaxCrossEntropyBackward(z.data, labels, scale.data, again);
+            k.softmaxCrossEntropyBackward(z.data, labels, scale.data, kept, probs);
+            expect(kept).toEqual(again);
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('the backend registry', () => {
   const original = getBackend();
   afterEach(() => setBackend(original));

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import {
   getBackend,
   getNumThreads,
+  linear,
   matmul,
   Rng,
   randn,
@@ -131,6 +132,48 @@ describe("the 'wasm' backend's matrix product", () => {
     for (const [a, b] of cases) {
       expect(bits(matmul(a, b))).toEqual(onJs(() => bits(matmul(a, b))));
     }
+  });
+
+  it("linear's bias, added by the product's kernel, gives matmul then add's bits on both backends", async () => {
+    const cases: [Tensor, Tensor, Tensor][] = [
+      // skinny (summed in float64), the module's float32 product, float64, a mixed bias
+      [randn([300, 2], { rng }), randn([100, 2], { rng }), randn([100], { rng })],
+      [randn([300, 100], { rng }), randn([3, 100], { rng }), randn([3], { rng })],
+      [randn([64, 512], { rng }), randn([64, 512], { rng }), randn([64], { rng })],
+      [
+        randn([50, 40], { rng, dtype: 'float64' }),
+        randn([30, 40], { rng, dtype: 'float64' }),
+        randn([30], { rng }),
+      ],
+      // a strided bias (added after the product), and batch dims folded into rows
+      [
+        randn([300, 2], { rng }),
+        randn([100, 2], { rng }),
+        slice(randn([100, 2], { rng }).T, 0, 0, 1).squeeze(0),
+      ],
+      [randn([4, 75, 2], { rng }), randn([100, 2], { rng }), randn([100], { rng })],
+    ];
+    for (const backend of ['js', 'wasm']) {
+      setBackend(backend);
+      for (const [x, w, b] of cases) {
+        expect(bits(linear(x, w, b)), backend).toEqual(bits(matmul(x, w.T).add(b)));
+      }
+    }
+    setBackend('wasm');
+    // the module adds the bias to the product it holds: one mapF32 call, no copy back and forth
+    const { backend, count } = await countingBackend(['mapF32']);
+    const [x, w, b] = cases[0]!;
+    const out = new Float32Array(300 * 100);
+    const wt = w.T.data;
+    const operand = (a: typeof wt) => ({
+      data: a.data,
+      offset: a.offset,
+      rs: a.stride[0]!,
+      cs: a.stride[1]!,
+    });
+    backend.kernels.gemmBias(300, 100, 2, operand(x.data), operand(wt), b.data, out, 0);
+    expect(count.calls).toBe(1);
+    expect(Array.from(out)).toEqual(bits(matmul(x, w.T).add(b)));
   });
 
   it('k = 0 and empty products', () => {

@@ -113,6 +113,20 @@ export interface Kernels {
    * `co` (overwritten). Either operand may be transposed (any strides). Sums in float64.
    */
   gemm(m: number, n: number, k: number, a: Operand, b: Operand, c: FloatArray, co: number): void;
+  /**
+   * gemm, then `bias` (n dense values of c's dtype) added to each row of C, rounded into c's
+   * dtype: a linear layer's forward, the same values as gemm followed by map(add).
+   */
+  gemmBias(
+    m: number,
+    n: number,
+    k: number,
+    a: Operand,
+    b: Operand,
+    bias: Dense,
+    c: FloatArray,
+    co: number,
+  ): void;
 
   // Indexing
   /** `out[i…] = x[i…, index[i…] at dim, …]` (PyTorch's gather), out contiguous of index's shape. */

@@ -19,13 +19,19 @@ const ADD = E.add(E.input(0), E.input(1));
 export const linearOp = defineOp<Tensor[]>({
   name: 'linear',
   forward: ([x, w, b], _attrs, op) => {
-    const y = productArray(op.name, x!, swapped2(w!));
-    if (b === undefined) return y;
+    if (b === undefined) return productArray(op.name, x!, swapped2(w!));
     const dtype = promoteAll([x!, w!, b]);
     if (dtype === promoteAll([x!, w!])) {
+      // a dense bias is added by the product's kernel as its last step (in wasm memory on
+      // 'wasm', before the product is copied out); a strided one into the new product
+      if (b.stride[0] === 1 || b.shape[0]! <= 1) {
+        return productArray(op.name, x!, swapped2(w!), b);
+      }
+      const y = productArray(op.name, x!, swapped2(w!));
       kernels().map(ADD, [y, b], y); // in place: y is new
       return y;
     }
+    const y = productArray(op.name, x!, swapped2(w!));
     const out = emptyArray(y.shape, dtype);
     kernels().map(ADD, [y, b], out);
     return out;

@@ -5,8 +5,9 @@ import { defineOp } from '../autograd/define-op.js';
 import { isGradEnabled } from '../autograd/mode.js';
 import { getTensorClass } from '../autograd/tensor-class.js';
 import { activeTracer } from '../autograd/trace.js';
-import type { Operand } from '../backend/kernels.js';
+import type { Dense, Operand } from '../backend/kernels.js';
 import { kernels } from '../backend/registry.js';
+import type { FloatArray } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -134,18 +135,34 @@ export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
   ],
 });
 
+/** The backend's gemm, or gemmBias with a bias. */
+function gemm(
+  m: number,
+  n: number,
+  k: number,
+  a: Operand,
+  b: Operand,
+  bias: Dense | null,
+  c: FloatArray,
+  co: number,
+): void {
+  if (bias === null) kernels().gemm(m, n, k, a, b, c, co);
+  else kernels().gemmBias(m, n, k, a, b, bias, c, co);
+}
+
 /**
  * The product a·b of two arrays of at least 2 dims (batch dims broadcast) in a new array:
- * matmul's forward, and linear's.
+ * matmul's forward, and linear's, which passes its bias (a dense row, added to each row of
+ * the product as add would).
  */
-export function productArray(opName: string, a: Arr, b: Arr): Arr {
+export function productArray(opName: string, a: Arr, b: Arr, bias: Dense | null = null): Arr {
   const dtype = promoteAll([a, b]);
   if (a.shape.length === 2 && b.shape.length === 2) {
     // one product (the common case: no batch dims to broadcast)
     const m = a.shape[0]!;
     const n = b.shape[1]!;
     const out = emptyArray([m, n], dtype);
-    kernels().gemm(m, n, a.shape[1]!, operand(a, a.offset), operand(b, b.offset), out.data, 0);
+    gemm(m, n, a.shape[1]!, operand(a, a.offset), operand(b, b.offset), bias, out.data, 0);
     return out;
   }
   const batch = broadcastShapes(opName, a.shape.slice(0, -2), b.shape.slice(0, -2));
@@ -155,16 +172,15 @@ export function productArray(opName: string, a: Arr, b: Arr): Arr {
   const shape = [...batch, m, n];
   const out = emptyArray(shape, dtype);
   const c = out.data;
-  const kernel = kernels();
   const nb = sizeOf(batch);
   // The kernel reads float32 and float64 operands as they are (mixed inputs need no copy).
   if (nb > 1 && sizeOf(b.shape.slice(0, -2)) === 1 && rowsFold(a)) {
     // [..., m, k] @ [k, n]: one product of (nb · m) rows, e.g. a linear layer on a 3-D input
-    kernel.gemm(nb * m, n, k, operand(a, a.offset), operand(b, b.offset), c, 0);
+    gemm(nb * m, n, k, operand(a, a.offset), operand(b, b.offset), bias, c, 0);
   } else {
     for (let i = 0; i < nb; i++) {
       const ai = operand(a, batchOffset(a, batch, i));
-      kernel.gemm(m, n, k, ai, operand(b, batchOffset(b, batch, i)), c, i * m * n);
+      gemm(m, n, k, ai, operand(b, batchOffset(b, batch, i)), bias, c, i * m * n);
     }
   }
   return out;

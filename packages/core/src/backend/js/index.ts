@@ -12,7 +12,7 @@ import {
   softmaxCrossEntropy,
   softmaxCrossEntropyBackward,
 } from './losses.js';
-import { gemm } from './matmul.js';
+import { gemm, gemmBias } from './matmul.js';
 import { argmax, reduce, sumAbsPow } from './reduce.js';
 import { adamStep, sgdStep } from './updates.js';
 
@@ -57,6 +57,7 @@ export const jsKernels: Kernels = {
   argmax,
   sumAbsPow,
   gemm,
+  gemmBias,
   gather,
   scatterAdd,
   indexSelect,

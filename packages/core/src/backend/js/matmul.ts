@@ -9,7 +9,7 @@
 // The kernels are generated once per (A, B, C) dtype combination, like the elementwise
 // ones, so every typed-array access site in a copy sees one array type (monomorphic).
 import type { FloatArray } from '../../dtype.js';
-import type { Operand } from '../kernels.js';
+import type { Dense, Operand } from '../kernels.js';
 
 /** Rows of A and columns of B in a register tile (the micro-kernel is MR×NR). */
 const MR = 4;
@@ -292,4 +292,28 @@ export function gemm(
   const ks = kernelsFor(a.data, b.data, c);
   const kernel = m < MR || n < NR || m * n * k <= SMALL_WORK ? ks.small : ks.packed;
   kernel(m, n, k, a.data, a.offset, a.rs, a.cs, b.data, b.offset, b.rs, b.cs, c, co, workspace);
+}
+
+/** gemm, then the bias row added to each row of C; see `Kernels.gemmBias`. */
+export function gemmBias(
+  m: number,
+  n: number,
+  k: number,
+  a: Operand,
+  b: Operand,
+  bias: Dense,
+  c: FloatArray,
+  co: number,
+): void {
+  gemm(m, n, k, a, b, c, co);
+  addRows(m, n, bias, c, co);
+}
+
+/** c[co + i·n + j] += bias[j] for each of m rows, rounded into c's dtype (as map(add) does). */
+export function addRows(m: number, n: number, bias: Dense, c: FloatArray, co: number): void {
+  const b = bias.data;
+  const bo = bias.offset;
+  for (let i = 0, o = co; i < m; i++, o += n) {
+    for (let j = 0; j < n; j++) c[o + j] = c[o + j]! + b[bo + j]!;
+  }
 }

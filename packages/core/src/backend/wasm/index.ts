@@ -19,6 +19,7 @@
 // imports (made when the worker starts). V8 copies into and out of shared memory with
 // relaxed atomic copies, 3.5–4× slower than into a memory of its own (120 kB: 4.5 µs
 // against 1.2), and a kernel's copies are a fifth of the case study's time.
+import type { FloatArray } from '../../dtype.js';
 import { isRowMajor, sizeOf } from '../../shape.js';
 import { type Expr, exp, exprKey, input, tanh } from '../expr.js';
 import { jsKernels } from '../js/index.js';
@@ -316,15 +317,42 @@ const CHUNKS = 4;
  * for a product of that many multiply-adds (which then runs on the helper's instance), or
  * null to run it on this one.
  */
-function makeGemm(solo: Scratch, helperFor: (work: number) => Helper | null): Kernels['gemm'] {
+function makeGemm(
+  solo: Scratch,
+  helperFor: (work: number) => Helper | null,
+): Pick<Kernels, 'gemm' | 'gemmBias'> {
   const workBytes = solo.exports.gemmWorkBytes();
-  return function gemm(m, n, k, a, b, c, co) {
+  const onJs = (
+    m: number,
+    n: number,
+    k: number,
+    a: Operand,
+    b: Operand,
+    bias: Dense | null,
+    c: FloatArray,
+    co: number,
+  ): void => {
+    if (bias === null) jsKernels.gemm(m, n, k, a, b, c, co);
+    else jsKernels.gemmBias(m, n, k, a, b, bias, c, co);
+  };
+  /** C = A·B (+ the bias row, added in wasm memory before C is copied out). */
+  function product(
+    m: number,
+    n: number,
+    k: number,
+    a: Operand,
+    b: Operand,
+    bias: Dense | null,
+    c: FloatArray,
+    co: number,
+  ): void {
     if (
       !(a.data instanceof Float32Array) ||
       !(b.data instanceof Float32Array) ||
-      !(c instanceof Float32Array)
+      !(c instanceof Float32Array) ||
+      (bias !== null && !(bias.data instanceof Float32Array))
     ) {
-      jsKernels.gemm(m, n, k, a, b, c, co);
+      onJs(m, n, k, a, b, bias, c, co);
       return;
     }
     const aLen = spanOf(a, m, k);
@@ -334,7 +362,7 @@ function makeGemm(solo: Scratch, helperFor: (work: number) => Helper | null): Ke
     // summed in float64 with the JS kernel's bits, which sums each of these cells in one pass
     const skinny = m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
     if (aLen === null || bLen === null || work < (skinny ? F64_SUM_MIN_WORK : GEMM_MIN_WORK)) {
-      jsKernels.gemm(m, n, k, a, b, c, co);
+      onJs(m, n, k, a, b, bias, c, co);
       return;
     }
     const helper = skinny ? null : helperFor(work);
@@ -369,7 +397,16 @@ function makeGemm(solo: Scratch, helperFor: (work: number) => Helper | null): Ke
       const chunks = Math.ceil(side / width);
       helper.share(product, byColumns, width, chunks, workAt, workAt + workBytes, first);
     }
+    if (bias !== null) {
+      // the bias row over the scratch region the product is done with (it holds ≥ n values)
+      scratch.put(bias.data, bias.offset, n, workAt);
+      ex.mapF32(MAP_ADD, m * n, cAt, workAt, cAt, n);
+    }
     scratch.take(cAt, m * n, c, co);
+  }
+  return {
+    gemm: (m, n, k, a, b, c, co) => product(m, n, k, a, b, null, c, co),
+    gemmBias: (m, n, k, a, b, bias, c, co) => product(m, n, k, a, b, bias, c, co),
   };
 }
 
@@ -379,9 +416,10 @@ function makeGemm(solo: Scratch, helperFor: (work: number) => Helper | null): Ke
  * bits: one IEEE float32 operation per value (the JS kernels round a float64 result, which
  * for +, −, × is the same number), or a selection.
  */
+const MAP_ADD = 0;
 const RELU = 3;
 const MAP_KINDS = new Map<string, number>([
-  ['add(x0,x1)', 0],
+  ['add(x0,x1)', MAP_ADD],
   ['sub(x0,x1)', 1],
   ['mul(x0,x1)', 2],
   ['max(x0,0)', RELU],
@@ -889,7 +927,7 @@ function build(wa: WasmApi, chosen: Chosen, instance: { readonly exports: object
   const kernels: Kernels = {
     ...jsKernels,
     map: makeMap(scratch, makeFused(wa, scratch)),
-    gemm: makeGemm(scratch, helperFor),
+    ...makeGemm(scratch, helperFor),
     reduce: makeReduce(scratch),
     ...makeUpdates(scratch),
   };
