@@ -2,10 +2,29 @@
 // its first gradient without a copy — only where it proved nothing else references them
 // (autograd/ownership.ts). These tests watch buffers by identity: a rule that records which
 // typed array it saw is the one way to name an intermediate gradient's buffer from outside.
-import { add, type FloatArray, grad, mul, type Tensor, tensor, zeros } from '@tapegrad/core';
+import {
+  add,
+  type FloatArray,
+  getBackend,
+  grad,
+  linear,
+  matmul,
+  mul,
+  relu,
+  setBackend,
+  type Tensor,
+  tensor,
+  zeros,
+} from '@tapegrad/core';
 import { defineOp, emptyArray, kernels, traceOps } from '@tapegrad/core/op-kit';
 import { describe, expect, it } from 'vitest';
-import { allocate, RECYCLED_MAX_BYTES, recycle, recycledMemory } from '../src/dtype.js';
+import {
+  allocate,
+  allocateUninitialized,
+  RECYCLED_MAX_BYTES,
+  recycle,
+  recycledMemory,
+} from '../src/dtype.js';
 
 /** 1000 float32 values: 4 kB, above the 2 kB below which buffers come from shared blocks. */
 const N = 1000;
@@ -64,6 +83,50 @@ describe('the recycled buffers', () => {
     expect(Array.from(first).every((v) => v === 0)).toBe(true);
     expect(allocate('float32', N) === a).toBe(false);
     expect(allocate('float64', N / 2) === a).toBe(false); // same bytes, another dtype
+  });
+
+  it('an output its kernel writes whole takes one as it is, and no old value shows', () => {
+    drain();
+    const a = new Float32Array(N).fill(7);
+    recycle(a);
+    expect(allocateUninitialized('float32', N) === a).toBe(true);
+    expect(Array.from(a).every((v) => v === 7)).toBe(true); // not zeroed: its writer will
+    expect(allocateUninitialized('float32', 100)).toEqual(new Float32Array(100)); // a block piece
+    // products (k = 0 included), a linear layer and elementwise ops on both backends, each
+    // given a recycled buffer of NaNs: every value is written
+    const previous = getBackend();
+    const x = tensor(
+      Array.from({ length: 600 }, (_, i) => Math.sin(i)),
+      { shape: [300, 2] },
+    );
+    const w = tensor(
+      Array.from({ length: 200 }, (_, i) => Math.cos(i)),
+      { shape: [100, 2] },
+    );
+    const b = tensor(Array.from({ length: 100 }, (_, i) => i / 7));
+    const cases: [string, () => Tensor][] = [
+      ['matmul', () => matmul(x, w.T)],
+      ['matmul, k = 0', () => matmul(zeros([300, 0]), zeros([0, 100]))],
+      ['linear', () => linear(x, w, b)],
+      ['add', () => add(matmul(x, w.T), b)],
+      ['relu', () => relu(linear(x, w, b))],
+    ];
+    try {
+      for (const backend of ['js', 'wasm']) {
+        setBackend(backend);
+        for (const [name, run] of cases) {
+          const want = run().toTypedArray();
+          drain();
+          const junk = new Float32Array(300 * 100).fill(Number.NaN);
+          recycle(junk);
+          const got = run();
+          expect(junk === got.data.data || recycledMemory() === 0, name).toBe(true);
+          expect(Array.from(got.toTypedArray()), `${name} on ${backend}`).toEqual(Array.from(want));
+        }
+      }
+    } finally {
+      setBackend(previous);
+    }
   });
 
   it('ignores pieces of shared blocks, views, and anything past the cap', () => {

@@ -1,7 +1,7 @@
 // The elementwise preset: an op given by an expression of its inputs (and of numeric
 // attributes) and a backward rule. Broadcasting, dtype promotion, the output's allocation and
 // the kernel call are done here, once for every elementwise op.
-import { type Arr, emptyArray } from '../array.js';
+import { type Arr, uninitializedArray } from '../array.js';
 import { type BackwardRule, defineOp, type Op, type OpInfo } from '../autograd/define-op.js';
 import * as E from '../backend/expr.js';
 import { kernels } from '../backend/registry.js';
@@ -109,7 +109,8 @@ export function elementwiseOp<N extends number, A = undefined>(
   const expr = def.expr(E.inputs(def.arity), paramExprs);
   const dtypeOf = def.dtype;
   const forward = (xs: readonly Arr[], attrs: A, op: OpInfo): Arr => {
-    const out = emptyArray(outShape(op.name, xs), dtypeOf?.(xs) ?? promoteAll(xs));
+    // the map writes every value of out
+    const out = uninitializedArray(outShape(op.name, xs), dtypeOf?.(xs) ?? promoteAll(xs));
     const params =
       paramNames.length === 0
         ? NO_PARAMS

@@ -1,6 +1,6 @@
 // matmul: matrix products, 2-D and batched (batch dims broadcast), 1-D operands as in
 // NumPy. Gradients: dA = dy·Bᵀ, dB = Aᵀ·dy; the engine sums broadcast batches back.
-import { type Arr, emptyArray, makeArray } from '../array.js';
+import { type Arr, makeArray, uninitializedArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
 import { isGradEnabled } from '../autograd/mode.js';
 import { getTensorClass } from '../autograd/tensor-class.js';
@@ -161,7 +161,7 @@ export function productArray(opName: string, a: Arr, b: Arr, bias: Dense | null 
     // one product (the common case: no batch dims to broadcast)
     const m = a.shape[0]!;
     const n = b.shape[1]!;
-    const out = emptyArray([m, n], dtype);
+    const out = uninitializedArray([m, n], dtype); // gemm writes every value
     gemm(m, n, a.shape[1]!, operand(a, a.offset), operand(b, b.offset), bias, out.data, 0);
     return out;
   }
@@ -170,7 +170,7 @@ export function productArray(opName: string, a: Arr, b: Arr, bias: Dense | null 
   const k = a.shape[a.shape.length - 1]!;
   const n = b.shape[b.shape.length - 1]!;
   const shape = [...batch, m, n];
-  const out = emptyArray(shape, dtype);
+  const out = uninitializedArray(shape, dtype);
   const c = out.data;
   const nb = sizeOf(batch);
   // The kernel reads float32 and float64 operands as they are (mixed inputs need no copy).
