@@ -180,8 +180,12 @@ export function allocateUninitialized(dtype: DType, size: number): FloatArray {
   if (!isRecyclable(bytes)) return allocate(dtype, size);
   let data = takeRecycled(dtype, size, bytes);
   if (data === undefined) {
-    if (allocUnsafeSlow === undefined) return allocate(dtype, size);
-    const buffer = allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+    const bytesOf = allocUnsafeSlow?.(bytes);
+    // a buffer of its own (a polyfill's could be a view into a shared pool)
+    if (bytesOf === undefined || bytesOf.byteOffset !== 0 || bytesOf.buffer.byteLength !== bytes) {
+      return allocate(dtype, size);
+    }
+    const buffer = bytesOf.buffer as ArrayBuffer;
     data =
       dtype === 'float64' ? new Float64Array(buffer, 0, size) : new Float32Array(buffer, 0, size);
   }
