@@ -183,3 +183,19 @@ export interface Kernels {
   /** The subgradient of multiclassHinge per row: +1 per violating class, −(count) at the label. */
   multiclassHingeBackward(s: View, labels: Int32Array, margin: number, out: FloatArray): void;
 }
+
+/** `ks.gemm`, or `ks.gemmBias` when there is a bias: C = A·B (+ the bias row). */
+export function gemmWith(
+  ks: Kernels,
+  m: number,
+  n: number,
+  k: number,
+  a: Operand,
+  b: Operand,
+  bias: Dense | null,
+  c: FloatArray,
+  co: number,
+): void {
+  if (bias === null) ks.gemm(m, n, k, a, b, c, co);
+  else ks.gemmBias(m, n, k, a, b, bias, c, co);
+}

@@ -5,9 +5,8 @@ import { defineOp } from '../autograd/define-op.js';
 import { isGradEnabled } from '../autograd/mode.js';
 import { getTensorClass } from '../autograd/tensor-class.js';
 import { activeTracer } from '../autograd/trace.js';
-import type { Dense, Operand } from '../backend/kernels.js';
+import { type Dense, gemmWith, type Operand } from '../backend/kernels.js';
 import { kernels } from '../backend/registry.js';
-import type { FloatArray } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -135,21 +134,6 @@ export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
   ],
 });
 
-/** The backend's gemm, or gemmBias with a bias. */
-function gemm(
-  m: number,
-  n: number,
-  k: number,
-  a: Operand,
-  b: Operand,
-  bias: Dense | null,
-  c: FloatArray,
-  co: number,
-): void {
-  if (bias === null) kernels().gemm(m, n, k, a, b, c, co);
-  else kernels().gemmBias(m, n, k, a, b, bias, c, co);
-}
-
 /**
  * The product a·b of two arrays of at least 2 dims (batch dims broadcast) in a new array:
  * matmul's forward, and linear's, which passes its bias (a dense row, added to each row of
@@ -162,7 +146,17 @@ export function productArray(opName: string, a: Arr, b: Arr, bias: Dense | null 
     const m = a.shape[0]!;
     const n = b.shape[1]!;
     const out = uninitializedArray([m, n], dtype); // gemm writes every value
-    gemm(m, n, a.shape[1]!, operand(a, a.offset), operand(b, b.offset), bias, out.data, 0);
+    gemmWith(
+      kernels(),
+      m,
+      n,
+      a.shape[1]!,
+      operand(a, a.offset),
+      operand(b, b.offset),
+      bias,
+      out.data,
+      0,
+    );
     return out;
   }
   const batch = broadcastShapes(opName, a.shape.slice(0, -2), b.shape.slice(0, -2));
@@ -172,15 +166,16 @@ export function productArray(opName: string, a: Arr, b: Arr, bias: Dense | null 
   const shape = [...batch, m, n];
   const out = uninitializedArray(shape, dtype);
   const c = out.data;
+  const kernel = kernels();
   const nb = sizeOf(batch);
   // The kernel reads float32 and float64 operands as they are (mixed inputs need no copy).
   if (nb > 1 && sizeOf(b.shape.slice(0, -2)) === 1 && rowsFold(a)) {
     // [..., m, k] @ [k, n]: one product of (nb · m) rows, e.g. a linear layer on a 3-D input
-    gemm(nb * m, n, k, operand(a, a.offset), operand(b, b.offset), bias, c, 0);
+    gemmWith(kernel, nb * m, n, k, operand(a, a.offset), operand(b, b.offset), bias, c, 0);
   } else {
     for (let i = 0; i < nb; i++) {
       const ai = operand(a, batchOffset(a, batch, i));
-      gemm(m, n, k, ai, operand(b, batchOffset(b, batch, i)), bias, c, i * m * n);
+      gemmWith(kernel, m, n, k, ai, operand(b, batchOffset(b, batch, i)), bias, c, i * m * n);
     }
   }
   return out;

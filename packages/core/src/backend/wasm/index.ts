@@ -23,7 +23,7 @@ import type { FloatArray } from '../../dtype.js';
 import { isRowMajor, sizeOf } from '../../shape.js';
 import { type Expr, exp, exprKey, input, tanh } from '../expr.js';
 import { jsKernels } from '../js/index.js';
-import type { Dense, Kernels, Operand, View } from '../kernels.js';
+import { type Dense, gemmWith, type Kernels, type Operand, type View } from '../kernels.js';
 import {
   RELAXED_SIMD,
   RELAXED_SIMD_SHARED,
@@ -322,19 +322,6 @@ function makeGemm(
   helperFor: (work: number) => Helper | null,
 ): Pick<Kernels, 'gemm' | 'gemmBias'> {
   const workBytes = solo.exports.gemmWorkBytes();
-  const onJs = (
-    m: number,
-    n: number,
-    k: number,
-    a: Operand,
-    b: Operand,
-    bias: Dense | null,
-    c: FloatArray,
-    co: number,
-  ): void => {
-    if (bias === null) jsKernels.gemm(m, n, k, a, b, c, co);
-    else jsKernels.gemmBias(m, n, k, a, b, bias, c, co);
-  };
   /** C = A·B (+ the bias row, added in wasm memory before C is copied out). */
   function product(
     m: number,
@@ -352,7 +339,7 @@ function makeGemm(
       !(c instanceof Float32Array) ||
       (bias !== null && !(bias.data instanceof Float32Array))
     ) {
-      onJs(m, n, k, a, b, bias, c, co);
+      gemmWith(jsKernels, m, n, k, a, b, bias, c, co);
       return;
     }
     const aLen = spanOf(a, m, k);
@@ -362,7 +349,7 @@ function makeGemm(
     // summed in float64 with the JS kernel's bits, which sums each of these cells in one pass
     const skinny = m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
     if (aLen === null || bLen === null || work < (skinny ? F64_SUM_MIN_WORK : GEMM_MIN_WORK)) {
-      onJs(m, n, k, a, b, bias, c, co);
+      gemmWith(jsKernels, m, n, k, a, b, bias, c, co);
       return;
     }
     const helper = skinny ? null : helperFor(work);
