@@ -2,7 +2,7 @@
 // and copied here so that op code never depends on `ndarray` itself.
 import ndarray, { type NdArray } from 'ndarray';
 import { kernels } from './backend/registry.js';
-import { allocate, allocateUninitialized, type DType, dtypeOf, type FloatArray } from './dtype.js';
+import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
 import { checkRank, contiguousStrides, isRowMajor, sizeOf } from './shape.js';
 
 /** A strided view of a float32 or float64 buffer: what a Tensor holds, and what forward gets. */
@@ -74,10 +74,10 @@ export function emptyArray(shape: readonly number[], dtype: DType): Arr {
 /**
  * A new contiguous array whose values are unspecified, for a forward whose kernel writes every
  * one of them (a product, an elementwise map): it skips emptyArray's zero-fill where that
- * costs (see `allocateUninitialized`).
+ * costs (see `allocate`).
  */
 export function uninitializedArray(shape: readonly number[], dtype: DType): Arr {
-  const data = allocateUninitialized(dtype, sizeOf(shape));
+  const data = allocate(dtype, sizeOf(shape), false);
   return makerFor(data, shape.length)(data, shape, contiguousStrides(shape), 0);
 }
 

@@ -130,12 +130,27 @@ export function recycledMemory(): number {
 /**
  * A new zero-filled buffer of `size` values: `new Float32Array(size)` (or Float64Array), a
  * piece of a shared block for 65 to 2048 bytes, or a recycled buffer of that size.
+ *
+ * With `zeroed` false, the values are unspecified, for a caller that writes every one before
+ * anything reads it (a product's output, an elementwise op's): a buffer larger than 2 kB then
+ * skips the zero-fill, as a recycled one (no `fill(0)`) or in Node as memory from
+ * `Buffer.allocUnsafeSlow` — made and filled once, a [300,100] float32 buffer took 3.8 µs
+ * instead of 5.0, a [1024,1024] one 107 µs instead of 238.
  */
-export function allocate(dtype: DType, size: number): FloatArray {
+export function allocate(dtype: DType, size: number, zeroed = true): FloatArray {
   const bytes = dtype === 'float64' ? size * 8 : size * 4;
   if (!(bytes >= POOLED_MIN && bytes <= POOLED_MAX)) {
-    let data = bytes > POOLED_MAX ? takeRecycled(dtype, size, bytes) : undefined;
-    if (data !== undefined) data.fill(0);
+    let data: FloatArray | undefined;
+    if (bytes > POOLED_MAX) {
+      if (recycledBytes > 0) {
+        data = recycled.get(dtype === 'float64' ? 2 * size + 1 : 2 * size)?.pop();
+        if (data !== undefined) {
+          recycledBytes -= bytes;
+          if (zeroed) data.fill(0);
+        }
+      }
+      if (data === undefined && !zeroed) data = unzeroed(dtype, size, bytes);
+    }
     data ??= dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
     if (allocationLog !== null && isRecyclable(bytes)) allocationLog.push(data);
     return data;
@@ -155,42 +170,20 @@ export function allocate(dtype: DType, size: number): FloatArray {
   return data;
 }
 
-/** A recycled buffer of this size, if one waits (its old values still in it). */
-function takeRecycled(dtype: DType, size: number, bytes: number): FloatArray | undefined {
-  if (recycledBytes === 0) return undefined;
-  const data = recycled.get(dtype === 'float64' ? 2 * size + 1 : 2 * size)?.pop();
-  if (data !== undefined) recycledBytes -= bytes;
-  return data;
-}
-
 /** Node's `Buffer.allocUnsafeSlow` where there is one: a new ArrayBuffer not zeroed first. */
 const allocUnsafeSlow = (
   globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }
 ).Buffer?.allocUnsafeSlow;
 
-/**
- * A new buffer of `size` values whose contents are unspecified, for a caller that writes
- * every value before anything reads one (a product's output, an elementwise op's): a buffer
- * larger than 2 kB skips the zero-fill, as a recycled one (no `fill(0)`) or in Node as memory
- * from `Buffer.allocUnsafeSlow` — made and filled once, a [300,100] float32 buffer took 3.8
- * µs instead of 5.0, a [1024,1024] one 107 µs instead of 238. Smaller ones are `allocate`'s.
- */
-export function allocateUninitialized(dtype: DType, size: number): FloatArray {
-  const bytes = dtype === 'float64' ? size * 8 : size * 4;
-  if (!isRecyclable(bytes)) return allocate(dtype, size);
-  let data = takeRecycled(dtype, size, bytes);
-  if (data === undefined) {
-    const bytesOf = allocUnsafeSlow?.(bytes);
-    // a buffer of its own (a polyfill's could be a view into a shared pool)
-    if (bytesOf === undefined || bytesOf.byteOffset !== 0 || bytesOf.buffer.byteLength !== bytes) {
-      return allocate(dtype, size);
-    }
-    const buffer = bytesOf.buffer as ArrayBuffer;
-    data =
-      dtype === 'float64' ? new Float64Array(buffer, 0, size) : new Float32Array(buffer, 0, size);
-  }
-  if (allocationLog !== null) allocationLog.push(data);
-  return data;
+/** A new buffer of `size` values not zeroed first, or undefined where none is to be had. */
+function unzeroed(dtype: DType, size: number, bytes: number): FloatArray | undefined {
+  const b = allocUnsafeSlow?.(bytes);
+  // a buffer of its own (a polyfill's could be a view into a shared pool)
+  if (b === undefined || b.byteOffset !== 0 || b.buffer.byteLength !== bytes) return undefined;
+  const buffer = b.buffer as ArrayBuffer;
+  return dtype === 'float64'
+    ? new Float64Array(buffer, 0, size)
+    : new Float32Array(buffer, 0, size);
 }
 
 /** Mixed inputs promote to float64, as the design says. */

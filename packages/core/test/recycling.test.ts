@@ -18,13 +18,7 @@ import {
 } from '@tapegrad/core';
 import { defineOp, emptyArray, kernels, traceOps } from '@tapegrad/core/op-kit';
 import { describe, expect, it } from 'vitest';
-import {
-  allocate,
-  allocateUninitialized,
-  RECYCLED_MAX_BYTES,
-  recycle,
-  recycledMemory,
-} from '../src/dtype.js';
+import { allocate, RECYCLED_MAX_BYTES, recycle, recycledMemory } from '../src/dtype.js';
 
 /** 1000 float32 values: 4 kB, above the 2 kB below which buffers come from shared blocks. */
 const N = 1000;
@@ -89,9 +83,9 @@ describe('the recycled buffers', () => {
     drain();
     const a = new Float32Array(N).fill(7);
     recycle(a);
-    expect(allocateUninitialized('float32', N) === a).toBe(true);
+    expect(allocate('float32', N, false) === a).toBe(true);
     expect(Array.from(a).every((v) => v === 7)).toBe(true); // not zeroed: its writer will
-    expect(allocateUninitialized('float32', 100)).toEqual(new Float32Array(100)); // a block piece
+    expect(allocate('float32', 100, false)).toEqual(new Float32Array(100)); // a block piece
     // products (k = 0 included), a linear layer and elementwise ops on both backends, each
     // given a recycled buffer of NaNs: every value is written
     const previous = getBackend();
