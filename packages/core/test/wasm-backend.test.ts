@@ -18,6 +18,7 @@ import {
   setNumThreads,
   slice,
   type Tensor,
+  tensor,
   threadsReady,
   zeros,
 } from '@tapegrad/core';
@@ -104,6 +105,14 @@ describe("the 'wasm' backend's matrix product", () => {
     );
   });
 
+  /** A tensor of `shape` filled with `values` over and over. */
+  const cycled = (shape: number[], values: readonly number[]) =>
+    tensor(
+      Array.from({ length: shape[0]! * shape[1]! }, (_, i) => values[i % values.length]!),
+      { shape },
+    );
+  const SPECIALS = [0, -0, 1, -1, Infinity, Number.NaN, -0, 2, 3, -Infinity, 0.5, -0];
+
   it("float64, mixed dtypes, small, skinny and scattered products give the js kernel's bits", () => {
     // float64 and mixed ones run on the js kernel; shallow float32 ones (k < 4) sum in float64
     // in wasm, exactly as the js kernel does
@@ -125,6 +134,13 @@ describe("the 'wasm' backend's matrix product", () => {
       [slice(randn([62, 90], { rng }), 1, 0, 70), randn([70, 2], { rng })],
       // ... and from an A stored column by column (dW1 = (dhᵀ·x)ᵀ's product): Aᵀ read in place
       [randn([300, 100], { rng }).T, randn([300, 2], { rng })],
+      // shallow (k < 4), row by row over B widened to float64: columns past the last four,
+      // k = 1, A read through a transpose; zeros of both signs, ∞ and NaN (each cell sums
+      // from +0 in order, as the js kernel does)
+      [randn([50, 3], { rng }), randn([3, 37], { rng })],
+      [randn([200, 1], { rng }), randn([1, 30], { rng })],
+      [randn([2, 201], { rng }).T, randn([2, 10], { rng })],
+      [cycled([300, 2], SPECIALS), cycled([2, 13], [-0, 1, -2, 0, 3, 1e-30, -4, 5, -0.5])],
       // 40 of every 1000 columns: copying the span in would move 25× the operand
       [slice(randn([60, 1000], { rng }), 1, 0, 40), randn([40, 40], { rng })],
     ];

@@ -218,12 +218,70 @@ export function row(x: usize, xcs: i32, y: usize, cols: i32, k: i32, o: usize, o
   }
 }
 
+/** dst[p·n + j] = B[p, j] widened to float64: B row-major in float64 (k·n values). */
+function packB64(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
+  for (let p = 0; p < k; p++) {
+    let s = b + ((<usize>(p * brs)) << 2);
+    const step = (<usize>bcs) << 2;
+    for (let j = 0; j < n; j++) {
+      store<f64>(dst, <f64>load<f32>(s));
+      s += step;
+      dst += 8;
+    }
+  }
+}
+
+/**
+ * C (m×n) = A·B for a shallow product (k ≤ 3: the case study's x·W1ᵀ with its 2 inputs and
+ * dy·W2 with its 3 classes) row by row along B's rows, widened once to float64 at `pb`: A's
+ * k values of a row are splat once, and four cells take k pairs of loads, multiplies and
+ * adds, where 4×4 tiles widen B's values and splat A's again for every tile. Each cell sums
+ * from 0 in order of p, as `cell` does.
+ */
+function shallow(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, pb: usize, c: usize): void {
+  const as = (<usize>acs) << 2;
+  const bs = (<usize>n) << 3;
+  const n4 = n & ~3;
+  const zero = f64x2.splat(0);
+  for (let i = 0; i < m; i++) {
+    const ai = a + ((<usize>(i * ars)) << 2);
+    const x0 = f64x2.splat(<f64>load<f32>(ai));
+    const x1 = k > 1 ? f64x2.splat(<f64>load<f32>(ai + as)) : zero;
+    const x2 = k > 2 ? f64x2.splat(<f64>load<f32>(ai + 2 * as)) : zero;
+    const ci = c + ((<usize>(i * n)) << 2);
+    for (let j = 0; j < n4; j += 4) {
+      let q = pb + ((<usize>j) << 3);
+      let lo = f64x2.add(zero, f64x2.mul(x0, v128.load(q)));
+      let hi = f64x2.add(zero, f64x2.mul(x0, v128.load(q + 16)));
+      if (k > 1) {
+        q += bs;
+        lo = f64x2.add(lo, f64x2.mul(x1, v128.load(q)));
+        hi = f64x2.add(hi, f64x2.mul(x1, v128.load(q + 16)));
+        if (k > 2) {
+          q += bs;
+          lo = f64x2.add(lo, f64x2.mul(x2, v128.load(q)));
+          hi = f64x2.add(hi, f64x2.mul(x2, v128.load(q + 16)));
+        }
+      }
+      store4(ci + ((<usize>j) << 2), lo, hi);
+    }
+    for (let j = n4; j < n; j++) {
+      let s: f64 = 0;
+      for (let p = 0; p < k; p++) {
+        s += <f64>load<f32>(ai + <usize>p * as) * load<f64>(pb + ((<usize>(p * n + j)) << 3));
+      }
+      store<f32>(ci + ((<usize>j) << 2), <f32>s);
+    }
+  }
+}
+
 /**
  * C (m×n, row-major, contiguous at c) = A·B summed in float64 per cell. A: float32 at a with
- * strides (ars, acs) in elements; B: float32 at b with (brs, bcs); `work` holds k·max(m, n, 4)
- * float32s and 16 more. Few rows (m < 4): each row of C along B's columns. Few columns
- * (n < 4): each column of C along A's rows (Cᵀ = Bᵀ·Aᵀ) where A is stored column by column,
- * else 4×4 tiles over B padded to four columns. Otherwise 4×4 tiles.
+ * strides (ars, acs) in elements; B: float32 at b with (brs, bcs); `work` holds
+ * 2·k·max(m, n, 4) float32s and 16 more (B widened to float64 fits). Few rows (m < 4): each
+ * row of C along B's columns. Few columns (n < 4): each column of C along A's rows (Cᵀ =
+ * Bᵀ·Aᵀ) where A is stored column by column, else 4×4 tiles over B padded to four columns.
+ * Shallow (k < 4): row by row over B widened to float64. Otherwise 4×4 tiles.
  */
 export function gemmF64Sum(
   m: i32,
@@ -256,6 +314,11 @@ export function gemmF64Sum(
       packB4(b, brs, bcs, k, n, work);
       fewColumns(m, n, k, a, ars, acs, work, c, work + ((<usize>(4 * k)) << 2));
     }
+    return;
+  }
+  if (k < 4) {
+    packB64(b, brs, bcs, k, n, work);
+    shallow(m, n, k, a, ars, acs, work, c);
     return;
   }
   const y = bRows ? b : work;
