@@ -141,6 +141,8 @@ describe("the 'wasm' backend's matrix product", () => {
       [randn([200, 1], { rng }), randn([1, 30], { rng })],
       [randn([2, 201], { rng }).T, randn([2, 10], { rng })],
       [cycled([300, 2], SPECIALS), cycled([2, 13], [-0, 1, -2, 0, 3, 1e-30, -4, 5, -0.5])],
+      // ... and in a product of fewer than 4 columns, four rows of A at a time
+      [cycled([301, 9], SPECIALS), cycled([9, 3], [-0, 1, -2, 0, 3, 1e-30, -4, 5])],
       // 40 of every 1000 columns: copying the span in would move 25× the operand
       [slice(randn([60, 1000], { rng }), 1, 0, 40), randn([40, 40], { rng })],
     ];

@@ -3,9 +3,9 @@
 // float32 once. The 'wasm' backend runs the products its float32 kernel leaves alone (a
 // side under 4: the notes' case study) here, with the same bits as the 'js' backend.
 //
-// B is first copied row-major into `work` (padded to four columns when it has fewer), so two
-// adjacent columns load as one f64x2; 4×4 tiles, or rows of 16 and 8 columns, keep several
-// independent sums in flight.
+// B is first copied row-major into `work` (widened to float64 for a product with fewer than
+// four columns or a shallow one), so two adjacent columns load as one f64x2; 4×4 tiles, rows
+// of 16 and 8 columns, or four rows at a time keep several independent sums in flight.
 
 function packB(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
   for (let p = 0; p < k; p++) {
@@ -83,22 +83,38 @@ function store4(c: usize, lo: v128, hi: v128): void {
   );
 }
 
-/** dst[p·4 + j] = B[p, j] for j < n (n < 4), and 0 for n ≤ j < 4: B's rows padded to four. */
-function packB4(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
+/** dst[p·3 + j] = B[p, j] widened to float64 for j < n (n ≤ 3), and 0 for n ≤ j < 3. */
+function packB3(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
   for (let p = 0; p < k; p++) {
     const s = b + ((<usize>(p * brs)) << 2);
-    for (let j = 0; j < 4; j++) {
-      store<f32>(dst + ((<usize>j) << 2), j < n ? load<f32>(s + ((<usize>(j * bcs)) << 2)) : 0);
+    for (let j = 0; j < 3; j++) {
+      store<f64>(
+        dst + ((<usize>j) << 3),
+        j < n ? <f64>load<f32>(s + ((<usize>(j * bcs)) << 2)) : 0,
+      );
     }
-    dst += 16;
+    dst += 24;
   }
 }
 
+/** A[i, p] and A[i + 1, p] (float32, rows `r` bytes apart) widened to float64. */
+function rowPair(a: usize, r: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load32_lane(a + r, v128.load32_zero(a), 1));
+}
+
+/** The float64 sums v rounded to float32, lane 0 at o and lane 1 at o + r bytes. */
+function storeColumn(o: usize, r: usize, v: v128): void {
+  const f = f32x4.demote_f64x2_zero(v);
+  store<f32>(o, f32x4.extract_lane(f, 0));
+  store<f32>(o + r, f32x4.extract_lane(f, 1));
+}
+
 /**
- * C (m×n, n < 4, m ≥ 4) = A·B for an A not stored column by column: 4×4 tiles over B padded
- * to four columns (a zero column sums to 0, and each cell still sums from p = 0), each tile
- * staged at `tile` and its n columns copied to C. Reads A in place: transposing it first, a
- * scattered store per element, made [300,100]@[100,3] take 28.5 µs instead of 19.7.
+ * C (m×n, n < 4, m ≥ 4) = A·B for an A not stored column by column, four rows of C at a time:
+ * per p, A's values of the four rows as two float64 pairs, times each of B's (at most three)
+ * values widened once to float64 at `pb` (`packB3`), into six sums. Each cell sums from 0 in
+ * order of p, as `cell` does. Reads A in place: transposing it first, a scattered store per
+ * element, made [300,100]@[100,3] take 28.5 µs instead of 19.7 (with 4×4 tiles then).
  */
 function fewColumns(
   m: i32,
@@ -109,22 +125,55 @@ function fewColumns(
   acs: i32,
   pb: usize,
   c: usize,
-  tile: usize,
 ): void {
+  const r = (<usize>ars) << 2;
+  const as = (<usize>acs) << 2;
+  const cr = (<usize>n) << 2;
   const m4 = m & ~3;
   for (let i = 0; i < m4; i += 4) {
-    tile4x4(a + ((<usize>(i * ars)) << 2), ars, acs, pb, 4, k, tile);
-    for (let r = 0; r < 4; r++) {
-      const from = tile + ((<usize>(r * 4)) << 2);
-      const to = c + ((<usize>((i + r) * n)) << 2);
-      for (let j = 0; j < n; j++)
-        store<f32>(to + ((<usize>j) << 2), load<f32>(from + ((<usize>j) << 2)));
+    let s0 = f64x2.splat(0); // column 0, rows i and i + 1
+    let t0 = f64x2.splat(0); // column 0, rows i + 2 and i + 3
+    let s1 = f64x2.splat(0);
+    let t1 = f64x2.splat(0);
+    let s2 = f64x2.splat(0);
+    let t2 = f64x2.splat(0);
+    let pa = a + ((<usize>(i * ars)) << 2);
+    let q = pb;
+    for (let p = 0; p < k; p++) {
+      const x = rowPair(pa, r);
+      const y = rowPair(pa + 2 * r, r);
+      let b = v128.load64_splat(q);
+      s0 = f64x2.add(s0, f64x2.mul(x, b));
+      t0 = f64x2.add(t0, f64x2.mul(y, b));
+      b = v128.load64_splat(q + 8);
+      s1 = f64x2.add(s1, f64x2.mul(x, b));
+      t1 = f64x2.add(t1, f64x2.mul(y, b));
+      b = v128.load64_splat(q + 16);
+      s2 = f64x2.add(s2, f64x2.mul(x, b));
+      t2 = f64x2.add(t2, f64x2.mul(y, b));
+      pa += as;
+      q += 24;
+    }
+    const o = c + ((<usize>(i * n)) << 2);
+    storeColumn(o, cr, s0);
+    storeColumn(o + 2 * cr, cr, t0);
+    if (n > 1) {
+      storeColumn(o + 4, cr, s1);
+      storeColumn(o + 4 + 2 * cr, cr, t1);
+    }
+    if (n > 2) {
+      storeColumn(o + 8, cr, s2);
+      storeColumn(o + 8 + 2 * cr, cr, t2);
     }
   }
   for (let i = m4; i < m; i++) {
     const ai = a + ((<usize>(i * ars)) << 2);
     for (let j = 0; j < n; j++) {
-      store<f32>(c + ((<usize>(i * n + j)) << 2), cell(ai, acs, pb + ((<usize>j) << 2), 4, k));
+      let sum: f64 = 0;
+      for (let p = 0; p < k; p++) {
+        sum += <f64>load<f32>(ai + <usize>p * as) * load<f64>(pb + ((<usize>(p * 3 + j)) << 3));
+      }
+      store<f32>(c + ((<usize>(i * n + j)) << 2), <f32>sum);
     }
   }
 }
@@ -280,7 +329,7 @@ function shallow(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, pb: usize
  * strides (ars, acs) in elements; B: float32 at b with (brs, bcs); `work` holds
  * 2·k·max(m, n, 4) float32s and 16 more (B widened to float64 fits). Few rows (m < 4): each
  * row of C along B's columns. Few columns (n < 4): each column of C along A's rows (Cᵀ =
- * Bᵀ·Aᵀ) where A is stored column by column, else 4×4 tiles over B padded to four columns.
+ * Bᵀ·Aᵀ) where A is stored column by column, else four rows at a time over B widened to float64.
  * Shallow (k < 4): row by row over B widened to float64. Otherwise 4×4 tiles.
  */
 export function gemmF64Sum(
@@ -311,8 +360,8 @@ export function gemmF64Sum(
         row(b + ((<usize>(j * bcs)) << 2), brs, a, m, k, c + ((<usize>j) << 2), n);
       }
     } else {
-      packB4(b, brs, bcs, k, n, work);
-      fewColumns(m, n, k, a, ars, acs, work, c, work + ((<usize>(4 * k)) << 2));
+      packB3(b, brs, bcs, k, n, work);
+      fewColumns(m, n, k, a, ars, acs, work, c);
     }
     return;
   }
