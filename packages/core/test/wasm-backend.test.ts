@@ -143,6 +143,10 @@ describe("the 'wasm' backend's matrix product", () => {
       [cycled([300, 2], SPECIALS), cycled([2, 13], [-0, 1, -2, 0, 3, 1e-30, -4, 5, -0.5])],
       // ... and in a product of fewer than 4 columns, four rows of A at a time
       [cycled([301, 9], SPECIALS), cycled([9, 3], [-0, 1, -2, 0, 3, 1e-30, -4, 5])],
+      // ... and two or three rows of C (or columns, of an A stored column by column) at once
+      [cycled([2, 300], SPECIALS), randn([300, 13], { rng })],
+      [cycled([300, 41], SPECIALS).T, cycled([300, 3], [1, -0, 2.5, -3, 0])],
+      [randn([3, 150], { rng }), cycled([150, 22], SPECIALS)],
       // 40 of every 1000 columns: copying the span in would move 25× the operand
       [slice(randn([60, 1000], { rng }), 1, 0, 40), randn([40, 40], { rng })],
     ];

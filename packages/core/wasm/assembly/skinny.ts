@@ -325,11 +325,91 @@ function shallow(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, pb: usize
 }
 
 /**
+ * Two or three rows of a product at once: out_r[col] = Σ_p X[r, p]·Y[p, col] for r < nr
+ * (2 or 3) and col < cols, in float64 from p = 0; X[r, p] at x + r·xrs + p·xcs, Y row-major
+ * (k × cols) at y, out_r[col] at o + r·ors + col·ocs. X is widened to float64 at `x64` (3·k
+ * values) first; then per p and four columns, Y's two pairs are loaded and widened once for
+ * all rows, where `row` would load them once per row.
+ */
+function rows(
+  nr: i32,
+  x: usize,
+  xrs: i32,
+  xcs: i32,
+  y: usize,
+  cols: i32,
+  k: i32,
+  o: usize,
+  ors: i32,
+  ocs: i32,
+  x64: usize,
+): void {
+  const three = nr > 2;
+  for (let p = 0; p < k; p++) {
+    for (let r = 0; r < 3; r++) {
+      const v = r < nr ? <f64>load<f32>(x + ((<usize>(r * xrs + p * xcs)) << 2)) : 0;
+      store<f64>(x64 + ((<usize>(p * 3 + r)) << 3), v);
+    }
+  }
+  const ys = (<usize>cols) << 2;
+  const os = (<usize>ocs) << 2;
+  const rs = (<usize>ors) << 2;
+  const c4 = cols & ~3;
+  for (let col = 0; col < c4; col += 4) {
+    let a0 = f64x2.splat(0); // row 0, columns col, col + 1
+    let b0 = f64x2.splat(0); // row 0, columns col + 2, col + 3
+    let a1 = f64x2.splat(0);
+    let b1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let b2 = f64x2.splat(0);
+    let py = y + ((<usize>col) << 2);
+    let px = x64;
+    for (let p = 0; p < k; p++) {
+      const lo = pair(py);
+      const hi = pair(py + 8);
+      let v = v128.load64_splat(px);
+      a0 = f64x2.add(a0, f64x2.mul(v, lo));
+      b0 = f64x2.add(b0, f64x2.mul(v, hi));
+      v = v128.load64_splat(px + 8);
+      a1 = f64x2.add(a1, f64x2.mul(v, lo));
+      b1 = f64x2.add(b1, f64x2.mul(v, hi));
+      if (three) {
+        v = v128.load64_splat(px + 16);
+        a2 = f64x2.add(a2, f64x2.mul(v, lo));
+        b2 = f64x2.add(b2, f64x2.mul(v, hi));
+      }
+      py += ys;
+      px += 24;
+    }
+    const oc = o + <usize>col * os;
+    store2(oc, ocs, a0);
+    store2(oc + 2 * os, ocs, b0);
+    store2(oc + rs, ocs, a1);
+    store2(oc + rs + 2 * os, ocs, b1);
+    if (three) {
+      store2(oc + 2 * rs, ocs, a2);
+      store2(oc + 2 * rs + 2 * os, ocs, b2);
+    }
+  }
+  for (let col = c4; col < cols; col++) {
+    for (let r = 0; r < nr; r++) {
+      let s: f64 = 0;
+      let py = y + ((<usize>col) << 2);
+      for (let p = 0; p < k; p++) {
+        s += load<f64>(x64 + ((<usize>(p * 3 + r)) << 3)) * <f64>load<f32>(py);
+        py += ys;
+      }
+      store<f32>(o + <usize>r * rs + <usize>col * os, <f32>s);
+    }
+  }
+}
+
+/**
  * C (m×n, row-major, contiguous at c) = A·B summed in float64 per cell. A: float32 at a with
  * strides (ars, acs) in elements; B: float32 at b with (brs, bcs); `work` holds
- * 2·k·max(m, n, 4) float32s and 16 more (B widened to float64 fits). Few rows (m < 4): each
- * row of C along B's columns. Few columns (n < 4): each column of C along A's rows (Cᵀ =
- * Bᵀ·Aᵀ) where A is stored column by column, else four rows at a time over B widened to float64.
+ * 2·k·max(m, n, 4) + 8·k float32s and 16 more (B, and X, widened to float64 fit). Few rows
+ * (m < 4): the rows of C along B's columns, two or three at once. Few columns (n < 4): the
+ * columns of C along A's rows (Cᵀ = Bᵀ·Aᵀ) where A is stored column by column, else four rows at a time over B widened to float64.
  * Shallow (k < 4): row by row over B widened to float64. Otherwise 4×4 tiles.
  */
 export function gemmF64Sum(
@@ -348,17 +428,17 @@ export function gemmF64Sum(
   // B row-major already is read in place, not copied
   const bRows = bcs === 1 && brs === n;
   if (m < 4 || n < 4) {
+    // after B's copy (k·n float32s at most), room for 3·k float64s
+    const x64 = (work + ((<usize>(k * n + 2)) << 2)) & ~(<usize>7);
     if (m <= n) {
       const y = bRows ? b : work;
       if (!bRows) packB(b, brs, bcs, k, n, work);
-      for (let i = 0; i < m; i++) {
-        row(a + ((<usize>(i * ars)) << 2), acs, y, n, k, c + ((<usize>(i * n)) << 2), 1);
-      }
+      if (m === 1) row(a, acs, y, n, k, c, 1);
+      else rows(m, a, ars, acs, y, n, k, c, n, 1, x64);
     } else if (ars === 1 && acs === m) {
-      // A stored column by column: Aᵀ is row-major in place
-      for (let j = 0; j < n; j++) {
-        row(b + ((<usize>(j * bcs)) << 2), brs, a, m, k, c + ((<usize>j) << 2), n);
-      }
+      // A stored column by column: Aᵀ is row-major in place; the columns of C as rows of Cᵀ
+      if (n === 1) row(b, brs, a, m, k, c, 1);
+      else rows(n, b, bcs, brs, a, m, k, c, 1, n, x64);
     } else {
       packB3(b, brs, bcs, k, n, work);
       fewColumns(m, n, k, a, ars, acs, work, c);

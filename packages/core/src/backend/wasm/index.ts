@@ -361,7 +361,7 @@ function makeGemm(
     const cAt = bAt + aligned(bLen);
     const workAt = cAt + aligned(m * n);
     const scratchBytes = skinny
-      ? aligned(2 * k * Math.max(m, n, 4) + 16)
+      ? aligned(2 * k * Math.max(m, n, 4) + 8 * k + 16)
       : (helper ? 2 : 1) * workBytes;
     scratch.reserve(workAt + scratchBytes - scratch.base);
     scratch.put(a.data, a.offset, aLen, aAt);
