@@ -77,8 +77,7 @@ export function emptyArray(shape: readonly number[], dtype: DType): Arr {
  * costs (see `allocate`).
  */
 export function uninitializedArray(shape: readonly number[], dtype: DType): Arr {
-  const data = allocate(dtype, sizeOf(shape), false);
-  return makerFor(data, shape.length)(data, shape, contiguousStrides(shape), 0);
+  return makeArray(allocate(dtype, sizeOf(shape), false), shape);
 }
 
 /** The dtype of an array's buffer. @example arrayDtype(x) // 'float32' */

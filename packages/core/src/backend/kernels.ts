@@ -114,8 +114,8 @@ export interface Kernels {
    */
   gemm(m: number, n: number, k: number, a: Operand, b: Operand, c: FloatArray, co: number): void;
   /**
-   * gemm, then `bias` (n dense values of c's dtype) added to each row of C, rounded into c's
-   * dtype: a linear layer's forward, the same values as gemm followed by map(add).
+   * gemm, then `bias` (n dense values, of either dtype) added to each row of C, rounded into
+   * c's dtype: a linear layer's forward, the same values as gemm followed by map(add).
    */
   gemmBias(
     m: number,

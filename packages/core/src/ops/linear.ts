@@ -19,20 +19,15 @@ const ADD = E.add(E.input(0), E.input(1));
 export const linearOp = defineOp<Tensor[]>({
   name: 'linear',
   forward: ([x, w, b], _attrs, op) => {
-    if (b === undefined) return productArray(op.name, x!, swapped2(w!));
+    const wt = swapped2(w!);
+    if (b === undefined) return productArray(op.name, x!, wt);
     const dtype = promoteAll([x!, w!, b]);
-    if (dtype === promoteAll([x!, w!])) {
-      // a dense bias is added by the product's kernel as its last step (in wasm memory on
-      // 'wasm', before the product is copied out); a strided one into the new product
-      if (b.stride[0] === 1 || b.shape[0]! <= 1) {
-        return productArray(op.name, x!, swapped2(w!), b);
-      }
-      const y = productArray(op.name, x!, swapped2(w!));
-      kernels().map(ADD, [y, b], y); // in place: y is new
-      return y;
-    }
-    const y = productArray(op.name, x!, swapped2(w!));
-    const out = emptyArray(y.shape, dtype);
+    const same = dtype === promoteAll([x!, w!]);
+    // a dense bias is added by the product's kernel as its last step (in wasm memory on
+    // 'wasm', before the product is copied out); a strided one into the new product
+    if (same && (b.stride[0] === 1 || b.shape[0]! <= 1)) return productArray(op.name, x!, wt, b);
+    const y = productArray(op.name, x!, wt);
+    const out = same ? y : emptyArray(y.shape, dtype); // in place: y is new
     kernels().map(ADD, [y, b], out);
     return out;
   },

@@ -22,9 +22,9 @@ interface LabelAttrs {
   readonly labels: Int32Array;
 }
 
-/** softmax(z) as the forward kernel computed it, for the backward kernel (or null). */
+/** softmax(z) as the forward kernel computed it, for the backward kernel (once it has run). */
 interface Probs {
-  probs: Float64Array | null;
+  probs?: Float64Array | undefined;
 }
 
 /** 1 at each row's label, 0 elsewhere: the class indices compared with each row's label. */
@@ -43,7 +43,7 @@ const softmaxCrossEntropyGradOp = defineOp<[z: Tensor, scale: Tensor], LabelAttr
   internal: true,
   forward: ([z, scale], { labels, probs }) => {
     const out = emptyArray(z.shape, arrayDtype(z));
-    kernels().softmaxCrossEntropyBackward(z, labels, scale, out.data, probs ?? undefined);
+    kernels().softmaxCrossEntropyBackward(z, labels, scale, out.data, probs);
     return out;
   },
   // the vector-Jacobian product of softmax for z; the per-row dot with softmax - onehot for scale
@@ -71,7 +71,7 @@ const softmaxCrossEntropyOp = defineOp<[logits: Tensor], Attrs>({
     const losses = new Float64Array(z.shape[0]!);
     const probs = kept === null ? undefined : new Float64Array(z.size);
     kernels().softmaxCrossEntropy(z, labels, losses, probs);
-    if (kept !== null) kept.probs = probs!;
+    if (kept !== null) kept.probs = probs;
     return lossOutput(losses, [losses.length], reduction, arrayDtype(z));
   },
   // dz = (softmax(z) - onehot(y)) · dy per sample; the logits are saved (z is read only when
@@ -80,8 +80,7 @@ const softmaxCrossEntropyOp = defineOp<[logits: Tensor], Attrs>({
   backward: (dy, { inputs: [z], attrs: { labels, reduction, kept } }) => {
     const n = z.shape[0]!;
     const scale = scaleOf(dy, reduction, [n, 1], n).contiguous();
-    const probs = kept?.probs ?? null;
-    return [softmaxCrossEntropyGradOp.run([z, scale], { labels, probs })];
+    return [softmaxCrossEntropyGradOp.run([z, scale], { labels, probs: kept?.probs })];
   },
 });
 
@@ -102,6 +101,6 @@ export function softmaxCrossEntropy(
   const reduction = reductionOf(op, options);
   const y = classLabels(op, logits, labels, 'logits');
   // softmax(z) is kept only for a backward that can run: a recorded loss
-  const kept = isGradEnabled() && logits.requiresGrad ? { probs: null } : null;
+  const kept: Probs | null = isGradEnabled() && logits.requiresGrad ? {} : null;
   return softmaxCrossEntropyOp.run([logits.contiguous()], { labels: y, reduction, kept });
 }

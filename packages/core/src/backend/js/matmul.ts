@@ -310,7 +310,7 @@ export function gemmBias(
 }
 
 /** c[co + i·n + j] += bias[j] for each of m rows, rounded into c's dtype (as map(add) does). */
-export function addRows(m: number, n: number, bias: Dense, c: FloatArray, co: number): void {
+function addRows(m: number, n: number, bias: Dense, c: FloatArray, co: number): void {
   const b = bias.data;
   const bo = bias.offset;
   for (let i = 0, o = co; i < m; i++, o += n) {
