@@ -1,7 +1,7 @@
 // What one forward pass through an activation layer looked like: the dead ReLUs and saturated
 // sigmoid/tanh units the notes warn about, measured from the layer's input and output.
 import { noGrad, type Tensor, ValueError } from '@tapegrad/core';
-import { E, reduceAttrs, reductionOp } from '@tapegrad/core/op-kit';
+import { denseValues, E, reduceAttrs, reductionOp } from '@tapegrad/core/op-kit';
 import { checkTensor, show } from './internal/args.js';
 
 /** The activation functions whose health is measured. @example const kind: ActivationKind = 'relu'; */
@@ -53,12 +53,8 @@ export interface ActivationStats {
   readonly saturatedOutputs: number | null;
 }
 
-// Reductions over the samples (dim 0 of `[samples, units]`) with the test fused into the
-// pass: no temporary, and 'any' stops at a unit's first hit (most units fire early in a
-// batch), so tracking health costs little on every forward pass.
-
-/** 1 for each unit whose input was > 0 on some sample (NaN never is). */
-const firedOp = reductionOp({ name: 'fired', kind: 'any', map: (x) => E.gt(x, 0) });
+// Sigmoid and tanh: reductions over the samples (dim 0 of `[samples, units]`) with the test
+// fused into the pass, no temporary.
 
 /** Per unit, the samples on which a sigmoid output sat near a rail. */
 const sigmoidRailsOp = reductionOp({
@@ -74,16 +70,27 @@ const tanhRailsOp = reductionOp({
   map: (y) => E.gt(E.abs(y), TANH_SATURATION),
 });
 
-/** The units of `v` (`[samples, units]`, a rectifier's inputs) that never fired. */
-function neverActive(v: Tensor): number {
-  const units = v.shape[1]!;
-  return (
-    units -
-    firedOp
-      .run([v], reduceAttrs(firedOp.opName, v, 0, false))
-      .sum()
-      .item()
-  );
+/**
+ * Rectifiers: the units of `x` (a rectifier's inputs, `samples` rows of `units` values in
+ * row-major order) whose input was > 0 on no sample (NaN never is). Read in place, row by
+ * row over the units not yet seen firing: most fire in the first rows, so a layer costs
+ * about one row plus a full column per dead unit. Counted in plain JS rather than with ops
+ * (an 'any' reduction, a sum, item()), which cost 2.6 µs on a [300,100] ReLU's forward.
+ */
+function neverActive(x: Tensor, samples: number, units: number): number {
+  const { data, offset } = denseValues(x);
+  const quiet = new Int32Array(units);
+  let left = 0;
+  for (let j = 0; j < units; j++) if (!(data[offset + j]! > 0)) quiet[left++] = j;
+  for (let i = 1, row = offset + units; i < samples && left > 0; i++, row += units) {
+    let kept = 0;
+    for (let q = 0; q < left; q++) {
+      const j = quiet[q]!;
+      if (!(data[row + j]! > 0)) quiet[kept++] = j;
+    }
+    left = kept;
+  }
+  return left;
 }
 
 /**
@@ -122,11 +129,9 @@ export function measureActivation(kind: ActivationKind, x: Tensor, y: Tensor): A
   const { never, outputs } =
     units === 0
       ? { never: 0, outputs: 0 }
-      : noGrad(() =>
-          rectifier
-            ? { never: neverActive(x.reshape([samples, units])), outputs: 0 }
-            : saturation(kind, y.reshape([samples, units])),
-        );
+      : rectifier
+        ? { never: neverActive(x, samples, units), outputs: 0 }
+        : noGrad(() => saturation(kind, y.reshape([samples, units])));
   const unitFraction = units === 0 ? 0 : never / units;
   return {
     activation: kind,

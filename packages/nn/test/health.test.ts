@@ -37,6 +37,24 @@ describe('activation statistics', () => {
     });
   });
 
+  it('ReLU: a strided input (a transposed view, a slice past an offset) is read as its values', () => {
+    // stored [units, samples]: its transpose has 3 samples of 4 units; units 1 and 3 are dead
+    const stored = tensor([
+      [2, -1, -1],
+      [-1, 0, -4],
+      [-1, -1, 0.5],
+      [-3, -2, -1],
+    ]);
+    expect(measureActivation('relu', stored.T, stored.T.relu()).dead).toBe(0.5);
+    // rows 1..2 of a [3,2]: unit 0 fires only in row 0, which the slice leaves out
+    const rows = tensor([
+      [1, -1],
+      [-1, 2],
+      [0, -1],
+    ]).slice(0, 1, 3);
+    expect(measureActivation('relu', rows, rows.relu()).dead).toBe(0.5);
+  });
+
   it('sigmoid: units saturated (< 0.01 or > 0.99) on every sample, and saturated outputs', () => {
     const s = new Sigmoid();
     // unit 0 sits on the low rail, unit 2 flips between rails, unit 1 stays in the middle
