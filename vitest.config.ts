@@ -17,6 +17,20 @@ const perBackendFiles = [
   'test/oracle/optim.test.ts',
 ];
 
+// The 'wasm' backend's products multiply-add with relaxed SIMD (fused) where the runtime
+// validates it: Chrome 114+ and Node 21+ (V8 11.4+) do by default, Node 20 only behind a V8
+// flag. Under Node 20 a third project runs the files that compute products and the backend's
+// own tests with that flag, so that the module most browsers run is tested too.
+const [v8Major = 0, v8Minor = 0] = process.versions.v8.split('.').map(Number);
+const relaxedBehindFlag = v8Major < 11 || (v8Major === 11 && v8Minor < 4);
+const relaxedFiles = [
+  'packages/core/test/backend.test.ts',
+  'packages/core/test/matmul.test.ts',
+  'packages/core/test/summation-order.test.ts',
+  'packages/core/test/wasm-backend.test.ts',
+  'packages/core/test/wasm-build.test.ts',
+];
+
 export default defineConfig({
   resolve: { conditions: ['tapegrad-source'] },
   ssr: { resolve: { conditions: ['tapegrad-source'] } },
@@ -57,6 +71,20 @@ export default defineConfig({
           setupFiles: ['./test/setup/fast-check.ts', './test/setup/backend.ts'],
         },
       },
+      ...(relaxedBehindFlag
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'wasm-relaxed-simd',
+                include: relaxedFiles,
+                execArgv: ['--experimental-wasm-relaxed-simd'],
+                env: { TAPEGRAD_BACKEND: 'wasm' },
+                setupFiles: ['./test/setup/fast-check.ts', './test/setup/backend.ts'],
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -9,7 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { getBackend, threadsReady } from '@tapegrad/core';
+import { backendFeatures, getBackend, threadsReady } from '@tapegrad/core';
 import { anchorStatuses } from './lib/anchors.js';
 import { type Bench, type BenchTable, formatTable } from './lib/harness.js';
 import { describeMachine, machine } from './lib/machine.js';
@@ -30,9 +30,13 @@ if (files.length === 0) {
 const box = machine();
 // the 'wasm' backend's second thread starts in the background: wait for it
 const threads = await threadsReady();
+/** The default backend as measured: its WebAssembly features (relaxed SIMD: fused multiply-add) and threads. */
+const features = backendFeatures();
+const tapegradSetup =
+  `tapegrad default backend: ${getBackend()}` +
+  `${features.length === 0 ? '' : ` (${features.join(', ')})`}, ${threads} thread(s) for large products`;
 console.log(
-  `tapegrad bench — ${files.length} file(s)\n${describeMachine(box)}\n` +
-    `tapegrad default backend: ${getBackend()}, ${threads} thread(s) for large products\n`,
+  `tapegrad bench — ${files.length} file(s)\n${describeMachine(box)}\n${tapegradSetup}\n`,
 );
 
 interface FileResult {
@@ -97,14 +101,14 @@ try {
 const json = {
   schema: 1,
   updatedAt: new Date().toISOString(),
-  lastRun: { machine: box, files, filters, seconds: total, anchors },
+  lastRun: { machine: box, files, filters, seconds: total, anchors, tapegrad: tapegradSetup },
   files: { ...(previous.files ?? {}), ...results },
 };
 writeAtomic(jsonPath, `${JSON.stringify(json, (_k, v) => (v === undefined ? null : v), 1)}\n`);
 
 const markdown = [
   `Run ${new Date().toISOString().slice(0, 10)} on ${describeMachine(box)}; ` +
-    `${files.length} file(s), ${total.toFixed(0)} s.`,
+    `${files.length} file(s), ${total.toFixed(0)} s. ${tapegradSetup}.`,
   '',
   'Anchors:',
   '',

@@ -23,6 +23,7 @@ export {
 } from './autograd/mode.js';
 export type { OpContext } from './autograd/node.js';
 export {
+  backendFeatures,
   getBackend,
   getNumThreads,
   listBackends,

@@ -3,6 +3,7 @@
 // runs through the current backend's kernels.
 import {
   add,
+  backendFeatures,
   gather,
   getBackend,
   grad,
@@ -33,6 +34,7 @@ import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultBackend, wasmFeatures } from '../src/backend/registry.js';
+import { RELAXED_SIMD } from '../src/backend/wasm/binary.generated.js';
 import { exprArb, valueArb } from './expr-arbitraries.js';
 
 describe('elementwise expressions', () => {
@@ -246,6 +248,18 @@ describe('the backend registry', () => {
     expect(listBackends()).toEqual(['js', 'wasm']);
     expect(wasmFeatures === 'simd' || wasmFeatures === 'relaxed-simd').toBe(true);
     expect(defaultBackend).toBe('wasm');
+    // the module built with relaxed SIMD wherever it validates (in Node 20 under
+    // --experimental-wasm-relaxed-simd: the 'wasm-relaxed-simd' test project); none on 'js'
+    const wa = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } })
+      .WebAssembly;
+    const relaxed = wa.validate(Uint8Array.from(Buffer.from(RELAXED_SIMD, 'base64')));
+    expect(wasmFeatures).toBe(relaxed ? 'relaxed-simd' : 'simd');
+    expect(backendFeatures('wasm')).toEqual(relaxed ? ['simd', 'relaxed-simd'] : ['simd']);
+    expect(backendFeatures('js')).toEqual([]);
+    expect(backendFeatures()).toEqual(backendFeatures(getBackend()));
+    expect(() => backendFeatures('webgpu')).toThrow(
+      /backendFeatures: unknown backend "webgpu"; the backends here are 'js', 'wasm'/,
+    );
     // the suite's setup chose the backend of its project (TAPEGRAD_BACKEND)
     expect(getBackend()).toBe(process.env.TAPEGRAD_BACKEND ?? 'wasm');
   });

@@ -91,6 +91,29 @@ export function getBackend(): string {
   return currentName;
 }
 
+/**
+ * What a backend's kernels use beyond plain JavaScript (the current backend's by default), as
+ * PyTorch's `torch.backends.cpu.get_cpu_capability()` tells: on 'wasm', `'simd'`, with
+ * `'relaxed-simd'` where the runtime validates it (fused multiply-add in the matrix products:
+ * Chrome 114+, Node 22+; Node 20 runs it with `node --experimental-wasm-relaxed-simd`); `[]`
+ * on 'js' and on a backend registered by a user.
+ *
+ * @example
+ * backendFeatures(); // ['simd'] in Node 20, ['simd', 'relaxed-simd'] in Chrome
+ */
+export function backendFeatures(name: string = currentName): string[] {
+  if (!backends.has(name)) {
+    throw new ValueError(
+      'backendFeatures',
+      `unknown backend ${JSON.stringify(name)}; the backends here are ${listBackends()
+        .map((b) => `'${b}'`)
+        .join(', ')}`,
+    );
+  }
+  if (name !== 'wasm' || wasm === null) return [];
+  return wasm.features === 'relaxed-simd' ? ['simd', 'relaxed-simd'] : ['simd'];
+}
+
 /** The names of the registered backends. @example listBackends() // ['js', 'wasm'] */
 export function listBackends(): string[] {
   return [...backends.keys()];
