@@ -95,7 +95,7 @@ export function getBackend(): string {
  * What a backend's kernels use beyond plain JavaScript (the current backend's by default), as
  * PyTorch's `torch.backends.cpu.get_cpu_capability()` tells: on 'wasm', `'simd'`, with
  * `'relaxed-simd'` where the runtime validates it (fused multiply-add in the matrix products:
- * Chrome 114+, Node 22+; Node 20 runs it with `node --experimental-wasm-relaxed-simd`); `[]`
+ * Chrome 114+, Node 21+; Node 20 runs it with `node --experimental-wasm-relaxed-simd`); `[]`
  * on 'js' and on a backend registered by a user.
  *
  * @example
