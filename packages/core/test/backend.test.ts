@@ -33,6 +33,8 @@ import { scaledRuns } from '@tapegrad/core/testing';
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
+import { COMPILED_CACHE_MAX, remember } from '../src/backend/compiled-cache.js';
+import { cachedExpressionCount } from '../src/backend/js/elementwise.js';
 import { defaultBackend, wasmFeatures } from '../src/backend/registry.js';
 import { RELAXED_SIMD } from '../src/backend/wasm/binary.generated.js';
 import { exprArb, valueArb } from './expr-arbitraries.js';
@@ -93,6 +95,29 @@ describe('elementwise expressions', () => {
     expect([...buf]).toEqual([11, 12, 21, 22, 31, 32]);
     kernels().map(E.mul(E.input(0), 2), [out], out);
     expect([...buf]).toEqual([22, 24, 42, 44, 62, 64]);
+  });
+
+  it('keep a bounded number of compiled kernels: a constant new on every call does not grow the cache', () => {
+    const x = makeArray(new Float64Array([1, 2, 3]), [3]);
+    const out = makeArray(new Float64Array(3), [3]);
+    for (let i = 0; i < COMPILED_CACHE_MAX + 100; i++) {
+      kernelsOf('js').map(E.mul(E.input(0), E.constant(i + 0.5)), [x], out);
+      expect(out.data[2]).toBe(3 * (i + 0.5));
+    }
+    expect(cachedExpressionCount()).toBeLessThanOrEqual(COMPILED_CACHE_MAX);
+    expect(cachedExpressionCount()).toBeGreaterThan(COMPILED_CACHE_MAX / 2);
+  });
+
+  it('drop the oldest compiled kernel first', () => {
+    const cache = new Map<string, number>();
+    for (const [i, k] of ['a', 'b', 'c', 'd'].entries()) remember(cache, k, i, 3);
+    expect([...cache]).toEqual([
+      ['b', 1],
+      ['c', 2],
+      ['d', 3],
+    ]);
+    expect(remember(cache, 'e', 4, 2)).toBe(4);
+    expect([...cache.keys()]).toEqual(['d', 'e']);
   });
 });
 

@@ -5,6 +5,7 @@
 // broadcast, stride 0) inputs and output with a tight innermost loop, over as few dims as
 // the strides allow (a bias added to [n, c] rows is a 2-D walk).
 import { isRowMajor, sizeOf } from '../../shape.js';
+import { remember } from '../compiled-cache.js';
 import { arityOf, type BinaryOp, type Expr, exprKey, isComparison, type UnaryOp } from '../expr.js';
 import type { View } from '../kernels.js';
 
@@ -278,14 +279,15 @@ function copiesOf(expr: Expr): Copies {
   let copies = byExpr.get(expr);
   if (copies === undefined) {
     const key = exprKey(expr);
-    copies = byKey.get(key);
-    if (copies === undefined) {
-      copies = [];
-      byKey.set(key, copies);
-    }
+    copies = byKey.get(key) ?? remember(byKey, key, []);
     byExpr.set(expr, copies);
   }
   return copies;
+}
+
+/** The expressions whose kernels are cached by structure (for tests: the cache is bounded). */
+export function cachedExpressionCount(): number {
+  return byKey.size;
 }
 
 /** The last expression `map` ran and its copies: ops call it with one expression over and over. */

@@ -3,6 +3,7 @@
 // dtype) so that every typed-array access is monomorphic. Sums accumulate in float64.
 import type { FloatArray } from '../../dtype.js';
 import { contiguousStrides, isRowMajor, sizeOf } from '../../shape.js';
+import { remember } from '../compiled-cache.js';
 import { type Expr, exprKey, input } from '../expr.js';
 import type { ReduceKind, View } from '../kernels.js';
 import { condition, source } from './elementwise.js';
@@ -205,8 +206,7 @@ export function reduce(
     const key = keyOf(kind, pre, x.data);
     let any = anyFolds.get(key);
     if (any === undefined) {
-      any = generateAny(pre);
-      anyFolds.set(key, any);
+      any = remember(anyFolds, key, generateAny(pre));
     }
     any(x.data, x.offset, x.shape, x.stride, dims, out);
     return;
@@ -226,8 +226,7 @@ export function reduce(
   const key = keyOf(kind, pre, x.data);
   let fold = folds.get(key);
   if (fold === undefined) {
-    fold = generate(kind, pre);
-    folds.set(key, fold);
+    fold = remember(folds, key, generate(kind, pre));
   }
   fold(x.data, x.offset, x.shape, x.stride, os, acc, rows);
   if (acc !== out) for (let i = 0; i < n; i++) out[i] = acc[i]!;

@@ -21,6 +21,7 @@
 // against 1.2), and a kernel's copies are a fifth of the case study's time.
 import type { FloatArray } from '../../dtype.js';
 import { isRowMajor, sizeOf } from '../../shape.js';
+import { remember } from '../compiled-cache.js';
 import { type Expr, exp, exprKey, input, tanh } from '../expr.js';
 import { jsKernels } from '../js/index.js';
 import { type Dense, gemmWith, type Kernels, type Operand, type View } from '../kernels.js';
@@ -624,8 +625,7 @@ function makeFused(wa: WasmApi, scratch: Scratch): Fused {
     const key = `${exprKeyed}|${layoutKey(spec)}`;
     let kernel = kernels.get(key);
     if (kernel === undefined) {
-      kernel = allowed(exprKeyed) ? compile(expr, spec) : null;
-      kernels.set(key, kernel);
+      kernel = remember(kernels, key, allowed(exprKeyed) ? compile(expr, spec) : null);
     }
     if (kernel === null) return false;
 
