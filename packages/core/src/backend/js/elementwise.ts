@@ -54,6 +54,34 @@ function literal(v: number): string {
   return String(v);
 }
 
+/** Temporaries the source being generated uses (`$0`, `$1`, …), counted by `generated`. */
+let temps = 0;
+
+/**
+ * `use(x)` for the JS source x of `e`, where `use` reads x more than once: a compound `e`
+ * is computed once into a temporary (a comma expression), not once per read. The kernel
+ * declares the temporaries (see `generated`).
+ */
+function shared(e: Expr, use: (x: string) => string): string {
+  if (e.kind === 'input' || e.kind === 'param' || e.kind === 'const') return use(source(e));
+  const t = `$${temps++}`;
+  return `(${t} = ${source(e)}, ${use(t)})`;
+}
+
+/**
+ * The JS source `make` returns (built with `source` and `condition`), and the declaration of
+ * the temporaries it uses, for a generated function to put before its loops.
+ *
+ * @example
+ * const { code, declare } = generated(() => source(expr)); // declare: 'let $0, $1;' or ''
+ */
+export function generated(make: () => string): { code: string; declare: string } {
+  temps = 0;
+  const code = make();
+  const names = Array.from({ length: temps }, (_, i) => `$${i}`);
+  return { code, declare: names.length === 0 ? '' : `let ${names.join(', ')};` };
+}
+
 /** JS source of `e` as a boolean test (for select), without turning comparisons into 0/1. */
 export function condition(e: Expr): string {
   if (e.kind === 'binary' && isComparison(e.op)) {
@@ -78,19 +106,22 @@ export function source(e: Expr): string {
     case 'const':
       return e.value < 0 || Object.is(e.value, -0) ? `(${literal(e.value)})` : literal(e.value);
     case 'unary': {
-      const x = source(e.x);
-      return e.op === 'neg' ? `(-${x})` : UNARY[e.op](x);
+      if (e.op === 'neg') return `(-${source(e.x)})`;
+      // sign reads its operand up to three times
+      return e.op === 'sign' ? shared(e.x, UNARY.sign) : UNARY[e.op](source(e.x));
     }
     case 'binary': {
+      if (e.op === 'max' && isPositiveZero(e.b)) return shared(e.a, rectified);
+      // NaN on either side propagates; on equal values the second operand wins
+      if (e.op === 'max' || e.op === 'min') {
+        const test = e.op === 'max' ? '>' : '<';
+        return shared(e.a, (a) =>
+          shared(e.b, (b) => `(${a} ${test} ${b} || ${a} !== ${a} ? ${a} : ${b})`),
+        );
+      }
       const a = source(e.a);
       const b = source(e.b);
       if (e.op === 'pow') return `Math.pow(${a}, ${b})`;
-      if (e.op === 'max' && isPositiveZero(e.b) && isName(e.a)) {
-        return rectified(a);
-      }
-      // NaN on either side propagates; on equal values the second operand wins
-      if (e.op === 'max') return `(${a} > ${b} || ${a} !== ${a} ? ${a} : ${b})`;
-      if (e.op === 'min') return `(${a} < ${b} || ${a} !== ${a} ? ${a} : ${b})`;
       if (isComparison(e.op)) return `(${a} ${INFIX[e.op]} ${b} ? 1 : 0)`;
       return `(${a} ${INFIX[e.op]} ${b})`;
     }
@@ -99,20 +130,14 @@ export function source(e: Expr): string {
       if (
         cond.kind === 'binary' &&
         cond.op === 'le' &&
-        isName(cond.a) &&
         isPositiveZero(cond.b) &&
-        isPositiveZero(ifTrue) &&
-        isName(ifFalse)
+        isPositiveZero(ifTrue)
       ) {
-        return gated(source(cond.a), source(ifFalse));
+        return shared(cond.a, (c) => shared(ifFalse, (v) => gated(c, v)));
       }
       return `(${condition(cond)} ? ${source(ifTrue)} : ${source(ifFalse)})`;
     }
   }
-}
-
-function isName(e: Expr): boolean {
-  return e.kind === 'input' || e.kind === 'param';
 }
 
 function isPositiveZero(e: Expr): boolean {
@@ -120,7 +145,7 @@ function isPositiveZero(e: Expr): boolean {
 }
 
 /**
- * max(x, +0) for a name x (relu) without a data-dependent branch: V8 compiles a select of
+ * max(x, +0) (relu; x a name or a temporary, read four times) without a data-dependent branch: V8 compiles a select of
  * two numbers to a jump, mispredicted half the time on random signs (~5 ms for 10⁶ values
  * here, against ~1 ms). (x + |x|)/2 is x for x ≥ 0 and +0 below, NaN for NaN, all exactly;
  * the two tests that are almost never true keep -∞ (−∞ + ∞ is NaN) and values past 10³⁰⁷
@@ -131,7 +156,7 @@ function rectified(x: string): string {
 }
 
 /**
- * `c ≤ 0 ? +0 : v` for names c and v (relu's backward: 0 where x ≤ 0, else dy) without a
+ * `c ≤ 0 ? +0 : v` for names or temporaries c and v (relu's backward: 0 where x ≤ 0, else dy) without a
  * data-dependent branch: v·m + 0·(0 − m) with m = (c > 0 or c is NaN) as 0 or 1 — v itself
  * (−0 too: −0 + −0) where m is 1, +0 where it is 0. A finite v only: v·0 is NaN for ±∞, so
  * the test that is almost never false sends a non-finite v to the plain select. 10⁶ random
@@ -153,7 +178,7 @@ const STRIDED = 2; // the N-d walk over (collapsed) shape and strides
  * kernel with scalars runs only flat (see `map`).
  */
 function generate(expr: Expr, nInputs: number, scalars: number): Kernel {
-  const value = source(expr);
+  const { code: value, declare } = generated(() => source(expr));
   const { params } = arityOf(expr);
   const ins = Array.from({ length: nInputs }, (_, i) => i);
   const each = (line: (i: number) => string): string => ins.map(line).join('\n');
@@ -161,6 +186,7 @@ function generate(expr: Expr, nInputs: number, scalars: number): Kernel {
   const eachArray = (line: (i: number) => string): string =>
     ins.map((i) => (scalar(i) ? '' : line(i))).join('\n');
   const body = `
+    ${declare}
     ${Array.from({ length: params }, (_, i) => `const p${i} = params[${i}];`).join('\n')}
     ${each((i) => `const d${i} = views[${i}].data;`)}
     ${ins.map((i) => (scalar(i) ? `const x${i} = d${i}[views[${i}].offset];` : '')).join('\n')}

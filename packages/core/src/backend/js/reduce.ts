@@ -6,7 +6,7 @@ import { contiguousStrides, isRowMajor, sizeOf } from '../../shape.js';
 import { remember } from '../compiled-cache.js';
 import { type Expr, exprKey, input } from '../expr.js';
 import type { ReduceKind, View } from '../kernels.js';
-import { condition, source } from './elementwise.js';
+import { condition, generated, source } from './elementwise.js';
 import { forEachOffset } from './walk.js';
 
 /** Output strides over the input's dims: 0 on reduced dims, contiguous elsewhere. */
@@ -56,7 +56,7 @@ function foldInto(kind: 'sum' | 'max', target: string): string {
  * over acc.
  */
 function generate(kind: 'sum' | 'max', pre: Expr): Fold {
-  const value = source(pre);
+  const { code: value, declare } = generated(() => source(pre));
   const read = (at: string) => `const x0 = d[${at}]; const v = ${value};`;
   const rowsBody =
     kind === 'sum'
@@ -123,7 +123,7 @@ function generate(kind: 'sum' | 'max', pre: Expr): Fold {
         idx[dd] = 0;
       }
     }`;
-  const src = `'use strict'; return function fold(d, offset, shape, stride, os, acc, rows) {${body}\n};`;
+  const src = `'use strict'; return function fold(d, offset, shape, stride, os, acc, rows) {${declare}${body}\n};`;
   return new Function(src)() as Fold;
 }
 
@@ -133,8 +133,8 @@ function generate(kind: 'sum' | 'max', pre: Expr): Fold {
  * 0), so a unit that fires on the first sample costs one read.
  */
 function generateAny(pre: Expr): AnyFold {
-  const test = condition(pre);
-  const src = `'use strict'; return function any(d, offset, shape, stride, dims, out) {
+  const { code: test, declare } = generated(() => condition(pre));
+  const src = `'use strict'; return function any(d, offset, shape, stride, dims, out) {${declare}
     const nd = shape.length;
     const kept = [], keptStride = [], red = [], redStride = [];
     for (let i = 0; i < nd; i++) {
