@@ -24,6 +24,7 @@ import {
   matmul,
   max,
   maximum,
+  mean,
   minimum,
   mul,
   neg,
@@ -158,7 +159,7 @@ const binary =
   (n, [a, b]) =>
     f(t(a, n, 0), t(b, n, 1));
 
-/** The axes of a reduction: an input from opset 13 (ReduceSum) or 18, an attribute before. */
+/** The axes of a reduction: an input from opset 13 (ReduceSum) or 18 (the others), an attribute before. */
 function axesOf(node: P.INodeProto, inputs: readonly (Value | undefined)[], x: Tensor): number[] {
   const given =
     inputs[1] !== undefined ? [...ints(inputs[1], node, 1)] : attr(node, 'axes', [] as number[]);
@@ -256,6 +257,7 @@ const KERNELS: Record<string, Kernel> = {
       attr(n, 'axis', 0),
     ),
   ReduceSum: reduction((x, dims, keep) => sum(x, dims, keep)),
+  ReduceMean: reduction((x, dims, keep) => mean(x, dims, keep)),
   ReduceMax: reduction((x, dims, keep) => max(x, dims, keep)),
   ReduceLogSumExp: reduction((x, dims, keep) => logsumexp(x, dims, keep)),
   Softmax: (n, [x]) => softmax(t(x, n, 0), attr(n, 'axis', -1)),

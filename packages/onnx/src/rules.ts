@@ -205,6 +205,7 @@ const rules = new Map<string, ExportRule>([
     },
   ],
   ['sum', reduce('ReduceSum', 13)],
+  ['mean', reduce('ReduceMean', 18)],
   ['max', reduce('ReduceMax', 18)],
   ['logsumexp', reduce('ReduceLogSumExp', 18)],
   [

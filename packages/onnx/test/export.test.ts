@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   add,
   concat,
+  div,
   gt,
   logsumexp,
   matmul,
@@ -89,8 +90,17 @@ describe('exportOnnx: each op in ONNX Runtime', () => {
     expectAgree(await runOrt(bytes, [a, b]), f(a, b));
   });
 
-  it('a mean over the batch divides by it: fixed batch only', async () => {
+  it('a mean over the batch is ReduceMean: it divides by the batch it runs at', async () => {
     const f = (x: Tensor) => mean(x, 0);
+    const bytes = exportOnnx(f, randn([4, 5], f32), { dynamicBatch: true });
+    for (const batch of [4, 1, 9]) {
+      const x = randn([batch, 5], f32);
+      expectAgree(await runOrt(bytes, [x]), f(x));
+    }
+  });
+
+  it('a sum divided by the batch size, written out, divides by a constant: fixed batch only', async () => {
+    const f = (x: Tensor) => div(sum(x, 0), x.shape[0]!);
     expect(() => exportOnnx(f, randn([4, 5], f32), { dynamicBatch: true })).toThrow(
       "exportOnnx: input 1 of 'div' (op #1) is a constant that changes with the batch size (4, then 5 with one more row), such as the divisor of a mean over the batch; export with dynamicBatch: false",
     );
