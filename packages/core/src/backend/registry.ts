@@ -73,17 +73,21 @@ export function setBackend(name: string): void {
       "the 'wasm' backend is still compiling (this runtime compiles WebAssembly only asynchronously): await ready() first",
     );
   }
-  if (k === undefined) {
-    throw new ValueError(
-      'setBackend',
-      `unknown backend ${JSON.stringify(name)}; the backends here are ${listBackends()
-        .map((b) => `'${b}'`)
-        .join(', ')}`,
-    );
-  }
+  if (k === undefined) throw unknownBackend('setBackend', name);
   currentName = name;
   current = k;
   chosen = true;
+}
+
+/** The error for a backend `op` was given that is not registered, naming those that are. */
+function unknownBackend(op: string, name: string): ValueError {
+  const known = listBackends()
+    .map((b) => `'${b}'`)
+    .join(', ');
+  return new ValueError(
+    op,
+    `unknown backend ${JSON.stringify(name)}; the backends here are ${known}`,
+  );
 }
 
 /** The name of the backend ops run on. @example getBackend() // 'wasm' (or 'js') */
@@ -102,14 +106,7 @@ export function getBackend(): string {
  * backendFeatures(); // ['simd'] in Node 20, ['simd', 'relaxed-simd'] in Chrome
  */
 export function backendFeatures(name: string = currentName): string[] {
-  if (!backends.has(name)) {
-    throw new ValueError(
-      'backendFeatures',
-      `unknown backend ${JSON.stringify(name)}; the backends here are ${listBackends()
-        .map((b) => `'${b}'`)
-        .join(', ')}`,
-    );
-  }
+  if (!backends.has(name)) throw unknownBackend('backendFeatures', name);
   if (name !== 'wasm' || wasm === null) return [];
   return wasm.features === 'relaxed-simd' ? ['simd', 'relaxed-simd'] : ['simd'];
 }

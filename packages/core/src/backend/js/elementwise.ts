@@ -145,22 +145,22 @@ function isPositiveZero(e: Expr): boolean {
 }
 
 /**
- * max(x, +0) (relu; x a name or a temporary, read four times) without a data-dependent branch: V8 compiles a select of
- * two numbers to a jump, mispredicted half the time on random signs (~5 ms for 10⁶ values
- * here, against ~1 ms). (x + |x|)/2 is x for x ≥ 0 and +0 below, NaN for NaN, all exactly;
- * the two tests that are almost never true keep -∞ (−∞ + ∞ is NaN) and values past 10³⁰⁷
- * (whose double overflows) out of it.
+ * max(x, +0) (relu; x a name or a temporary: it is read four times) without a
+ * data-dependent branch: V8 compiles a select of two numbers to a jump, mispredicted half
+ * the time on random signs (~5 ms for 10⁶ values here, against ~1 ms). (x + |x|)/2 is x for
+ * x ≥ 0 and +0 below, NaN for NaN, all exactly; the two tests that are almost never true
+ * keep -∞ (−∞ + ∞ is NaN) and values past 10³⁰⁷ (whose double overflows) out of it.
  */
 function rectified(x: string): string {
   return `(${x} === -Infinity ? 0 : ${x} > 1e307 ? ${x} : (${x} + Math.abs(${x})) * 0.5)`;
 }
 
 /**
- * `c ≤ 0 ? +0 : v` for names or temporaries c and v (relu's backward: 0 where x ≤ 0, else dy) without a
- * data-dependent branch: v·m + 0·(0 − m) with m = (c > 0 or c is NaN) as 0 or 1 — v itself
- * (−0 too: −0 + −0) where m is 1, +0 where it is 0. A finite v only: v·0 is NaN for ±∞, so
- * the test that is almost never false sends a non-finite v to the plain select. 10⁶ random
- * signs: ~1.7 ms, against ~5.6 ms for the branch.
+ * `c ≤ 0 ? +0 : v` for names or temporaries c and v (relu's backward: 0 where x ≤ 0, else
+ * dy) without a data-dependent branch: v·m + 0·(0 − m) with m = (c > 0 or c is NaN) as 0
+ * or 1 — v itself (−0 too: −0 + −0) where m is 1, +0 where it is 0. A finite v only: v·0 is
+ * NaN for ±∞, so the test that is almost never false sends a non-finite v to the plain
+ * select. 10⁶ random signs: ~1.7 ms, against ~5.6 ms for the branch.
  */
 function gated(c: string, v: string): string {
   const m = `((${c} > 0) | (${c} !== ${c}))`;
