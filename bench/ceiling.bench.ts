@@ -5,7 +5,7 @@
 // can still rise on 128-bit vectors, whatever its blocking, is the gap between the two.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { matmul, noGrad, Rng, randn, setNumThreads } from '@tapegrad/core';
+import { getNumThreads, matmul, noGrad, Rng, randn, setNumThreads } from '@tapegrad/core';
 import asc from 'assemblyscript/asc';
 import { type Contender, failureNotes, msOf, timeContenders } from './lib/contenders.js';
 import { type Bench, fmt } from './lib/harness.js';
@@ -18,6 +18,7 @@ const K = 64;
 /** Passes of the tile per call: 2·4·8·K·ITERS = 8.4 MFLOP, ~0.2 ms. */
 const ITERS = 2048;
 const N = 512;
+const PRODUCT = 'product 512², 1 thread';
 
 /** The part of the WebAssembly API used (the bench's TypeScript settings declare none). */
 const wa = (
@@ -68,29 +69,31 @@ async function build(features: readonly string[]): Promise<TileModule | null> {
 export const bench: Bench = async () => {
   const plain = await build(['simd']);
   const fused = await build(['simd', 'relaxed-simd']);
-  const tileRunner = (m: TileModule) => () => {
-    // panels of small values at 1 kB and 4 kB into the module's memory
-    const f = new Float32Array(m.memory.buffer);
-    for (let i = 0; i < 4 * K; i++) f[256 + i] = ((i % 7) - 3) / 64;
-    for (let i = 0; i < 8 * K; i++) f[1024 + i] = ((i % 5) - 2) / 64;
-    return () => m.tile(ITERS, 1024, 4096, K);
-  };
+  /** The tile's contender: panels of small values put at 1 kB and 4 kB of its memory. */
+  const tileContender = (name: string, m: TileModule): Contender => ({
+    name,
+    setup: () => {
+      const f = new Float32Array(m.memory.buffer);
+      for (let i = 0; i < 4 * K; i++) f[256 + i] = ((i % 7) - 3) / 64;
+      for (let i = 0; i < 8 * K; i++) f[1024 + i] = ((i % 5) - 2) / 64;
+      return () => m.tile(ITERS, 1024, 4096, K);
+    },
+  });
   const rng = new Rng(0);
   const contenders: Contender[] = [
-    { name: 'tile, SIMD', setup: () => tileRunner(plain!)() },
-    ...(fused === null ? [] : [{ name: 'tile, relaxed SIMD', setup: () => tileRunner(fused)() }]),
+    ...(plain === null ? [] : [tileContender('tile, SIMD', plain)]),
+    ...(fused === null ? [] : [tileContender('tile, relaxed SIMD', fused)]),
     {
-      name: 'product 512², 1 thread',
+      name: PRODUCT,
       setup: () =>
         withBackend('wasm', () => {
           const [a, b] = [0, 1].map(() => randn([N, N], { rng }));
+          // one thread while the contenders run (the tiles use none), as before after
+          const threads = getNumThreads();
+          setNumThreads(1);
           return {
-            run: () =>
-              withBackend('wasm', () => {
-                setNumThreads(1);
-                noGrad(() => matmul(a!, b!));
-              }),
-            dispose: () => setNumThreads(2),
+            run: () => withBackend('wasm', () => noGrad(() => matmul(a!, b!))),
+            dispose: () => setNumThreads(threads),
           };
         }),
     },
@@ -106,7 +109,7 @@ export const bench: Bench = async () => {
     const ms = msOf(measured.get(name));
     return ms === undefined ? undefined : flops / (ms * 1e6);
   };
-  const product = gf('product 512², 1 thread', 2 * N ** 3);
+  const product = gf(PRODUCT, 2 * N ** 3);
   const rows = contenders.map((c) => {
     const v = gf(c.name, c.name.startsWith('tile') ? tileFlops : 2 * N ** 3);
     return [
