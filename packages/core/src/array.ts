@@ -3,46 +3,136 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { kernels } from './backend/registry.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
-import { checkRank, contiguousStrides, isRowMajor, sizeOf } from './shape.js';
+import { checkRank, contiguousStrides, isRowMajor, MAX_RANK, sizeOf } from './shape.js';
 
 /** A strided view of a float32 or float64 buffer: what a Tensor holds, and what forward gets. */
 export type Arr = NdArray<FloatArray>;
 
-type Make = (
-  data: FloatArray,
-  shape: readonly number[],
-  stride: readonly number[],
-  offset: number,
-) => Arr;
+/**
+ * The one class of every array core makes, whatever its rank and dtype: an ndarray view
+ * with ndarray's fields and methods. ndarray compiles a class per dtype and rank, so code
+ * that reads arrays of several (every op's dispatch, the engine, the kernels' callers) saw
+ * up to a dozen object layouts at each property read, and V8's inline caches went
+ * megamorphic: a tiny MLP's forward + backward took 13.7–14.0 µs after float64 and rank-0…5
+ * ops had run in the process, against 11.4–12.1 with one class (11.0–11.9 either way when
+ * nothing else had run). Shape and stride are copied, as ndarray copies them.
+ */
+class View {
+  data: FloatArray;
+  shape: number[];
+  stride: number[];
+  offset: number;
 
-/** Per dtype (float32, float64) and rank, the maker of ndarray's own view class. */
-const makers: [Make[], Make[]] = [[], []];
+  constructor(
+    data: FloatArray,
+    shape: readonly number[],
+    stride: readonly number[],
+    offset: number,
+  ) {
+    this.data = data;
+    if (shape.length > MAX_RANK) checkRank('tensor', shape.length); // ops check first
+    this.shape = copyDims(shape);
+    this.stride = copyDims(stride);
+    this.offset = offset | 0;
+  }
+
+  get dtype(): 'float32' | 'float64' {
+    return this.data instanceof Float64Array ? 'float64' : 'float32';
+  }
+
+  get dimension(): number {
+    return this.shape.length;
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** The dims from the smallest stride to the largest (ndarray's `order`). */
+  get order(): number[] {
+    return this.native().order;
+  }
+
+  /** The position in `data` of the element at the given indices. */
+  index(...i: number[]): number {
+    const st = this.stride;
+    let at = this.offset;
+    for (let k = 0; k < st.length; k++) at += st[k]! * i[k]!;
+    return at;
+  }
+
+  get(...i: number[]): number {
+    return this.data[this.index(...i)]!;
+  }
+
+  /** `set(i0, …, value)`: the value comes after one index per dim, as in ndarray. */
+  set(...i: number[]): number {
+    const v = i[this.stride.length]!;
+    this.data[this.index(...i)] = v;
+    return v;
+  }
+
+  lo(...i: number[]): Arr {
+    return fromNative(this.native().lo(...i));
+  }
+
+  hi(...i: number[]): Arr {
+    return fromNative(this.native().hi(...i));
+  }
+
+  step(...i: number[]): Arr {
+    return fromNative(this.native().step(...i));
+  }
+
+  transpose(...i: number[]): Arr {
+    return fromNative(this.native().transpose(...i));
+  }
+
+  pick(...i: (number | null)[]): Arr {
+    return fromNative(this.native().pick(...i));
+  }
+
+  /** The dims reversed (ndarray's types promise it; its views lack it). */
+  get T(): Arr {
+    return this.transpose(...this.shape.map((_, d) => this.shape.length - 1 - d));
+  }
+
+  /** The same view as one of ndarray's own (its methods other than get and set run on it). */
+  private native(): NdArray<FloatArray> {
+    return ndarray(this.data, this.shape.slice(), this.stride.slice(), this.offset);
+  }
+}
+
+/** A copy of a shape or stride list; literals up to rank 4 (faster than `slice`, and packed). */
+function copyDims(a: readonly number[]): number[] {
+  switch (a.length) {
+    case 0:
+      return [];
+    case 1:
+      return [a[0]!];
+    case 2:
+      return [a[0]!, a[1]!];
+    case 3:
+      return [a[0]!, a[1]!, a[2]!];
+    case 4:
+      return [a[0]!, a[1]!, a[2]!, a[3]!];
+    default:
+      return a.slice();
+  }
+}
+
+/** An ndarray view of ndarray's own classes (or ours) as one of ours, over the same data. */
+function fromNative(x: NdArray<FloatArray>): Arr {
+  // a 0-d view of ndarray's keeps no offset of its own when picked down to nothing
+  return new View(x.data, x.shape, x.stride, x.offset ?? 0) as Arr;
+}
 
 /**
- * ndarray's view class for this buffer type and rank, constructed directly: the `ndarray()`
- * factory finds the class from the buffer's type through `Object.prototype.toString` on every
- * call, which took a fifth of an op's time on small tensors. The objects are the same class
- * with the same fields (the class is taken from one `ndarray()` made once per rank).
+ * x itself if core made it, else the same view (same storage) as one of core's: what a
+ * Tensor holds whatever a user's forward or `new Tensor(...)` passes.
  */
-function makerFor(data: FloatArray, rank: number): Make {
-  const table = makers[data instanceof Float64Array ? 1 : 0];
-  let make = table[rank];
-  if (make === undefined) {
-    checkRank('tensor', rank); // ops check first, naming themselves; this is the last guard
-    const View = ndarray(data, new Array<number>(rank).fill(0)).constructor;
-    const dims = Array.from({ length: rank }, (_, i) => i);
-    // ndarray's view classes take (data, shape…, stride…, offset); a 0-d one (data, offset)
-    const args =
-      rank === 0
-        ? 'data, offset'
-        : `data, ${dims.map((i) => `shape[${i}]`).join(', ')}, ${dims.map((i) => `stride[${i}]`).join(', ')}, offset`;
-    make = new Function(
-      'View',
-      `'use strict'; return (data, shape, stride, offset) => new View(${args});`,
-    )(View) as Make;
-    table[rank] = make;
-  }
-  return make;
+export function asArray(x: NdArray<FloatArray>): Arr {
+  return x instanceof View ? x : fromNative(x);
 }
 
 /**
@@ -57,7 +147,7 @@ export function makeArray(
   stride: readonly number[] = contiguousStrides(shape),
   offset = 0,
 ): Arr {
-  return makerFor(data, shape.length)(data, shape, stride, offset);
+  return new View(data, shape, stride, offset) as Arr;
 }
 
 /**
@@ -67,8 +157,7 @@ export function makeArray(
  * const out = emptyArray([n, m], 'float32');
  */
 export function emptyArray(shape: readonly number[], dtype: DType): Arr {
-  const data = allocate(dtype, sizeOf(shape));
-  return makerFor(data, shape.length)(data, shape, contiguousStrides(shape), 0);
+  return new View(allocate(dtype, sizeOf(shape)), shape, contiguousStrides(shape), 0) as Arr;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Creation functions: from data, constants, ranges, and seeded random values.
-import ndarray, { type NdArray } from 'ndarray';
+import type { NdArray } from 'ndarray';
 import { checkBoolean, checkOptions } from './args.js';
+import { makeArray } from './array.js';
 import { allocate, checkDtype, type DType, type FloatArray } from './dtype.js';
 import { DTypeError, describeValue, fmtShape, ShapeError, ValueError } from './errors.js';
 import { type Rng, rngArg } from './random.js';
@@ -273,7 +274,7 @@ export function fromNdarray(array: NdArray, options: { requiresGrad?: boolean } 
   }
   checkRank('fromNdarray', array.shape.length, 'an ndarray');
   return new Tensor(
-    ndarray(d, array.shape.slice(), array.stride.slice(), array.offset),
+    makeArray(d, array.shape, array.stride, array.offset),
     checkBoolean('fromNdarray', 'requiresGrad', options.requiresGrad, false),
   );
 }

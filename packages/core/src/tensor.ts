@@ -7,7 +7,7 @@
 // when called, never while the modules are being evaluated. defineOp, which op modules do
 // call while being evaluated, gets the class from autograd/tensor-class.ts.
 import type { NdArray } from 'ndarray';
-import { makeArray } from './array.js';
+import { asArray, makeArray } from './array.js';
 import { type BackwardOptions, backward } from './autograd/engine.js';
 import type { Node } from './autograd/node.js';
 import { provideTensorClass } from './autograd/tensor-class.js';
@@ -48,6 +48,8 @@ export class Tensor {
   [COUNTER]: VersionCounter | null = null;
 
   constructor(data: NdArray<FloatArray>, requiresGrad = false) {
+    // one array class for every tensor (a user's own ndarray view is re-made as one of core's)
+    data = asArray(data);
     this.data = data;
     this.requiresGrad = requiresGrad;
     // the array's own shape, not a copy: ndarray makes a new one for every view, and

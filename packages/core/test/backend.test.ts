@@ -21,7 +21,6 @@ import {
 } from '@tapegrad/core';
 import {
   E,
-  emptyArray,
   type Kernels,
   kernels,
   kernelsOf,
@@ -31,7 +30,6 @@ import {
 } from '@tapegrad/core/op-kit';
 import { scaledRuns } from '@tapegrad/core/testing';
 import fc from 'fast-check';
-import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMPILED_CACHE_MAX, remember } from '../src/backend/compiled-cache.js';
 import { cachedExpressionCount } from '../src/backend/js/elementwise.js';
@@ -145,33 +143,6 @@ function onlyInput0(e: E.Expr): E.Expr {
       };
   }
 }
-
-describe('arrays', () => {
-  it("are ndarray's own views, made without its factory", () => {
-    for (const data of [new Float32Array(24), new Float64Array(24)]) {
-      for (const [shape, stride, offset] of [
-        [[], [], 5],
-        [[24], [1], 0],
-        [[2, 3], [3, 1], 6],
-        [[2, 3, 4], [1, 2, 6], 0],
-      ] as const) {
-        const ours = makeArray(data, shape, stride, offset);
-        const theirs = ndarray(data, shape.slice(), stride.slice(), offset);
-        expect(ours.constructor).toBe(theirs.constructor);
-        expect([ours.shape, ours.stride, ours.offset, ours.data]).toEqual([
-          theirs.shape,
-          theirs.stride,
-          theirs.offset,
-          theirs.data,
-        ]);
-        expect(ours.dtype).toBe(data instanceof Float64Array ? 'float64' : 'float32');
-        if (shape.length > 0) expect(ours.shape).not.toBe(shape);
-      }
-    }
-    const e = emptyArray([2, 3], 'float64');
-    expect([e.shape, e.stride, e.offset, e.data.length]).toEqual([[2, 3], [3, 1], 0, 6]);
-  });
-});
 
 describe('reductions', () => {
   it('fold pre(x) over any dims: sum (to rounding), max and any (exactly)', () => {
