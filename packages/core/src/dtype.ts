@@ -39,18 +39,22 @@ if (host?.versions?.node !== undefined && host.platform === 'linux') {
 }
 
 /**
- * Buffers of 65 to 2048 bytes are carved from shared blocks, 16 of one size class per
- * block: V8 keeps a typed array of up to 64 bytes on its heap, but gives a larger one an
- * ArrayBuffer of its own, which costs 0.4 µs, and 2 µs in a process with a worker thread
- * (tsx's loader, vitest) — more than the rest of a small op. A view into a block costs a
- * tenth of that. A block's memory is zero when made and each piece is handed out once, so a
- * new buffer is all zeros, as `new Float32Array(n)` is. The cost: a live piece keeps its
- * block (16 pieces of its class) alive, and `buffer` is the block's (`byteOffset` says where
- * the values start), so a buffer is not to be transferred to a worker or resized.
+ * Buffers of 65 to 2048 bytes are carved from shared blocks of one size class each: V8
+ * keeps a typed array of up to 64 bytes on its heap, but gives a larger one an ArrayBuffer
+ * of its own, which costs 0.4 µs, and 2 µs in a process with a worker thread (tsx's loader,
+ * vitest) — more than the rest of a small op. A view into a block costs ~20 ns. A block is
+ * 16 KB, or 16 pieces where that is more (1 KB and 2 KB pieces): a new block cost 0.6–0.9 µs
+ * at 2 KB and 1.1–1.6 at 32 KB here, so blocks of 16 pieces cost the small classes 37–46 ns
+ * a piece, and 16 KB ones 9–17. A block's memory is zero when made and each piece is handed
+ * out once, so a new buffer is all zeros, as `new Float32Array(n)` is. The cost: a live
+ * piece keeps its whole block alive (16 KB, or 32 KB for the 2 KB class), and `buffer` is
+ * the block's (`byteOffset` says where the values start), so a buffer is not to be
+ * transferred to a worker or resized.
  */
 const POOLED_MIN = 65;
 const POOLED_MAX = 2048;
-const PIECES = 16;
+const BLOCK_MIN_BYTES = 16 * 1024;
+const BLOCK_MIN_PIECES = 16;
 
 /** Per size class (bytes 2^7 … 2^11), the block being carved and the next free offset. */
 const blocks: (ArrayBuffer | null)[] = [null, null, null, null, null];
@@ -159,8 +163,8 @@ export function allocate(dtype: DType, size: number, zeroed = true): FloatArray 
   const piece = 128 << c;
   let block = blocks[c]!;
   let at = used[c]!;
-  if (block === null || at === PIECES * piece) {
-    block = new ArrayBuffer(PIECES * piece);
+  if (block === null || at === block.byteLength) {
+    block = new ArrayBuffer(Math.max(BLOCK_MIN_BYTES, BLOCK_MIN_PIECES * piece));
     blocks[c] = block;
     at = 0;
   }

@@ -264,3 +264,39 @@ describe('a backward pass', () => {
     }
   });
 });
+
+describe('small buffers', () => {
+  it('are zeroed pieces of shared blocks, of their own size class, that never overlap', () => {
+    // 17..512 float32 values (68 B..2 kB: every size class) and float64 ones, enough of each
+    // to fill several blocks; each piece is filled with its own number and checked after
+    const made: { a: FloatArray; v: number }[] = [];
+    /** Each block seen, and the piece size of its class. */
+    const blocks = new Map<ArrayBufferLike, number>();
+    let v = 1;
+    for (const [dtype, sizes] of [
+      ['float32', [17, 32, 33, 64, 100, 128, 200, 256, 300, 512]],
+      ['float64', [9, 16, 50, 128, 256]],
+    ] as const) {
+      for (const size of sizes) {
+        const bytes = size * (dtype === 'float64' ? 8 : 4);
+        const piece = 2 ** Math.ceil(Math.log2(bytes));
+        // enough pieces to span more than two blocks of the largest size there is
+        for (let i = 0; i < (2 * 32768) / piece + 3; i++) {
+          const a = allocate(dtype, size, i % 2 === 0);
+          expect(a.length).toBe(size);
+          expect(a.every((x) => x === 0)).toBe(true);
+          expect(a.byteOffset % piece).toBe(0);
+          expect(blocks.get(a.buffer) ?? piece).toBe(piece); // one size class per block
+          a.fill(v);
+          made.push({ a, v });
+          blocks.set(a.buffer, piece);
+          v++;
+        }
+      }
+    }
+    for (const { a, v } of made) expect(a.every((x) => x === v)).toBe(true);
+    // a block is 16 kB, or 16 pieces where that is more; several of each class were made
+    for (const [b, piece] of blocks) expect(b.byteLength).toBe(Math.max(16384, 16 * piece));
+    expect(blocks.size).toBeGreaterThan(15);
+  });
+});

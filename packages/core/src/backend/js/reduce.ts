@@ -185,6 +185,8 @@ function generateAny(pre: Expr): AnyFold {
 const IDENTITY = input(0);
 const folds = new Map<string, Fold>();
 const anyFolds = new Map<string, AnyFold>();
+/** The folds of x itself (no pre) for sum and max, float32 and float64: [sum f, sum d, max f, max d]. */
+const plainFolds: (Fold | undefined)[] = [undefined, undefined, undefined, undefined];
 
 /** The cache key of (kind, pre, dtype). */
 function keyOf(kind: ReduceKind, pre: Expr, data: FloatArray): string {
@@ -223,10 +225,21 @@ export function reduce(
   acc.fill(kind === 'max' ? Number.NEGATIVE_INFINITY : 0, 0, n);
   const rows = x.shape.length === 2 && dims.length === 1 && dims[0] === 0;
   const os = rows ? NO_STRIDES : outStrides(x.shape, dims);
-  const key = keyOf(kind, pre, x.data);
-  let fold = folds.get(key);
-  if (fold === undefined) {
-    fold = remember(folds, key, generate(kind, pre));
+  let fold: Fold | undefined;
+  if (pre === IDENTITY) {
+    // x itself, the common case: no key to build (a tenth of a small sum's time)
+    const at = (kind === 'max' ? 2 : 0) + (x.data instanceof Float64Array ? 1 : 0);
+    fold = plainFolds[at];
+    if (fold === undefined) {
+      fold = generate(kind, pre);
+      plainFolds[at] = fold;
+    }
+  } else {
+    const key = keyOf(kind, pre, x.data);
+    fold = folds.get(key);
+    if (fold === undefined) {
+      fold = remember(folds, key, generate(kind, pre));
+    }
   }
   fold(x.data, x.offset, x.shape, x.stride, os, acc, rows);
   if (acc !== out) for (let i = 0; i < n; i++) out[i] = acc[i]!;
