@@ -3,6 +3,7 @@ import { fromNdarray, Tensor, tensor } from '@tapegrad/core';
 import { defineOp } from '@tapegrad/core/op-kit';
 import fc from 'fast-check';
 import ndarray, { type NdArray } from 'ndarray';
+import ops from 'ndarray-ops';
 import { describe, expect, it } from 'vitest';
 import { asArray, emptyArray, makeArray, scalarArray } from '../src/array.js';
 
@@ -169,5 +170,19 @@ describe('arrays', () => {
       [2, 3, 4],
     );
     expect(described(a.T)).toEqual(described(ndarray(a.data, [2, 3, 4]).transpose(2, 1, 0)));
+  });
+
+  it("work with ndarray-ops, as ndarray's own views do", () => {
+    const x = makeArray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+    const out = emptyArray([3, 2], 'float64');
+    ops.assign(out, x.transpose(1, 0)); // a strided read: cwise compiles for the order
+    expect(Array.from(out.data)).toEqual([1, 4, 2, 5, 3, 6]);
+    ops.mulseq(out, 2);
+    ops.addeq(out.pick(0, null), makeArray(new Float64Array([10, 20]), [2]));
+    expect(Array.from(out.data)).toEqual([12, 28, 4, 10, 6, 12]);
+    expect(ops.sum(x)).toBe(21);
+    const f = makeArray(new Float32Array([-1, 2, -3]), [3]);
+    ops.abseq(f);
+    expect(Array.from(f.data)).toEqual([1, 2, 3]);
   });
 });
