@@ -53,22 +53,75 @@ class View {
     return this.native().order;
   }
 
-  /** The position in `data` of the element at the given indices. */
-  index(...i: number[]): number {
+  /**
+   * The position in `data` of the element at the given indices. Ranks up to 4 take their
+   * indices as parameters (get and set too), higher ones read `arguments`. A loop of get +
+   * set on a [300,100] array: 3.5 ns an element inside a function, against 1.8–2.1 with
+   * ndarray's per-rank classes and 11 with rest parameters; at a module's top level 12–13
+   * against 2 (V8 does not inline a method that reads `arguments` there).
+   */
+  index(i0?: number, i1?: number, i2?: number, i3?: number): number;
+  index(...i: number[]): number;
+  index(i0?: number, i1?: number, i2?: number, i3?: number): number {
     const st = this.stride;
-    let at = this.offset;
-    for (let k = 0; k < st.length; k++) at += st[k]! * i[k]!;
-    return at;
+    switch (st.length) {
+      case 0:
+        return this.offset;
+      case 1:
+        return this.offset + st[0]! * i0!;
+      case 2:
+        return this.offset + st[0]! * i0! + st[1]! * i1!;
+      case 3:
+        return this.offset + st[0]! * i0! + st[1]! * i1! + st[2]! * i2!;
+      case 4:
+        return this.offset + st[0]! * i0! + st[1]! * i1! + st[2]! * i2! + st[3]! * i3!;
+      default: {
+        let at = this.offset;
+        // biome-ignore lint/complexity/noArguments: ranks above 4 read their indices from the call
+        for (let k = 0; k < st.length; k++) at += st[k]! * (arguments[k] as number);
+        return at;
+      }
+    }
   }
 
-  get(...i: number[]): number {
-    return this.data[this.index(...i)]!;
+  get(i0?: number, i1?: number, i2?: number, i3?: number): number;
+  get(...i: number[]): number;
+  get(i0?: number, i1?: number, i2?: number, i3?: number): number {
+    if (this.stride.length <= 4) return this.data[this.index(i0, i1, i2, i3)]!;
+    // biome-ignore lint/complexity/noArguments: ranks above 4 pass every index on
+    return this.data[this.index(...(arguments as unknown as number[]))]!;
   }
 
   /** `set(i0, …, value)`: the value comes after one index per dim, as in ndarray. */
-  set(...i: number[]): number {
-    const v = i[this.stride.length]!;
-    this.data[this.index(...i)] = v;
+  set(i0?: number, i1?: number, i2?: number, i3?: number, i4?: number): number;
+  set(...i: number[]): number;
+  set(i0?: number, i1?: number, i2?: number, i3?: number, i4?: number): number {
+    const d = this.stride.length;
+    let v: number;
+    switch (d) {
+      case 0:
+        v = i0!;
+        break;
+      case 1:
+        v = i1!;
+        break;
+      case 2:
+        v = i2!;
+        break;
+      case 3:
+        v = i3!;
+        break;
+      case 4:
+        v = i4!;
+        break;
+      default:
+        // biome-ignore lint/complexity/noArguments: ranks above 4 read the value from the call
+        v = arguments[d] as number;
+        // biome-ignore lint/complexity/noArguments: and pass every index on
+        this.data[this.index(...(arguments as unknown as number[]))] = v;
+        return v;
+    }
+    this.data[this.index(i0, i1, i2, i3)] = v;
     return v;
   }
 
