@@ -72,17 +72,40 @@ const tanhRailsOp = reductionOp({
 
 /**
  * Rectifiers: the units of `x` (a rectifier's inputs, `samples` rows of `units` values in
- * row-major order) whose input was > 0 on no sample (NaN never is). Read in place, row by
- * row over the units not yet seen firing: most fire in the first rows, so a layer costs
- * about one row plus a full column per dead unit. Counted in plain JS rather than with ops
- * (an 'any' reduction, a sum, item()), which cost 2.6 µs on a [300,100] ReLU's forward.
+ * row-major order) whose input was > 0 on no sample (NaN never is). Read in place over the
+ * units not yet seen firing, eight rows at a time: most fire in the first rows, so a layer
+ * costs about one row plus a full column per dead unit. Counted in plain JS rather than with
+ * ops (an 'any' reduction, a sum, item()), which cost 2.6 µs on a [300,100] ReLU's forward.
+ * Eight rows a pass rather than one: in the trained case study (8 dead units of 100, 300
+ * samples) counting added 2.5–4 µs to the model's forward instead of 6–7.
  */
 function neverActive(x: Tensor, samples: number, units: number): number {
   const { data, offset } = denseValues(x);
-  const quiet = new Int32Array(units);
+  const u = units;
+  const quiet = new Int32Array(u);
   let left = 0;
-  for (let j = 0; j < units; j++) if (!(data[offset + j]! > 0)) quiet[left++] = j;
-  for (let i = 1, row = offset + units; i < samples && left > 0; i++, row += units) {
+  for (let j = 0; j < u; j++) if (!(data[offset + j]! > 0)) quiet[left++] = j;
+  let i = 1;
+  let row = offset + u;
+  for (; i + 8 <= samples && left > 0; i += 8, row += 8 * u) {
+    let kept = 0;
+    for (let q = 0; q < left; q++) {
+      const j = quiet[q]!;
+      const at = row + j;
+      const fired =
+        data[at]! > 0 ||
+        data[at + u]! > 0 ||
+        data[at + 2 * u]! > 0 ||
+        data[at + 3 * u]! > 0 ||
+        data[at + 4 * u]! > 0 ||
+        data[at + 5 * u]! > 0 ||
+        data[at + 6 * u]! > 0 ||
+        data[at + 7 * u]! > 0;
+      if (!fired) quiet[kept++] = j;
+    }
+    left = kept;
+  }
+  for (; i < samples && left > 0; i++, row += u) {
     let kept = 0;
     for (let q = 0; q < left; q++) {
       const j = quiet[q]!;

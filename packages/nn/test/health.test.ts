@@ -1,5 +1,6 @@
 // Training health: dead ReLU units and saturated sigmoid/tanh units, per layer by name.
 import { noGrad, Rng, randn, tensor } from '@tapegrad/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   healthReport,
@@ -109,6 +110,34 @@ describe('activation statistics', () => {
       const stats = measureActivation('relu', tensor(x), tensor(x).relu());
       expect(stats).toMatchObject({ samples, units, dead: 6 / units });
     }
+  });
+
+  it('dead units: the count of a plain scan over every sample, for any batch size', () => {
+    // sparse firing (each input fires with a small chance, some units never), batches of 1 to
+    // 40 samples: every split of the rows into passes of eight and a rest of one to seven
+    const batches = fc
+      .record({ samples: fc.integer({ min: 1, max: 40 }), units: fc.integer({ min: 1, max: 12 }) })
+      .chain(({ samples, units }) =>
+        fc
+          .array(fc.constantFrom(-1, -1, -1, -1, -1, -1, -1, 0, Number.NaN, 2), {
+            minLength: samples * units,
+            maxLength: samples * units,
+          })
+          .map((values) => ({ samples, units, values })),
+      );
+    fc.assert(
+      fc.property(batches, ({ samples, units, values }) => {
+        let dead = 0;
+        for (let j = 0; j < units; j++) {
+          let fired = false;
+          for (let i = 0; i < samples; i++) if (values[i * units + j]! > 0) fired = true;
+          if (!fired) dead++;
+        }
+        const x = tensor(values, { shape: [samples, units] });
+        expect(measureActivation('relu', x, x.relu()).dead).toBe(dead / units);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('saturation rails are compared as numbers, not as float32 values', () => {
