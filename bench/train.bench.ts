@@ -81,8 +81,12 @@ export const bench: Bench = async () => {
     }));
     // tfjs-cpu takes ~0.4 s a step on the larger net
     contenders.push(...anchorStepContenders(tfa, jax, spec, (name) => (name === TF_CPU ? 5 : 20)));
+    // A second of steps first: tapegrad's first ~200 steps of a fresh 784-128-10 model fault
+    // pages while the C heap grows to the size it keeps (25 faults a step, 2.0–2.1 ms; then
+    // 0.1 and 1.75 ms), and a training loop runs for thousands of steps.
     const measured = timeContenders(contenders, {
       warmup: 2,
+      warmupMs: 1000,
       minRounds: 5,
       maxRounds: 20,
       minTimeMs: 1500,

@@ -21,6 +21,11 @@ export interface Contender {
 export interface TimeContendersOptions {
   /** Untimed calls of each before the rounds. Default 1. */
   readonly warmup?: number;
+  /**
+   * And untimed calls of each until this many ms have passed (each contender alone), so
+   * that the rounds time a steady state: JIT tiers, caches, the allocator. Default 0.
+   */
+  readonly warmupMs?: number;
   /** Rounds at least. Default 5. */
   readonly minRounds?: number;
   /** Rounds at most. Default 30. */
@@ -44,14 +49,24 @@ export function timeContenders(
   contenders: readonly Contender[],
   options: TimeContendersOptions = {},
 ): Map<string, Measured> {
-  const { warmup = 1, minRounds = 5, maxRounds = 30, minTimeMs = 0, inner = 1 } = options;
+  const {
+    warmup = 1,
+    warmupMs = 0,
+    minRounds = 5,
+    maxRounds = 30,
+    minTimeMs = 0,
+    inner = 1,
+  } = options;
   const result = new Map<string, Measured>();
   const live: { name: string; runner: Runner; samples: number[]; max: number }[] = [];
   for (const c of contenders) {
     try {
       const r = c.setup();
       const runner = typeof r === 'function' ? { run: r } : r;
-      for (let i = 0; i < warmup; i++) for (let k = 0; k < inner; k++) runner.run();
+      const warming = performance.now();
+      for (let i = 0; i < warmup || performance.now() - warming < warmupMs; i++) {
+        for (let k = 0; k < inner; k++) runner.run();
+      }
       live.push({
         name: c.name,
         runner,
