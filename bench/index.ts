@@ -1,6 +1,6 @@
 // `pnpm bench`: runs every `bench/<name>.bench.ts` (each exports `bench: Bench`, see
-// lib/harness.ts) in name order, those of RUN_LAST last, and prints its tables. `pnpm bench matmul overhead` runs
-// only the files whose names contain one of the words.
+// lib/harness.ts) in name order, those of RUN_LAST last, and prints its tables. `pnpm bench
+// matmul overhead` runs only the files whose names contain one of the words.
 //
 // Every number also goes to bench/results/latest.json (written to a temporary file, then
 // renamed), merged by file, so a filtered run updates only its files' entries; the run's

@@ -133,7 +133,7 @@ describe('arrays', () => {
     expect(a.stride).toEqual([3, 1]);
   });
 
-  it("hold a user's ndarray view (from a forward, a Tensor, fromNdarray) over the same storage", () => {
+  it("hold a user's ndarray view (a forward's, new Tensor's, fromNdarray's) over its storage", () => {
     const storage = new Float64Array([1, 2, 3, 4, 5, 6]);
     const view = ndarray(storage, [3, 2], [1, 3], 0); // column-major [3,2]
     const ours = Object.getPrototypeOf(makeArray(storage, [1]));

@@ -185,7 +185,7 @@ function generateAny(pre: Expr): AnyFold {
 const IDENTITY = input(0);
 const folds = new Map<string, Fold>();
 const anyFolds = new Map<string, AnyFold>();
-/** The folds of x itself (no pre) for sum and max, float32 and float64: [sum f, sum d, max f, max d]. */
+/** The folds of x itself (no pre): sum float32, sum float64, max float32, max float64. */
 const plainFolds: (Fold | undefined)[] = [undefined, undefined, undefined, undefined];
 
 /** The cache key of (kind, pre, dtype). */
