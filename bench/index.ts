@@ -1,36 +1,118 @@
 // `pnpm bench`: runs every `bench/<name>.bench.ts` (each exports `bench: Bench`, see
-// lib/harness.ts) in name order, those of RUN_LAST last, and prints its tables. `pnpm bench
-// matmul overhead` runs only the files whose names contain one of the words.
+// lib/harness.ts) in name order and prints its tables. `pnpm bench matmul overhead` runs
+// only the files whose names contain one of the words. Each file runs in a process of its
+// own (this script again, with `--child <file> --json <path>`), so that no file's tables
+// depend on what ran before it in the process: JIT state, heap and C-heap sizes, a worker
+// still spinning.
 //
 // Every number also goes to bench/results/latest.json (written to a temporary file, then
 // renamed), merged by file, so a filtered run updates only its files' entries; the run's
 // tables go to bench/results/latest.md. `pnpm bench --readme` (a full run) also puts them
 // in bench/README.md, between its `bench:results` markers.
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { backendFeatures, getBackend, threadsReady } from '@tapegrad/core';
-import { anchorStatuses } from './lib/anchors.js';
+import { type AnchorStatus, anchorStatuses } from './lib/anchors.js';
 import { type Bench, type BenchTable, formatTable } from './lib/harness.js';
 import { describeMachine, machine } from './lib/machine.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const filters = args.filter((a) => !a.startsWith('-'));
 const writeReadme = args.includes('--readme');
-/**
- * Files that leave the process unfit for timing what runs after them. optim.bench.ts counts
- * typed arrays by swapping the global Float32Array/Float64Array constructors (lib/memory.ts),
- * which leaves V8's code for core's ops deoptimized or polymorphic: the per-op file's tiny
- * MLP forward took 14.1 µs after it, 5.7–8.0 after any other file.
- */
-const RUN_LAST = new Set(['optim.bench.ts']);
+/** The value after a flag (`--child file`), or undefined. */
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+};
+const VALUED = new Set(['--child', '--json']);
+const filters = args.filter((a, i) => !a.startsWith('-') && !VALUED.has(args[i - 1] ?? ''));
+const child = flag('--child');
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
-  .sort(
-    (a, b) => Number(RUN_LAST.has(a)) - Number(RUN_LAST.has(b)) || (a < b ? -1 : a > b ? 1 : 0),
+  .sort();
+
+interface FileResult {
+  readonly ranAt: string;
+  readonly seconds: number;
+  readonly machine: ReturnType<typeof machine>;
+  readonly tables: readonly BenchTable[];
+  readonly error?: string;
+}
+
+/** What a child process reports on its file. */
+interface ChildReport {
+  readonly result: FileResult;
+  readonly anchors: Record<string, AnchorStatus>;
+}
+
+if (child !== undefined) {
+  // the child: run one file in this fresh process and write its report where asked
+  const json = flag('--json');
+  if (!files.includes(child) || json === undefined) {
+    console.error(`bench/index.ts --child: no bench file ${child}, or no --json path`);
+    process.exit(2);
+  }
+  await threadsReady();
+  const result = await runFile(child, machine());
+  const report: ChildReport = { result, anchors: anchorStatuses() };
+  writeFileSync(
+    json,
+    JSON.stringify(report, (_k, v) => (v === undefined ? null : v)),
   );
+  process.exit(result.error === undefined ? 0 : 1);
+}
+
+/** Runs one bench file in this process, printing its tables as they come. */
+async function runFile(file: string, box: ReturnType<typeof machine>): Promise<FileResult> {
+  const t0 = performance.now();
+  const ranAt = new Date().toISOString();
+  let tables: BenchTable[] = [];
+  let error: string | undefined;
+  try {
+    const mod = (await import(pathToFileURL(join(here, file)).href)) as { bench?: Bench };
+    if (typeof mod.bench !== 'function') {
+      throw new Error(`bench/${file} must export \`bench\`, a function returning tables`);
+    }
+    tables = await mod.bench();
+    for (const table of tables) console.log(`${formatTable(table)}\n`);
+  } catch (e) {
+    error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    console.error(`bench/${file} failed:\n${error}\n`);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`(${file}: ${seconds.toFixed(1)} s)\n`);
+  return { ranAt, seconds, machine: box, tables, ...(error === undefined ? {} : { error }) };
+}
+
+/**
+ * Runs one bench file in a child process: node with this process's flags (tsx's loader,
+ * `--conditions`, a V8 flag such as `--experimental-wasm-relaxed-simd`) on this script.
+ */
+function runChild(file: string): ChildReport {
+  const json = join(tmpdir(), `tapegrad-bench-${process.pid}-${file}.json`);
+  const run = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--child', file, '--json', json],
+    { stdio: 'inherit' },
+  );
+  try {
+    return JSON.parse(readFileSync(json, 'utf8')) as ChildReport;
+  } catch {
+    const why = run.error?.message ?? `exit code ${run.status}, signal ${run.signal}`;
+    const error = `bench/${file}: its process wrote no report (${why})`;
+    console.error(`${error}\n`);
+    return {
+      result: { ranAt: new Date().toISOString(), seconds: 0, machine: box, tables: [], error },
+      anchors: {},
+    };
+  } finally {
+    rmSync(json, { force: true });
+  }
+}
 
 if (files.length === 0) {
   console.error(`no bench/*.bench.ts file matches ${filters.join(', ')}`);
@@ -48,44 +130,19 @@ console.log(
   `tapegrad bench — ${files.length} file(s)\n${describeMachine(box)}\n${tapegradSetup}\n`,
 );
 
-interface FileResult {
-  readonly ranAt: string;
-  readonly seconds: number;
-  readonly machine: typeof box;
-  readonly tables: readonly BenchTable[];
-  readonly error?: string;
-}
 const results: Record<string, FileResult> = {};
+const anchors: Record<string, AnchorStatus> = {};
 const started = performance.now();
 for (const file of files) {
-  const t0 = performance.now();
-  const ranAt = new Date().toISOString();
-  let tables: BenchTable[] = [];
-  let error: string | undefined;
-  try {
-    const mod = (await import(pathToFileURL(join(here, file)).href)) as { bench?: Bench };
-    if (typeof mod.bench !== 'function') {
-      throw new Error(`bench/${file} must export \`bench\`, a function returning tables`);
-    }
-    tables = await mod.bench();
-    for (const table of tables) console.log(`${formatTable(table)}\n`);
-  } catch (e) {
-    error = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    console.error(`bench/${file} failed:\n${error}\n`);
-    process.exitCode = 1;
+  const report = runChild(file);
+  results[file] = report.result;
+  if (report.result.error !== undefined) process.exitCode = 1;
+  // an anchor loaded in any file counts as available
+  for (const [name, s] of Object.entries(report.anchors)) {
+    if (anchors[name] === undefined || s.available) anchors[name] = s;
   }
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(`(${file}: ${seconds.toFixed(1)} s)\n`);
-  results[file] = {
-    ranAt,
-    seconds,
-    machine: box,
-    tables,
-    ...(error === undefined ? {} : { error }),
-  };
 }
 const total = (performance.now() - started) / 1000;
-const anchors = anchorStatuses();
 console.log('anchors:');
 for (const [name, s] of Object.entries(anchors)) {
   console.log(`  ${name}: ${s.available ? '' : 'SKIPPED — '}${s.detail}`);
