@@ -43,6 +43,10 @@ interface FileResult {
   readonly error?: string;
 }
 
+/** JSON with undefined values written as null. */
+const toJson = (value: unknown, indent?: number): string =>
+  JSON.stringify(value, (_k, v) => (v === undefined ? null : v), indent);
+
 /** What a child process reports on its file. */
 interface ChildReport {
   readonly result: FileResult;
@@ -59,10 +63,7 @@ if (child !== undefined) {
   await threadsReady();
   const result = await runFile(child, machine());
   const report: ChildReport = { result, anchors: anchorStatuses() };
-  writeFileSync(
-    json,
-    JSON.stringify(report, (_k, v) => (v === undefined ? null : v)),
-  );
+  writeFileSync(json, toJson(report));
   process.exit(result.error === undefined ? 0 : 1);
 }
 
@@ -170,7 +171,7 @@ const json = {
   lastRun: { machine: box, files, filters, seconds: total, anchors, tapegrad: tapegradSetup },
   files: { ...(previous.files ?? {}), ...results },
 };
-writeAtomic(jsonPath, `${JSON.stringify(json, (_k, v) => (v === undefined ? null : v), 1)}\n`);
+writeAtomic(jsonPath, `${toJson(json, 1)}\n`);
 
 const markdown = [
   `Run ${new Date().toISOString().slice(0, 10)} on ${describeMachine(box)}; ` +

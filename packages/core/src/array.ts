@@ -150,9 +150,12 @@ class View {
     return this.transpose(...this.shape.map((_, d) => this.shape.length - 1 - d));
   }
 
-  /** The same view as one of ndarray's own (its methods other than get and set run on it). */
+  /**
+   * The same view as one of ndarray's own (its methods other than get and set run on it).
+   * ndarray's views copy the shape and stride values they are made with.
+   */
   private native(): NdArray<FloatArray> {
-    return ndarray(this.data, this.shape.slice(), this.stride.slice(), this.offset);
+    return ndarray(this.data, this.shape, this.stride, this.offset);
   }
 }
 

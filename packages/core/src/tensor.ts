@@ -52,7 +52,7 @@ export class Tensor {
     data = asArray(data);
     this.data = data;
     this.requiresGrad = requiresGrad;
-    // the array's own shape, not a copy: ndarray makes a new one for every view, and
+    // the array's own shape, not a copy: every array has its own (array.ts copies it), and
     // nothing writes it (a copy per tensor took a tenth of a small op's time). Nor frozen:
     // V8 keeps frozen arrays on slow paths (Object.freeze ~30 ns, a slice of one ~150 ns
     // against 8), which made a tiny MLP's forward + backward 25 µs instead of 16. The op
