@@ -266,3 +266,27 @@ export function stackRef(xs: readonly Ref[], dim: number): Ref {
   });
   return concatRef(unsqueezed, d);
 }
+
+/**
+ * a·b (nested rows) in the 'wasm' backend's float32 order: k in equal blocks of at most 256,
+ * each summed from +0 over k in order, in float32, then added to the cell in float32.
+ */
+export function blockedF32Product(
+  a: readonly (readonly number[])[],
+  b: readonly (readonly number[])[],
+): number[][] {
+  const f = Math.fround;
+  const k = b.length;
+  const depth = Math.ceil(k / Math.ceil(k / 256));
+  return a.map((row) =>
+    Array.from({ length: b[0]?.length ?? 0 }, (_, j) => {
+      let c = 0;
+      for (let p0 = 0; p0 < k; p0 += depth) {
+        let s = 0;
+        for (let p = p0; p < Math.min(k, p0 + depth); p++) s = f(s + f(row[p]! * b[p]![j]!));
+        c = p0 === 0 ? s : f(c + s);
+      }
+      return c;
+    }),
+  );
+}

@@ -4,7 +4,8 @@
 // the plain loops, and which kernel a shape takes does not change a result (for matmul, up
 // to k = 256: deeper, the packed kernel rounds a float32 result between k-blocks). The
 // 'wasm' backend's float32 product sums in float32, also over k in order, in k-blocks of
-// equal depth up to 256, each added to the cell: that order is pinned bit for bit too.
+// equal depth up to 256, each added to the cell: that order is pinned bit for bit too, and
+// the 'js' backend sums float32 products with a side under 4 (the case study's) in it.
 import {
   type DType,
   getBackend,
@@ -16,8 +17,10 @@ import {
   type Tensor,
 } from '@tapegrad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SKINNY_DIM } from '../src/backend/js/matmul.js';
 import { wasmFeatures } from '../src/backend/registry.js';
 import { GEMM_MIN_DIM, GEMM_MIN_WORK } from '../src/backend/wasm/index.js';
+import { blockedF32Product } from './reference.js';
 
 const rng = new Rng(7);
 const rand = (shape: readonly number[], dtype: DType): Tensor => randn(shape, { dtype, rng });
@@ -43,7 +46,7 @@ function operands(m: number, n: number, k: number, transposed: boolean, dtype: D
   return { a, b, av: a.toArray() as number[][], bv: b.toArray() as number[][] };
 }
 
-describe("matmul adds each cell over k in order, in float64, on the 'js' backend", () => {
+describe("matmul adds each cell over k in order, in float64 (skinny float32: float32), on 'js'", () => {
   const previous = getBackend();
   beforeAll(() => setBackend('js'));
   afterAll(() => setBackend(previous));
@@ -52,13 +55,17 @@ describe("matmul adds each cell over k in order, in float64, on the 'js' backend
       for (const [m, n, k] of SHAPES) {
         for (const transposed of [false, true]) {
           const { a, b, av, bv } = operands(m, n, k, transposed, dtype);
-          const expected = av.map((row) =>
-            Array.from({ length: n }, (_, j) => {
-              let s = 0;
-              for (let p = 0; p < k; p++) s += row[p]! * bv[p]![j]!;
-              return round(dtype)(s);
-            }),
-          );
+          // float32 products with a side under 4 sum in float32, in the 'wasm' backend's order
+          const skinny = dtype === 'float32' && Math.min(m, n, k) < SKINNY_DIM;
+          const expected = skinny
+            ? blockedF32Product(av, bv)
+            : av.map((row) =>
+                Array.from({ length: n }, (_, j) => {
+                  let s = 0;
+                  for (let p = 0; p < k; p++) s += row[p]! * bv[p]![j]!;
+                  return round(dtype)(s);
+                }),
+              );
           expect(matmul(a, b).toArray(), `[${m},${k}] @ [${k},${n}]`).toEqual(expected);
         }
       }
@@ -71,38 +78,41 @@ describe("matmul sums float32 in float32 over k in order, in k-blocks, on the 'w
   beforeAll(() => setBackend('wasm'));
   afterAll(() => setBackend(previous));
   const f = Math.fround;
-  /** The kernel's order: each block of ≤ 256 from 0 in float32, then added to the cell. */
-  function blocked(row: readonly number[], bv: readonly number[][], j: number): number {
-    const k = row.length;
-    const depth = Math.ceil(k / Math.ceil(k / 256));
-    let c = 0;
-    for (let p0 = 0; p0 < k; p0 += depth) {
-      let s = 0;
-      for (let p = p0; p < Math.min(k, p0 + depth); p++) s = f(s + f(row[p]! * bv[p]![j]!));
-      c = p0 === 0 ? s : f(c + s);
-    }
-    return c;
-  }
 
   it('bit for bit (without relaxed SIMD, whose multiply-add may fuse), or within γ_k·Σ|a||b|', () => {
-    // the case study's shapes (on the js kernel), a deep one (three k-blocks), a wide one (two
-    // column blocks) and one with fringe tiles both ways
-    const shapes = [...SHAPES, [40, 30, 600], [20, 1100, 16], [30, 13, 70]] as const;
+    // the case study's shapes (on the skinny kernels), a deep one (three k-blocks), a wide one
+    // (two column blocks) and one with fringe tiles both ways; skinny ones two and three
+    // k-blocks deep, with columns past the last eight and four, and rows past the last four
+    const shapes = [
+      ...SHAPES,
+      [40, 30, 600],
+      [20, 1100, 16],
+      [30, 13, 70],
+      [3, 45, 700],
+      [2, 13, 257],
+      [90, 1, 513],
+      [37, 3, 300],
+      [301, 2, 9],
+      [9, 301, 3],
+    ] as const;
     for (const [m, n, k] of shapes) {
       for (const transposed of [false, true]) {
         const { a, b, av, bv } = operands(m, n, k, transposed, 'float32');
         const got = matmul(a, b).toArray() as number[][];
+        const blocked = blockedF32Product(av, bv);
         const gamma = (k * 2 ** -24) / (1 - k * 2 ** -24);
         av.forEach((row, i) => {
           for (let j = 0; j < n; j++) {
             const where = `[${m},${k}] @ [${k},${n}] cell ${i},${j}`;
-            if (m * n * k < GEMM_MIN_WORK || Math.min(m, n, k) < GEMM_MIN_DIM) {
-              // small and skinny products stay on the JavaScript kernel: float64 sums
+            const skinny = Math.min(m, n, k) < GEMM_MIN_DIM;
+            if (!skinny && m * n * k < GEMM_MIN_WORK) {
+              // small products stay on the JavaScript kernel: float64 sums
               let s = 0;
               for (let p = 0; p < k; p++) s += row[p]! * bv[p]![j]!;
               expect(got[i]![j], where).toBe(f(s));
-            } else if (wasmFeatures === 'simd') {
-              expect(got[i]![j], where).toBe(blocked(row, bv, j));
+            } else if (skinny || wasmFeatures === 'simd') {
+              // skinny ones (on either kernel) never fuse a multiply-add, whatever the module
+              expect(got[i]![j], where).toBe(blocked[i]![j]);
             } else {
               let exact = 0;
               let mag = 0;

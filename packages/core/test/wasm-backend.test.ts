@@ -35,9 +35,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FUSED_MIN_SIZE,
+  GEMM_MIN_DIM,
   GEMM_MIN_WORK,
   GEMM_THREADS_MIN_WORK,
   loadWasmBackend,
+  SKINNY_MIN_WORK,
   SUM_ROWS_MIN_SIZE,
   UPDATE_MIN_SIZE,
   type WasmApi,
@@ -45,6 +47,7 @@ import {
 } from '../src/backend/wasm/index.js';
 import { sizeOf } from '../src/shape.js';
 import { exprArb, valueArb } from './expr-arbitraries.js';
+import { blockedF32Product } from './reference.js';
 
 const rng = new Rng(11);
 const onJs = <T>(f: () => T): T => {
@@ -113,30 +116,41 @@ describe("the 'wasm' backend's matrix product", () => {
     );
   const SPECIALS = [0, -0, 1, -1, Infinity, Number.NaN, -0, 2, 3, -Infinity, 0.5, -0];
 
-  it("float64, mixed dtypes, small, skinny and scattered products give the js kernel's bits", () => {
-    // float64 and mixed ones run on the js kernel; shallow float32 ones (k < 4) sum in float64
-    // in wasm, exactly as the js kernel does
+  it("float64, mixed dtypes, small and scattered products give the js kernel's bits", () => {
     const cases: [Tensor, Tensor][] = [
       [randn([40, 50], { rng, dtype: 'float64' }), randn([50, 30], { rng, dtype: 'float64' })],
       [randn([40, 50], { rng }), randn([50, 30], { rng, dtype: 'float64' })],
       [randn([10, 10], { rng }), randn([10, 10], { rng })],
+      // skinny, below its threshold
+      [randn([7, 3], { rng }).T, randn([7, 45], { rng })],
+      // 40 of every 1000 columns: copying the span in would move 25× the operand
+      [slice(randn([60, 1000], { rng }), 1, 0, 40), randn([40, 40], { rng })],
+    ];
+    expect(10 * 10 * 10).toBeLessThan(GEMM_MIN_WORK);
+    expect(3 * 45 * 7).toBeLessThan(SKINNY_MIN_WORK);
+    for (const [a, b] of cases) {
+      expect(bits(matmul(a, b))).toEqual(onJs(() => bits(matmul(a, b))));
+    }
+  });
+
+  it("skinny and shallow float32 products sum in float32 in the tile's order (specials too)", () => {
+    const cases: [Tensor, Tensor][] = [
       // a dimension under 4 (the case study's 2 inputs, 3 classes)
       [randn([300, 2], { rng }), randn([2, 100], { rng })],
       [randn([300, 3], { rng }), randn([100, 3], { rng }).T],
-      [randn([7, 3], { rng }).T, randn([7, 45], { rng })],
-      // rows of C in blocks of 16 columns, then 8, then one by one (60 = 3·16 + 8 + 4)
-      [randn([200, 3], { rng }).T, randn([200, 60], { rng })],
+      // rows of C in blocks of 8 columns, then 4, then one by one (63 = 7·8 + 4 + 3), one row
+      [randn([200, 3], { rng }).T, randn([200, 63], { rng })],
+      [randn([1, 300], { rng }), randn([300, 30], { rng })],
       [randn([300, 100], { rng }), randn([100, 3], { rng })],
-      // fewer than 4 columns from an A stored row by row: tiles over B padded to four columns,
-      // with rows past the last tile, a transposed B, a single column, a sliced A
+      // fewer than 4 columns from an A stored row by row: four rows at a time, with rows past
+      // the last four, a transposed B, a single column, a sliced A
       [randn([301, 50], { rng }), randn([3, 50], { rng }).T],
       [randn([41, 64], { rng }), randn([64, 1], { rng })],
       [slice(randn([62, 90], { rng }), 1, 0, 70), randn([70, 2], { rng })],
       // ... and from an A stored column by column (dW1 = (dhᵀ·x)ᵀ's product): Aᵀ read in place
       [randn([300, 100], { rng }).T, randn([300, 2], { rng })],
-      // shallow (k < 4), row by row over B widened to float64: columns past the last four,
-      // k = 1, A read through a transpose; zeros of both signs, ∞ and NaN (each cell sums
-      // from +0 in order, as the js kernel does)
+      // shallow (k < 4), row by row: columns past the last four, k = 1, A read through a
+      // transpose; zeros of both signs, ∞ and NaN (each cell sums from +0 in order)
       [randn([50, 3], { rng }), randn([3, 37], { rng })],
       [randn([200, 1], { rng }), randn([1, 30], { rng })],
       [randn([2, 201], { rng }).T, randn([2, 10], { rng })],
@@ -147,18 +161,23 @@ describe("the 'wasm' backend's matrix product", () => {
       [cycled([2, 300], SPECIALS), randn([300, 13], { rng })],
       [cycled([300, 41], SPECIALS).T, cycled([300, 3], [1, -0, 2.5, -3, 0])],
       [randn([3, 150], { rng }), cycled([150, 22], SPECIALS)],
-      // 40 of every 1000 columns: copying the span in would move 25× the operand
-      [slice(randn([60, 1000], { rng }), 1, 0, 40), randn([40, 40], { rng })],
+      // two and three k-blocks: each summed from +0, then added to the cell
+      [randn([3, 600], { rng }), randn([600, 21], { rng })],
+      [randn([45, 513], { rng }), randn([513, 2], { rng })],
+      [randn([700, 30], { rng }).T, randn([700, 3], { rng })],
     ];
-    expect(10 * 10 * 10).toBeLessThan(GEMM_MIN_WORK);
     for (const [a, b] of cases) {
-      expect(bits(matmul(a, b))).toEqual(onJs(() => bits(matmul(a, b))));
+      const [m, k] = a.shape as [number, number];
+      expect(Math.min(m, k, b.shape[1]!)).toBeLessThan(GEMM_MIN_DIM);
+      expect(m * k * b.shape[1]!).toBeGreaterThanOrEqual(SKINNY_MIN_WORK);
+      const expected = blockedF32Product(a.toArray() as number[][], b.toArray() as number[][]);
+      expect(matmul(a, b).toArray(), `${a.shape} @ ${b.shape}`).toEqual(expected);
     }
   });
 
   it("linear's bias, added by the product's kernel, gives matmul then add's bits on both backends", async () => {
     const cases: [Tensor, Tensor, Tensor][] = [
-      // skinny (summed in float64), the module's float32 product, float64, a mixed bias
+      // skinny, the module's float32 product, float64, a mixed bias
       [randn([300, 2], { rng }), randn([100, 2], { rng }), randn([100], { rng })],
       [randn([300, 100], { rng }), randn([3, 100], { rng }), randn([3], { rng })],
       [randn([64, 512], { rng }), randn([64, 512], { rng }), randn([64], { rng })],

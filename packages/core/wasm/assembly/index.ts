@@ -6,7 +6,7 @@ export { mapF32 } from './elementwise';
 export { gemm, gemmWorkBytes } from './gemm';
 export { sumRowsF32 } from './reduce';
 export { gemmShare } from './share';
-export { gemmF64Sum } from './skinny';
+export { gemmSkinny } from './skinny';
 export { adamStep, sgdMomentumStep, sgdStep } from './updates';
 
 /** The first byte free for the caller's use (after the module's static data). */

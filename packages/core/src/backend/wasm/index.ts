@@ -1,8 +1,9 @@
 // The 'wasm' backend: the JavaScript kernels, with the float32 matrix product replaced by a
 // WebAssembly SIMD one (packed panels, a 4×8 f32x4 register tile; fused multiply-add where
 // the runtime validates relaxed SIMD), on two threads for large products where shared
-// memory and workers exist; skinny and shallow float32 products summed in float64 (the JS
-// kernels' bits), the commonest float32 elementwise ops, and column sums (bias gradients).
+// memory and workers exist; skinny and shallow float32 products on kernels of their own
+// (summed in float32 in the tile's order), the commonest float32 elementwise ops, and column
+// sums (bias gradients).
 // Sources: packages/core/wasm/assembly/. Every other elementwise expression of 4096 values
 // or more (either dtype) runs a module compiled for it at run time (emit.ts), with the JS
 // kernels' bits too (exp and tanh as V8 computes them); those with log or pow stay on JS.
@@ -24,6 +25,7 @@ import { isRowMajor, sizeOf } from '../../shape.js';
 import { remember } from '../compiled-cache.js';
 import { type Expr, exp, exprKey, input, tanh } from '../expr.js';
 import { jsKernels } from '../js/index.js';
+import { SKINNY_DIM } from '../js/matmul.js';
 import { type Dense, gemmWith, type Kernels, type Operand, type View } from '../kernels.js';
 import {
   RELAXED_SIMD,
@@ -71,7 +73,7 @@ interface Exports {
   gemmWorkBytes(): number;
   gemm(...args: [...Product, ldc: number, work: number]): void;
   gemmShare(control: number, job: number, work: number): void;
-  gemmF64Sum(...args: [...Product, work: number]): void;
+  gemmSkinny(...args: [...Product, work: number]): void;
   mapF32(kind: number, n: number, x: number, y: number, out: number, row: number): void;
   sumRowsF32(m: number, n: number, x: number, out: number): void;
   adamStep(
@@ -114,12 +116,13 @@ export type WasmFeatures = 'simd' | 'relaxed-simd';
 /** Below this many multiply-adds a product runs on the JavaScript kernel (measured). */
 export const GEMM_MIN_WORK = 24 * 24 * 24;
 /**
- * A product with a dimension this small is not summed in float32: a 4×8 tile would waste
- * most of its lanes. It sums in float64 as the JavaScript kernel does, in wasm with the
- * same bits. The notes' case study (2 inputs, 3 classes) consists of such products, so it
- * computes the same bits, and prints the same accuracies, on both backends.
+ * A product with a dimension this small runs on kernels of its own (wasm/assembly/skinny.ts):
+ * a 4×8 tile would waste most of its lanes. They sum in float32 in the tile's order, so the
+ * bits do not depend on which kernel a shape takes, and the 'js' backend sums these shapes
+ * in that order too (`SKINNY_DIM`): the notes' case study (2 inputs, 3 classes) consists of
+ * such products, and computes the same bits on both backends.
  */
-export const GEMM_MIN_DIM = 4;
+export const GEMM_MIN_DIM = SKINNY_DIM;
 /**
  * From this many multiply-adds, two threads share a float32 product (measured): in the
  * bench, where each 128³ product follows other work (the worker asleep), two threads ran it
@@ -127,8 +130,8 @@ export const GEMM_MIN_DIM = 4;
  * more. (The worker's second vCPU here slows this one's product by 30–45% while it runs.)
  */
 export const GEMM_THREADS_MIN_WORK = 192 * 192 * 192;
-/** From this many multiply-adds, a skinny product sums in wasm rather than in JS (measured). */
-export const F64_SUM_MIN_WORK = 2048;
+/** From this many multiply-adds, a skinny product runs in wasm rather than in JS (measured). */
+export const SKINNY_MIN_WORK = 2048;
 /** An operand whose elements span more than this many times its size stays on the JS kernel. */
 const MAX_SPREAD = 4;
 /** A second thread that has not finished its part of a product in this long is given up (ms). */
@@ -346,30 +349,29 @@ function makeGemm(
     const aLen = spanOf(a, m, k);
     const bLen = spanOf(b, k, n);
     const work = m * n * k;
-    // Skinny (a side under 4: the case study's 2 inputs and 3 classes) or shallow (k < 4):
-    // summed in float64 with the JS kernel's bits, which sums each of these cells in one pass
+    // skinny (a side under 4: the case study's 2 inputs and 3 classes) or shallow (k < 4)
     const skinny = m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
-    if (aLen === null || bLen === null || work < (skinny ? F64_SUM_MIN_WORK : GEMM_MIN_WORK)) {
+    if (aLen === null || bLen === null || work < (skinny ? SKINNY_MIN_WORK : GEMM_MIN_WORK)) {
       gemmWith(jsKernels, m, n, k, a, b, bias, c, co);
       return;
     }
     const helper = skinny ? null : helperFor(work);
     const scratch = helper === null ? solo : helper.scratch;
     const ex = scratch.exports;
-    // the operands, C, then scratch: a row-major copy of B (or Aᵀ), or packed panels per thread
+    // the operands, C, then scratch: a row-major copy of B and A's rows, or packed panels per thread
     const aAt = scratch.base;
     const bAt = aAt + aligned(aLen);
     const cAt = bAt + aligned(bLen);
     const workAt = cAt + aligned(m * n);
     const scratchBytes = skinny
-      ? aligned(2 * k * Math.max(m, n, 4) + 8 * k + 16)
+      ? aligned(k * Math.max(n, 4) + 4 * k + 4)
       : (helper ? 2 : 1) * workBytes;
     scratch.reserve(workAt + scratchBytes - scratch.base);
     scratch.put(a.data, a.offset, aLen, aAt);
     scratch.put(b.data, b.offset, bLen, bAt);
     const product: Product = [m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt];
     if (skinny) {
-      ex.gemmF64Sum(...product, workAt);
+      ex.gemmSkinny(...product, workAt);
     } else if (helper === null) {
       ex.gemm(...product, n, workAt);
     } else {
