@@ -113,6 +113,8 @@ TORCH: dict[str, Callable[[list[torch.Tensor], dict[str, Any]], torch.Tensor]] =
     "matmul (1-D operands)": lambda xs, a: torch.matmul(xs[0], xs[1]),
     "linear": lambda xs, a: F.linear(xs[0], xs[1], xs[2]),
     "linear (no bias)": lambda xs, a: F.linear(xs[0], xs[1]),
+    "linearRelu": lambda xs, a: torch.relu(F.linear(xs[0], xs[1], xs[2])),
+    "linearRelu (no bias)": lambda xs, a: torch.relu(F.linear(xs[0], xs[1])),
     "sum": reduce_fn("sum"),
     "mean": reduce_fn("mean"),
     "max": reduce_fn("max"),
@@ -213,6 +215,17 @@ def cases(v: Values) -> dict[str, list[Case]]:
         )
     ]
     out["linear (no bias)"] = mm(([2, 3], [4, 3]), ([3], [2, 3]), ([2, 1, 2], [3, 2]))
+    # relu(linear): the same shapes; the values' signs put some outputs on each side of 0
+    out["linearRelu"] = [
+        ([u(x), u(w), u(b)], {})
+        for x, w, b in (
+            ([2, 3], [4, 3], [4]),
+            ([3], [2, 3], [2]),
+            ([2, 2, 3], [1, 3], [1]),
+            ([3, 4], [5, 4], [5]),
+        )
+    ]
+    out["linearRelu (no bias)"] = mm(([2, 3], [4, 3]), ([3], [2, 3]), ([2, 2, 3], [3, 3]))
 
     reductions: list[tuple[list[int], Any, bool]] = [
         ([3, 4], None, False),

@@ -34,6 +34,7 @@ const ATTRIBUTES: { readonly [K in OpName]: (attrs: OpAttributes[K]) => string }
   leakyRelu: slope,
   leakyReluBackward: slope,
   linear: none,
+  linearRelu: none,
   log: none,
   logSoftmax: along,
   logsumexp: reduction,

@@ -61,6 +61,7 @@ const functions = [
   'manualSeed',
   'toDot',
   'linear',
+  'linearRelu',
   'detectAnomaly',
   'setBackend',
   'getBackend',

@@ -10,10 +10,12 @@ import {
   getBackend,
   getNumThreads,
   linear,
+  linearRelu,
   matmul,
   Rng,
   randn,
   ready,
+  relu,
   setBackend,
   setNumThreads,
   slice,
@@ -29,6 +31,7 @@ import {
   type Kernels,
   kernelsOf,
   makeArray,
+  registerBackend,
 } from '@tapegrad/core/op-kit';
 import { scaledRuns } from '@tapegrad/core/testing';
 import fc from 'fast-check';
@@ -60,6 +63,13 @@ const onJs = <T>(f: () => T): T => {
   }
 };
 const bits = (t: Tensor): number[] => Array.from(t.toTypedArray());
+/** A 2-D array as a product's operand. */
+const operand = (a: Tensor['data']) => ({
+  data: a.data,
+  offset: a.offset,
+  rs: a.stride[0]!,
+  cs: a.stride[1]!,
+});
 
 /** |wasm − js| ≤ γ_k·Σ|a||b| per cell (the js result is float64-summed, rounded once). */
 function expectClose(a: Tensor, b: Tensor): void {
@@ -201,20 +211,81 @@ describe("the 'wasm' backend's matrix product", () => {
       }
     }
     setBackend('wasm');
-    // the module adds the bias to the product it holds: one mapF32 call, no copy back and forth
+    // the module adds the bias to the product it holds, no copy back and forth: a shallow
+    // product (k < 4) as it stores C, others in one mapF32 call
     const { backend, count } = await countingBackend(['mapF32']);
+    for (const [[x, w, b], calls] of [
+      [cases[0]!, 0],
+      [cases[1]!, 1],
+      [cases[2]!, 1],
+    ] as const) {
+      const [m, n, k] = [x.shape[0]!, w.shape[0]!, x.shape[1]!];
+      const out = new Float32Array(m * n);
+      count.calls = 0;
+      backend.kernels.gemmBias(m, n, k, operand(x.data), operand(w.T.data), b.data, out, 0);
+      expect(count.calls, `${x.shape} ${w.shape}`).toBe(calls);
+      expect(Array.from(out)).toEqual(bits(matmul(x, w.T).add(b)));
+    }
+  });
+
+  it("linearRelu gives relu(linear)'s bits on both backends, the relu applied in the module", async () => {
+    const cases: [Tensor, Tensor, Tensor | null][] = [
+      // skinny (the case study's first layer), the module's float32 product, on two threads
+      [randn([300, 2], { rng }), randn([100, 2], { rng }), randn([100], { rng })],
+      [randn([64, 512], { rng }), randn([64, 512], { rng }), randn([64], { rng })],
+      [randn([256, 256], { rng }), randn([256, 256], { rng }), randn([256], { rng })],
+      // no bias, float64, a mixed bias, a strided one, small, batch dims folded into rows
+      [randn([300, 100], { rng }), randn([3, 100], { rng }), null],
+      [
+        randn([50, 40], { rng, dtype: 'float64' }),
+        randn([30, 40], { rng, dtype: 'float64' }),
+        randn([30], { rng }),
+      ],
+      [randn([40, 50], { rng }), randn([30, 50], { rng }), randn([30], { rng, dtype: 'float64' })],
+      [
+        randn([300, 2], { rng }),
+        randn([100, 2], { rng }),
+        slice(randn([100, 2], { rng }).T, 0, 0, 1).squeeze(0),
+      ],
+      [randn([5, 3], { rng }), randn([4, 3], { rng }), randn([4], { rng })],
+      [randn([4, 75, 2], { rng }), randn([100, 2], { rng }), randn([100], { rng })],
+      // zeros of both signs and NaN in the sums: relu keeps NaN and gives +0 for -0
+      [cycled([300, 2], SPECIALS), cycled([100, 2], [1, -1, 0.5, -0]), null],
+    ];
+    for (const backend of ['js', 'wasm']) {
+      setBackend(backend);
+      for (const [x, w, b] of cases) {
+        const where = `${backend} ${x.shape} ${w.shape} ${b?.shape}`;
+        expect(bits(linearRelu(x, w, b)), where).toEqual(bits(relu(linear(x, w, b))));
+      }
+    }
+    setBackend('wasm');
+    // the module adds the bias and applies relu to the product it holds: a shallow product
+    // as it stores C, others in two mapF32 calls (one without a bias)
+    const { backend, count } = await countingBackend(['mapF32']);
+    for (const [[x, w, b], calls] of [
+      [cases[0]!, 0],
+      [cases[1]!, 2],
+      [cases[3]!, 1],
+    ] as const) {
+      const [m, n, k] = [x.shape[0]!, w.shape[0]!, x.shape[1]!];
+      const out = new Float32Array(m * n);
+      count.calls = 0;
+      const bd = b === null ? null : b.data;
+      backend.kernels.gemmBiasRelu!(m, n, k, operand(x.data), operand(w.T.data), bd, out, 0);
+      expect(count.calls, `${x.shape} ${w.shape}`).toBe(calls);
+      expect(Array.from(out)).toEqual(bits(relu(linear(x, w, b))));
+    }
     const [x, w, b] = cases[0]!;
-    const out = new Float32Array(300 * 100);
-    const wt = w.T.data;
-    const operand = (a: typeof wt) => ({
-      data: a.data,
-      offset: a.offset,
-      rs: a.stride[0]!,
-      cs: a.stride[1]!,
-    });
-    backend.kernels.gemmBias(300, 100, 2, operand(x.data), operand(wt), b.data, out, 0);
-    expect(count.calls).toBe(1);
-    expect(Array.from(out)).toEqual(bits(matmul(x, w.T).add(b)));
+    // a backend without the fused kernel: the product, then relu's map
+    const { gemmBiasRelu: _, ...withoutRelu } = kernelsOf('wasm');
+    registerBackend('no-fused-relu', withoutRelu);
+    setBackend('no-fused-relu');
+    try {
+      expect(bits(linearRelu(x, w, b))).toEqual(onJs(() => bits(relu(linear(x, w, b)))));
+    } finally {
+      setBackend('wasm');
+    }
   });
 
   it('k = 0 and empty products', () => {

@@ -12,7 +12,12 @@ import { setStats, statsOf } from './internal/stats-store.js';
 import { Module, type RemovableHandle } from './module.js';
 
 /** The health hook. `kind` is read per pass: a subclass sets it after Activation's constructor. */
-function recordHealth(layer: Activation, inputs: readonly Tensor[], output: Tensor): undefined {
+/** The forward hook by which an activation records its health (registered on construction). */
+export function recordHealth(
+  layer: Activation,
+  inputs: readonly Tensor[],
+  output: Tensor,
+): undefined {
   const x = inputs[0];
   if (layer.kind !== null && x !== undefined) {
     setStats(layer, measureActivation(layer.kind, x, output));

@@ -1,5 +1,13 @@
 // Linear: a fully-connected layer, many neurons in one matrix: y = x Wᵀ + b on a batch of rows.
-import { type DType, linear, noGrad, type Rng, type Tensor, zeros } from '@tapegrad/core';
+import {
+  type DType,
+  linear,
+  linearRelu,
+  noGrad,
+  type Rng,
+  type Tensor,
+  zeros,
+} from '@tapegrad/core';
 import { checkInit, type Init, initWeightAs } from './init.js';
 import { checkBoolean, checkRng, optionsOf } from './internal/args.js';
 import { checkDtype, checkFeatures, positiveInt } from './internal/check.js';
@@ -60,6 +68,15 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     checkFeatures('Linear', x, this.inFeatures);
     return linear(x, this.weight, this.bias);
+  }
+
+  /**
+   * relu(forward(x)) in one op (core's `linearRelu`: the same values and gradients, one tape
+   * node and one output array): how Sequential runs this layer and a ReLU after it.
+   */
+  forwardRelu(x: Tensor): Tensor {
+    checkFeatures('Linear', x, this.inFeatures);
+    return linearRelu(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

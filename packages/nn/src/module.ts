@@ -276,6 +276,17 @@ export abstract class Module {
   abstract forward(...inputs: Tensor[]): Tensor;
 
   /**
+   * Whether `forward` is the class's own method with no hook around it but `allowed`: what
+   * a container checks before it runs this module fused with the next (Sequential runs a
+   * Linear followed by a ReLU as core's `linearRelu`).
+   */
+  runsOwnForward(allowed: ForwardHook | null = null): boolean {
+    const hooks = this.#forwardHooks;
+    if (hooks.length === 0) return !Object.hasOwn(this, 'forward');
+    return this.#shadowedForward === null && hooks.length === 1 && hooks[0]!.hook === allowed;
+  }
+
+  /**
    * Run `hook(module, inputs, output)` after every forward pass of this module — however
    * `forward` is called: by user code, by a container such as `Sequential`, or by
    * `functionalCall`. Hooks run in registration order, each seeing the output as the hooks

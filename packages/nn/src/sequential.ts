@@ -1,7 +1,10 @@
 // Sequential: layers applied in order, each to the output of the one before.
 import { type Tensor, ValueError } from '@tapegrad/core';
+import { recordHealth } from './activation.js';
 import { show } from './internal/args.js';
-import { INDEXED_FIELD, Module } from './module.js';
+import { Linear } from './linear.js';
+import { type ForwardHook, INDEXED_FIELD, Module } from './module.js';
+import { ReLU } from './relu.js';
 
 /** `layer` if it is a Module; a ValueError naming where it was given otherwise. */
 function checkLayer(op: string, where: string, layer: unknown): Module {
@@ -10,6 +13,21 @@ function checkLayer(op: string, where: string, layer: unknown): Module {
     ? '; pass the layers one by one: new Sequential(...layers)'
     : '';
   throw new ValueError(op, `${where} must be a Module, got ${show(layer)}${hint}`);
+}
+
+/**
+ * Whether `layer`, then `next`, are a plain Linear and ReLU (these classes themselves, no
+ * hook on either but the ReLU's own health hook, no `forward` set by hand): Sequential then
+ * runs them as one op, `linearRelu`, with the same values and gradients as the two, in one
+ * pass over the output (on 'wasm', the relu in the product's kernel) and one tape node.
+ */
+function fusesWithRelu(layer: Module, next: Module): boolean {
+  return (
+    Object.getPrototypeOf(layer) === Linear.prototype &&
+    Object.getPrototypeOf(next) === ReLU.prototype &&
+    layer.runsOwnForward() &&
+    next.runsOwnForward(recordHealth as ForwardHook)
+  );
 }
 
 /**
@@ -43,8 +61,20 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    const layers = this.layers;
     let h = x;
-    for (const layer of this.layers) h = layer.forward(h);
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      const next = layers[i + 1];
+      if (next !== undefined && fusesWithRelu(layer, next)) {
+        // the ReLU's dead units show in the output as in its input: its health hook's record
+        h = (layer as Linear).forwardRelu(h);
+        if ((next as ReLU).tracksHealth) recordHealth(next as ReLU, [h], h);
+        i++;
+      } else {
+        h = layer.forward(h);
+      }
+    }
     return h;
   }
 }

@@ -71,6 +71,20 @@ function reshapeTarget(ctx: ExportContext): number[] {
   return target;
 }
 
+/**
+ * x·Wᵀ (+ b) into `out`: Gemm for a matrix x (what PyTorch writes for nn.Linear), else
+ * MatMul (and Add); returns `out`.
+ */
+function linearNodes(ctx: ExportContext, out: string): string {
+  const dtype = ctx.output.dtype;
+  const inputs = ctx.inputs.map((_, i) => ctx.input(i, dtype));
+  if (ctx.inputs[0]!.ndim === 2) return ctx.node('Gemm', inputs, [out], { transB: 1 });
+  const wT = ctx.node('Transpose', [inputs[1]!], [ctx.temp('wT')], { perm: [1, 0] });
+  if (inputs.length === 2) return ctx.node('MatMul', [inputs[0]!, wT], [out]);
+  const y = ctx.node('MatMul', [inputs[0]!, wT], [ctx.temp('product')]);
+  return ctx.node('Add', [y, inputs[2]!], [out]);
+}
+
 const rules = new Map<string, ExportRule>([
   ['add', same('Add')],
   ['sub', same('Sub')],
@@ -89,24 +103,12 @@ const rules = new Map<string, ExportRule>([
   ['sigmoid', same('Sigmoid')],
   ['relu', same('Relu')],
   ['matmul', same('MatMul')],
+  ['linear', (ctx) => linearNodes(ctx, ctx.outputName)],
+  // relu(x·Wᵀ + b), one tapegrad op (nn's Sequential fuses Linear, ReLU): the two nodes
+  // PyTorch writes for them
   [
-    'linear',
-    (ctx) => {
-      // x·Wᵀ (+ b): Gemm for a matrix x (what PyTorch writes for nn.Linear), else MatMul
-      const dtype = ctx.output.dtype;
-      const inputs = ctx.inputs.map((_, i) => ctx.input(i, dtype));
-      if (ctx.inputs[0]!.ndim === 2) {
-        ctx.node('Gemm', inputs, [ctx.outputName], { transB: 1 });
-        return;
-      }
-      const wT = ctx.node('Transpose', [inputs[1]!], [ctx.temp('wT')], { perm: [1, 0] });
-      if (inputs.length === 2) {
-        ctx.node('MatMul', [inputs[0]!, wT], [ctx.outputName]);
-        return;
-      }
-      const y = ctx.node('MatMul', [inputs[0]!, wT], [ctx.temp('product')]);
-      ctx.node('Add', [y, inputs[2]!], [ctx.outputName]);
-    },
+    'linearRelu',
+    (ctx) => ctx.node('Relu', [linearNodes(ctx, ctx.temp('linear'))], [ctx.outputName]),
   ],
   ['clone', same('Identity')],
   ['gt', compare('Greater')],

@@ -15,6 +15,7 @@ import {
   le,
   leakyRelu,
   linear,
+  linearRelu,
   log,
   logSoftmax,
   logsumexp,
@@ -87,6 +88,9 @@ export const OP_CASES: Record<string, (x: Tensor) => Tensor> = {
   matmul: (x) => matmul(x, w58),
   // a matrix without a bias (Gemm), a 3-D input with one (MatMul + Add)
   linear: (x) => add(linear(x, w85), reshape(linear(reshape(x, [-1, 1, 5]), w85, b8), [-1, 8])),
+  // Gemm + Relu, and MatMul + Add + Relu
+  linearRelu: (x) =>
+    add(linearRelu(x, w85, b8), reshape(linearRelu(reshape(x, [-1, 1, 5]), w85), [-1, 8])),
   clone: (x) => clone(x),
   gt: (x) => gt(x, 0),
   ge: (x) => ge(x, col),

@@ -127,6 +127,21 @@ export interface Kernels {
     c: FloatArray,
     co: number,
   ): void;
+  /**
+   * gemm (then the bias row, if any, as gemmBias adds it), then max(·, 0) of each value as
+   * relu's map computes it: a linear layer followed by ReLU in one pass over C, with the same
+   * bits as the three steps. Optional: without it, ops run gemmWith, then map.
+   */
+  gemmBiasRelu?(
+    m: number,
+    n: number,
+    k: number,
+    a: Operand,
+    b: Operand,
+    bias: Dense | null,
+    c: FloatArray,
+    co: number,
+  ): void;
 
   // Indexing
   /** `out[i…] = x[i…, index[i…] at dim, …]` (PyTorch's gather), out contiguous of index's shape. */
@@ -184,7 +199,10 @@ export interface Kernels {
   multiclassHingeBackward(s: View, labels: Int32Array, margin: number, out: FloatArray): void;
 }
 
-/** `ks.gemm`, or `ks.gemmBias` when there is a bias: C = A·B (+ the bias row). */
+/**
+ * `ks.gemm`, or `ks.gemmBias` when there is a bias: C = A·B (+ the bias row); with `relu`,
+ * `ks.gemmBiasRelu` (which the caller has checked `ks` has).
+ */
 export function gemmWith(
   ks: Kernels,
   m: number,
@@ -195,7 +213,9 @@ export function gemmWith(
   bias: Dense | null,
   c: FloatArray,
   co: number,
+  relu = false,
 ): void {
-  if (bias === null) ks.gemm(m, n, k, a, b, c, co);
+  if (relu) ks.gemmBiasRelu!(m, n, k, a, b, bias, c, co);
+  else if (bias === null) ks.gemm(m, n, k, a, b, c, co);
   else ks.gemmBias(m, n, k, a, b, bias, c, co);
 }

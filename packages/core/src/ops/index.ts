@@ -12,7 +12,7 @@ export { expand } from './expand.js';
 export { gather } from './gather.js';
 export { indexSelect } from './index-select.js';
 export { leakyRelu } from './leaky-relu.js';
-export { linear } from './linear.js';
+export { linear, linearRelu } from './linear.js';
 export { log } from './log.js';
 export { logSoftmax } from './log-softmax.js';
 export { logsumexp } from './logsumexp.js';

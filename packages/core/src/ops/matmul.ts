@@ -5,6 +5,7 @@ import { defineOp } from '../autograd/define-op.js';
 import { isGradEnabled } from '../autograd/mode.js';
 import { getTensorClass } from '../autograd/tensor-class.js';
 import { activeTracer } from '../autograd/trace.js';
+import * as E from '../backend/expr.js';
 import { type Dense, gemmWith, type Operand } from '../backend/kernels.js';
 import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
@@ -134,12 +135,27 @@ export const matmulOp = defineOp<[a: Tensor, b: Tensor]>({
   ],
 });
 
+/** relu's expression (ops/relu.ts), for a product with relu on a backend without the fused kernel. */
+const RELU = E.max(E.input(0), 0);
+
 /**
  * The product a·b of two arrays of at least 2 dims (batch dims broadcast) in a new array:
  * matmul's forward, and linear's, which passes its bias (a dense row, added to each row of
- * the product as add would).
+ * the product as add would); with `relu`, then relu of each value (linearRelu's forward).
  */
-export function productArray(opName: string, a: Arr, b: Arr, bias: Dense | null = null): Arr {
+export function productArray(
+  opName: string,
+  a: Arr,
+  b: Arr,
+  bias: Dense | null = null,
+  relu = false,
+): Arr {
+  if (relu && kernels().gemmBiasRelu === undefined) {
+    // a backend without the fused kernel: the product, then relu's map over it in place
+    const out = productArray(opName, a, b, bias);
+    kernels().map(RELU, [out], out);
+    return out;
+  }
   const dtype = promoteAll([a, b]);
   if (a.shape.length === 2 && b.shape.length === 2) {
     // one product (the common case: no batch dims to broadcast)
@@ -156,6 +172,7 @@ export function productArray(opName: string, a: Arr, b: Arr, bias: Dense | null 
       bias,
       out.data,
       0,
+      relu,
     );
     return out;
   }
@@ -171,11 +188,12 @@ export function productArray(opName: string, a: Arr, b: Arr, bias: Dense | null 
   // The kernel reads float32 and float64 operands as they are (mixed inputs need no copy).
   if (nb > 1 && sizeOf(b.shape.slice(0, -2)) === 1 && rowsFold(a)) {
     // [..., m, k] @ [k, n]: one product of (nb · m) rows, e.g. a linear layer on a 3-D input
-    gemmWith(kernel, nb * m, n, k, operand(a, a.offset), operand(b, b.offset), bias, c, 0);
+    gemmWith(kernel, nb * m, n, k, operand(a, a.offset), operand(b, b.offset), bias, c, 0, relu);
   } else {
     for (let i = 0; i < nb; i++) {
       const ai = operand(a, batchOffset(a, batch, i));
-      gemmWith(kernel, m, n, k, ai, operand(b, batchOffset(b, batch, i)), bias, c, i * m * n);
+      const bi = operand(b, batchOffset(b, batch, i));
+      gemmWith(kernel, m, n, k, ai, bi, bias, c, i * m * n, relu);
     }
   }
   return out;

@@ -22,7 +22,7 @@ import {
   indexSelectOp,
 } from './index-select.js';
 import { type LeakyReluAttrs, leakyReluOp } from './leaky-relu.js';
-import { linearOp } from './linear.js';
+import { linearOp, linearReluOp } from './linear.js';
 import { logOp } from './log.js';
 import { logSoftmaxOp } from './log-softmax.js';
 import { logsumexpOp } from './logsumexp.js';
@@ -68,6 +68,7 @@ export interface OpAttributes {
   leakyRelu: LeakyReluAttrs;
   leakyReluBackward: LeakyReluAttrs;
   linear: undefined;
+  linearRelu: undefined;
   log: undefined;
   logSoftmax: SoftmaxAttrs;
   logsumexp: ReduceAttrs;
@@ -126,6 +127,7 @@ export const CORE_OPS: { readonly [K in OpName]: Op<any, OpAttributes[K]> } = {
   leakyRelu: leakyReluOp,
   leakyReluBackward: leakyReluBackwardOp,
   linear: linearOp,
+  linearRelu: linearReluOp,
   log: logOp,
   logSoftmax: logSoftmaxOp,
   logsumexp: logsumexpOp,

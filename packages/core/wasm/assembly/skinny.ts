@@ -215,9 +215,22 @@ function fewColumns(
 
 /**
  * C (m×n, rows of n at c) = A·B for k ≤ 3 (one k-block), B row-major at pb: row by row, A's
- * k values splat once, then per four cells k loads, multiplies and adds from +0.
+ * k values splat once, then per four cells k loads, multiplies and adds from +0. Then, as
+ * the product's own last steps, the bias row at `bias` (n values; none at 0) added and relu
+ * applied (`relu` ≠ 0), each as mapF32 computes it, so C is written once.
  */
-function shallow(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, pb: usize, c: usize): void {
+function shallow(
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  pb: usize,
+  c: usize,
+  bias: usize,
+  relu: i32,
+): void {
   const as = (<usize>acs) << 2;
   const bs = (<usize>n) << 2;
   const n4 = n & ~3;
@@ -235,6 +248,9 @@ function shallow(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, pb: usize
         s = f32x4.add(s, f32x4.mul(x1, v128.load(q + bs)));
         if (k > 2) s = f32x4.add(s, f32x4.mul(x2, v128.load(q + 2 * bs)));
       }
+      if (bias !== 0) s = f32x4.add(s, v128.load(bias + ((<usize>j) << 2)));
+      // pmax with 0, then + 0 (-0 to +0): relu's bits, as elementwise.ts computes them
+      if (relu !== 0) s = f32x4.add(f32x4.pmax(s, zero), zero);
       v128.store(ci + ((<usize>j) << 2), s);
     }
     for (let j = n4; j < n; j++) {
@@ -242,6 +258,8 @@ function shallow(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, pb: usize
       for (let p = 0; p < k; p++) {
         s += load<f32>(ai + <usize>p * as) * load<f32>(pb + ((<usize>(p * n + j)) << 2));
       }
+      if (bias !== 0) s += load<f32>(bias + ((<usize>j) << 2));
+      if (relu !== 0) s = max<f32>(s, 0);
       store<f32>(ci + ((<usize>j) << 2), s);
     }
   }
@@ -250,7 +268,9 @@ function shallow(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, pb: usize
 /**
  * C (m×n, row-major, contiguous at c) = A·B, with min(m, n, k) < 4. A: float32 at a with
  * strides (ars, acs) in elements; B: float32 at b with (brs, bcs); `work` holds
- * k·max(n, 4) + 4·k + 4 float32s.
+ * k·max(n, 4) + 4·k + 4 float32s. A shallow product (k < 4, m and n ≥ 4) also adds the bias
+ * row at `bias` (n values; none at 0) and applies relu (`relu` ≠ 0) and returns 1; the
+ * others return 0, and leave both to the caller.
  */
 export function gemmSkinny(
   m: i32,
@@ -264,7 +284,9 @@ export function gemmSkinny(
   bcs: i32,
   c: usize,
   work: usize,
-): void {
+  bias: usize,
+  relu: i32,
+): i32 {
   // B row-major already is read in place, not copied
   const bRows = bcs === 1 && brs === n;
   const blocks = (k + KC - 1) / KC;
@@ -316,10 +338,11 @@ export function gemmSkinny(
         fewColumns(m, n, min(kcMax, k - pc), a0, ars, acs, work + ((<usize>pc) << 4), c, pc === 0);
       }
     }
-    return;
+    return 0;
   }
   // k < 4: one k-block
   const y = bRows ? b : work;
   if (!bRows) packB(b, brs, bcs, k, n, work);
-  shallow(m, n, k, a, ars, acs, y, c);
+  shallow(m, n, k, a, ars, acs, y, c, bias, relu);
+  return 1;
 }

@@ -12,7 +12,7 @@ import {
   softmaxCrossEntropy,
   softmaxCrossEntropyBackward,
 } from './losses.js';
-import { gemm, gemmBias } from './matmul.js';
+import { gemm, gemmBias, gemmBiasRelu } from './matmul.js';
 import { argmax, reduce, sumAbsPow } from './reduce.js';
 import { adamStep, sgdStep } from './updates.js';
 
@@ -58,6 +58,7 @@ export const jsKernels: Kernels = {
   sumAbsPow,
   gemm,
   gemmBias,
+  gemmBiasRelu,
   gather,
   scatterAdd,
   indexSelect,

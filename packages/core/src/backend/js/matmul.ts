@@ -350,6 +350,23 @@ export function gemmBias(
   addRows(m, n, bias, c, co);
 }
 
+/** gemmBias (or gemm, without a bias), then relu of each value; see `Kernels.gemmBiasRelu`. */
+export function gemmBiasRelu(
+  m: number,
+  n: number,
+  k: number,
+  a: Operand,
+  b: Operand,
+  bias: Dense | null,
+  c: FloatArray,
+  co: number,
+): void {
+  gemm(m, n, k, a, b, c, co);
+  if (bias !== null) addRows(m, n, bias, c, co);
+  // max(v, 0) as relu's expression computes it: NaN stays NaN (v ≤ 0 is false), -0 gives +0
+  for (let i = co, end = co + m * n; i < end; i++) if (c[i]! <= 0) c[i] = 0;
+}
+
 /** c[co + i·n + j] += bias[j] for each of m rows, rounded into c's dtype (as map(add) does). */
 function addRows(m: number, n: number, bias: Dense, c: FloatArray, co: number): void {
   const b = bias.data;

@@ -73,7 +73,7 @@ interface Exports {
   gemmWorkBytes(): number;
   gemm(...args: [...Product, ldc: number, work: number]): void;
   gemmShare(control: number, job: number, work: number): void;
-  gemmSkinny(...args: [...Product, work: number]): void;
+  gemmSkinny(...args: [...Product, work: number, bias: number, relu: number]): number;
   mapF32(kind: number, n: number, x: number, y: number, out: number, row: number): void;
   sumRowsF32(m: number, n: number, x: number, out: number): void;
   adamStep(
@@ -324,9 +324,9 @@ const CHUNKS = 4;
 function makeGemm(
   solo: Scratch,
   helperFor: (work: number) => Helper | null,
-): Pick<Kernels, 'gemm' | 'gemmBias'> {
+): Pick<Kernels, 'gemm' | 'gemmBias' | 'gemmBiasRelu'> {
   const workBytes = solo.exports.gemmWorkBytes();
-  /** C = A·B (+ the bias row, added in wasm memory before C is copied out). */
+  /** C = A·B (+ the bias row, then relu: in wasm memory before C is copied out). */
   function product(
     m: number,
     n: number,
@@ -336,6 +336,7 @@ function makeGemm(
     bias: Dense | null,
     c: FloatArray,
     co: number,
+    relu: boolean,
   ): void {
     if (
       !(a.data instanceof Float32Array) ||
@@ -343,7 +344,7 @@ function makeGemm(
       !(c instanceof Float32Array) ||
       (bias !== null && !(bias.data instanceof Float32Array))
     ) {
-      gemmWith(jsKernels, m, n, k, a, b, bias, c, co);
+      gemmWith(jsKernels, m, n, k, a, b, bias, c, co, relu);
       return;
     }
     const aLen = spanOf(a, m, k);
@@ -352,7 +353,7 @@ function makeGemm(
     // skinny (a side under 4: the case study's 2 inputs and 3 classes) or shallow (k < 4)
     const skinny = m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
     if (aLen === null || bLen === null || work < (skinny ? SKINNY_MIN_WORK : GEMM_MIN_WORK)) {
-      gemmWith(jsKernels, m, n, k, a, b, bias, c, co);
+      gemmWith(jsKernels, m, n, k, a, b, bias, c, co, relu);
       return;
     }
     const helper = skinny ? null : helperFor(work);
@@ -363,15 +364,21 @@ function makeGemm(
     const bAt = aAt + aligned(aLen);
     const cAt = bAt + aligned(bLen);
     const workAt = cAt + aligned(m * n);
-    const scratchBytes = skinny
-      ? aligned(k * Math.max(n, 4) + 4 * k + 4)
-      : (helper ? 2 : 1) * workBytes;
+    // a skinny product's bias row after its scratch (a shallow one adds it as it stores C)
+    const skinnyBytes = aligned(k * Math.max(n, 4) + 4 * k + 4);
+    const biasAt = workAt + skinnyBytes;
+    const scratchBytes = skinny ? skinnyBytes + aligned(n) : (helper ? 2 : 1) * workBytes;
     scratch.reserve(workAt + scratchBytes - scratch.base);
     scratch.put(a.data, a.offset, aLen, aAt);
     scratch.put(b.data, b.offset, bLen, bAt);
     const product: Product = [m, n, k, aAt, a.rs, a.cs, bAt, b.rs, b.cs, cAt];
     if (skinny) {
-      ex.gemmSkinny(...product, workAt);
+      if (bias !== null) scratch.put(bias.data, bias.offset, n, biasAt);
+      // 1: the kernel added the bias and applied relu itself
+      if (ex.gemmSkinny(...product, workAt, bias === null ? 0 : biasAt, relu ? 1 : 0) === 1) {
+        bias = null;
+        relu = false;
+      }
     } else if (helper === null) {
       ex.gemm(...product, n, workAt);
     } else {
@@ -389,14 +396,16 @@ function makeGemm(
     }
     if (bias !== null) {
       // the bias row over the scratch region the product is done with (it holds ≥ n values)
-      scratch.put(bias.data, bias.offset, n, workAt);
-      ex.mapF32(MAP_ADD, m * n, cAt, workAt, cAt, n);
+      if (!skinny) scratch.put(bias.data, bias.offset, n, workAt);
+      ex.mapF32(MAP_ADD, m * n, cAt, skinny ? biasAt : workAt, cAt, n);
     }
+    if (relu) ex.mapF32(RELU, m * n, cAt, cAt, cAt, 0);
     scratch.take(cAt, m * n, c, co);
   }
   return {
-    gemm: (m, n, k, a, b, c, co) => product(m, n, k, a, b, null, c, co),
-    gemmBias: (m, n, k, a, b, bias, c, co) => product(m, n, k, a, b, bias, c, co),
+    gemm: (m, n, k, a, b, c, co) => product(m, n, k, a, b, null, c, co, false),
+    gemmBias: (m, n, k, a, b, bias, c, co) => product(m, n, k, a, b, bias, c, co, false),
+    gemmBiasRelu: (m, n, k, a, b, bias, c, co) => product(m, n, k, a, b, bias, c, co, true),
   };
 }
 
