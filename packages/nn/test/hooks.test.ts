@@ -1,7 +1,8 @@
 // Forward hooks: when they run, in which order, what they may return, how they go away, and
 // what they must not change (fields, parameters, state dicts); summary() and health tracking
 // built on them.
-import { Rng, randn, ShapeError, type Tensor, tensor, ValueError } from '@tapegrad/core';
+import { noGrad, Rng, randn, ShapeError, type Tensor, tensor, ValueError } from '@tapegrad/core';
+import { type TracedOp, traceOps } from '@tapegrad/core/op-kit';
 import { describe, expect, it } from 'vitest';
 import {
   type ForwardHook,
@@ -342,5 +343,80 @@ describe('health tracking through hooks', () => {
     const y = relu.forward(x);
     expect(Array.from(y.toTypedArray())).toEqual([2, 1, 4, 1]);
     expect(relu.stats!.dead).toBe(0.5);
+  });
+});
+
+describe("Sequential's Linear + ReLU as one op (linearRelu)", () => {
+  const rng = new Rng(5);
+  // a batch where some hidden units are never active: their weights' rows point away
+  const x = randn([6, 3], { rng });
+  const net = () => {
+    const r = new Rng(9);
+    const seq = new Sequential(
+      new Linear(3, 5, { rng: r }),
+      new ReLU(),
+      new Linear(5, 2, { rng: r }),
+    );
+    noGrad(() => {
+      const w = (seq.layers[0] as Linear).weight;
+      w.copy_(w.mul(tensor([[1], [1], [0], [0], [1]])));
+      (seq.layers[0] as Linear).bias!.copy_(tensor([0.1, -0.2, -1, -2, 0.3]));
+    });
+    return seq;
+  };
+  const opsOf = (f: () => Tensor): string[] => {
+    const names: string[] = [];
+    traceOps(f, (op: TracedOp) => names.push(op.def.name));
+    return names;
+  };
+  /** Output, input gradient and parameter gradients, as arrays. */
+  const run = (seq: Sequential, forward: (x: Tensor) => Tensor) => {
+    seq.zeroGrad();
+    const xi = x.detach().requiresGrad_();
+    const y = forward(xi);
+    y.mul(tensor([[1, -2]]))
+      .sum()
+      .backward();
+    return [y, xi.grad!, ...seq.parameters().map((p) => p.grad!)].map((t) => t.toArray());
+  };
+  /** Each layer's forward in turn: no fusion. */
+  const byLayer = (seq: Sequential) => (h: Tensor) =>
+    seq.layers.reduce((acc, layer) => layer.forward(acc), h);
+
+  it('runs one op, with the bits, gradients and dead-unit count of the two layers', () => {
+    const seq = net();
+    expect(opsOf(() => seq.forward(x))).toEqual(['linearRelu', 'linear']);
+    const fused = run(seq, (h) => seq.forward(h));
+    const fusedStats = (seq.layers[1] as ReLU).stats;
+    const plain = run(seq, byLayer(seq));
+    expect(fused).toEqual(plain);
+    expect(fusedStats).toEqual((seq.layers[1] as ReLU).stats);
+    // units 2 and 3 have zero weights and a negative bias: dead whatever the batch
+    expect(fusedStats!.dead).toBeGreaterThanOrEqual(0.4);
+    // health tracking off: still one op, and no record
+    trackHealth(seq, false);
+    expect(opsOf(() => seq.forward(x))).toEqual(['linearRelu', 'linear']);
+    expect((seq.layers[1] as ReLU).stats).toBeNull();
+  });
+
+  it("runs them apart when either has a user's hook, or the Linear is a subclass", () => {
+    const seq = net();
+    const seen: Tensor[] = [];
+    const handle = seq.layers[0]!.registerForwardHook((_m, _inputs, z) => {
+      seen.push(z);
+    });
+    expect(opsOf(() => seq.forward(x))).toEqual(['linear', 'relu', 'linear']);
+    // the hook sees the pre-activation, negative values included
+    expect(Math.min(...seen[0]!.toTypedArray())).toBeLessThan(0);
+    handle.remove();
+    const onRelu = seq.layers[1]!.registerForwardHook((_m, [z]) => {
+      seen.push(z!);
+    });
+    expect(opsOf(() => seq.forward(x))).toEqual(['linear', 'relu', 'linear']);
+    expect(Math.min(...seen[1]!.toTypedArray())).toBeLessThan(0);
+    onRelu.remove();
+    expect(opsOf(() => seq.forward(x))).toEqual(['linearRelu', 'linear']);
+    const sub = new Sequential(new Doubled(3, 5, { rng }), new ReLU());
+    expect(opsOf(() => sub.forward(x))).toEqual(['linear', 'mul', 'relu']);
   });
 });
