@@ -288,6 +288,49 @@ describe("the 'wasm' backend's matrix product", () => {
     }
   });
 
+  it("linearRelu's backward in one call gives the ops' bits: dz kept in module memory", () => {
+    // [m, k] inputs, [n, k] weights: skinny products (the case study's first layer), the
+    // module's tile (both dW and dx), no bias, x a transposed view, and a tiny one (the ops)
+    const cases: [number, number, number, boolean, boolean][] = [
+      [300, 100, 2, true, false],
+      [300, 100, 2, true, true],
+      [128, 96, 80, true, true],
+      [64, 40, 3, false, true],
+      [200, 30, 50, true, true],
+      [10, 8, 4, true, true],
+    ];
+    const calls = { fused: 0 };
+    const wasm = kernelsOf('wasm');
+    registerBackend('counting-grads', {
+      ...wasm,
+      linearReluGrads: (...args) => {
+        const done = wasm.linearReluGrads!(...args);
+        if (done) calls.fused++;
+        return done;
+      },
+    });
+    setBackend('counting-grads');
+    try {
+      cases.forEach(([m, n, k, withBias, transposed], i) => {
+        const x = (transposed ? randn([k, m], { rng }).T : randn([m, k], { rng })).requiresGrad_();
+        const w = randn([n, k], { rng }).requiresGrad_();
+        const b = withBias ? randn([n], { rng }).requiresGrad_() : null;
+        const dy = randn([m, n], { rng });
+        const grads = (f: () => Tensor) => {
+          for (const t of [x, w, b]) if (t !== null) t.grad = null;
+          f().backward(dy);
+          return [x, w, b].map((t) => (t === null ? null : bits(t.grad!)));
+        };
+        const before = calls.fused;
+        const fused = grads(() => linearRelu(x, w, b));
+        expect(calls.fused - before, `case ${i}`).toBe(m * n >= 2048 ? 1 : 0);
+        expect(fused, `case ${i}`).toEqual(grads(() => relu(linear(x, w, b))));
+      });
+    } finally {
+      setBackend('wasm');
+    }
+  });
+
   it('k = 0 and empty products', () => {
     expect(bits(matmul(zeros([40, 0]), zeros([0, 40])))).toEqual(new Array(1600).fill(0));
     expect(matmul(zeros([0, 40]), zeros([40, 40])).shape).toEqual([0, 40]);

@@ -143,6 +143,26 @@ export interface Kernels {
     co: number,
   ): void;
 
+  /**
+   * linearRelu's backward for float32 matrices in one call, or false (nothing written) to
+   * leave it to the ops: with dz = h ≤ 0 ? 0 : dy (reluBackward), dx = dz·W (m×k), dW =
+   * dzᵀ·x (n×k) and db = dz summed over its m rows, each written (row-major, from 0) where
+   * an array is given, with the bits of the ops it replaces. dy and h: dense m×n; x: m×k;
+   * w: n×k. Optional: the 'wasm' backend keeps dz in its memory for all three.
+   */
+  linearReluGrads?(
+    m: number,
+    n: number,
+    k: number,
+    dy: Dense,
+    h: Dense,
+    x: Operand,
+    w: Operand,
+    dx: Float32Array | null,
+    dw: Float32Array | null,
+    db: Float32Array | null,
+  ): boolean;
+
   // Indexing
   /** `out[i…] = x[i…, index[i…] at dim, …]` (PyTorch's gather), out contiguous of index's shape. */
   gather(x: View, dim: number, index: IndexArray, out: FloatArray): void;

@@ -3,11 +3,16 @@
 // It computes the same values, bit for bit: the product as matmul computes it, then the
 // bias added into it (rounded once, as add does), and the same products in backward.
 // linearRelu: relu(linear(x, W, b)) the same way, the relu applied in the product's kernel.
-import { type Arr, emptyArray } from '../array.js';
+import { type Arr, emptyArray, uninitializedArray } from '../array.js';
 import { defineOp } from '../autograd/define-op.js';
+import { isGradEnabled } from '../autograd/mode.js';
+import { getTensorClass } from '../autograd/tensor-class.js';
+import { activeTracer } from '../autograd/trace.js';
 import * as E from '../backend/expr.js';
+import type { Operand } from '../backend/kernels.js';
 import { kernels } from '../backend/registry.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
+import { isRowMajor } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { promoteAll } from './elementwise.js';
 import { matmul, product2, productArray, swapped2, weightGrad } from './matmul.js';
@@ -70,9 +75,77 @@ export const linearOp = defineOp<Tensor[]>({
     linearGrads(dy, x!, w!, b !== undefined, needsInputGrad),
 });
 
+/** Whether t is a float32 matrix stored row by row from its offset. */
+const denseF32 = (t: Tensor): boolean =>
+  t.dtype === 'float32' && t.ndim === 2 && isRowMajor(t.shape, t.data.stride);
+
+const asOperand = (t: Tensor): Operand => ({
+  data: t.data.data,
+  offset: t.data.offset,
+  rs: t.data.stride[0]!,
+  cs: t.data.stride[1]!,
+});
+
+/**
+ * linearRelu's gradients in one kernel call (`Kernels.linearReluGrads`: on 'wasm', dz stays
+ * in module memory for all three), or null for the ops: float32 matrices, a row-major W,
+ * and neither a graph being built (createGraph) nor ops being traced.
+ */
+function fusedGrads(
+  dy: Tensor,
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | undefined,
+  h: Tensor,
+  [needX, needW, needB]: readonly boolean[],
+): (Tensor | null)[] | null {
+  const ks = kernels();
+  if (
+    ks.linearReluGrads === undefined ||
+    isGradEnabled() ||
+    activeTracer() !== null ||
+    !denseF32(dy) ||
+    !denseF32(h) ||
+    x.dtype !== 'float32' ||
+    x.ndim !== 2 ||
+    !denseF32(w) ||
+    (b !== undefined && b.dtype !== 'float32')
+  ) {
+    return null;
+  }
+  const [m, n] = dy.shape as [number, number];
+  const k = x.shape[1]!;
+  const dx = needX ? uninitializedArray([m, k], 'float32') : null;
+  const dw = needW ? uninitializedArray([n, k], 'float32') : null;
+  const db = needB && b !== undefined ? uninitializedArray([n], 'float32') : null;
+  const f32 = (a: Arr | null) => (a === null ? null : (a.data as Float32Array));
+  const dense = (t: Tensor) => ({ data: t.data.data, offset: t.data.offset });
+  if (
+    !ks.linearReluGrads(
+      m,
+      n,
+      k,
+      dense(dy),
+      dense(h),
+      asOperand(x),
+      asOperand(w),
+      f32(dx),
+      f32(dw),
+      f32(db),
+    )
+  ) {
+    return null;
+  }
+  const T = getTensorClass();
+  const grads = [dx === null ? null : new T(dx), dw === null ? null : new T(dw)];
+  if (b !== undefined) grads.push(db === null ? null : new T(db));
+  return grads;
+}
+
 /**
  * relu(x·Wᵀ + b): inputs [x, weight] or [x, weight, bias]. Backward masks dy by the output
- * (h > 0 exactly where x·Wᵀ + b > 0, and a NaN stays NaN) and continues as linear's.
+ * (h > 0 exactly where x·Wᵀ + b > 0, and a NaN stays NaN) and continues as linear's; for
+ * float32 matrices, in one kernel call where the backend has one (`fusedGrads`).
  */
 export const linearReluOp = defineOp<Tensor[]>({
   name: 'linearRelu',
@@ -80,6 +153,7 @@ export const linearReluOp = defineOp<Tensor[]>({
   saves: [0, 1, 'output'],
   statelessBackward: true,
   backward: (dy, { inputs: [x, w, b], output, needsInputGrad }) =>
+    fusedGrads(dy, x!, w!, b, output, needsInputGrad) ??
     linearGrads(reluBackward(dy, output), x!, w!, b !== undefined, needsInputGrad),
 });
 

@@ -324,8 +324,101 @@ const CHUNKS = 4;
 function makeGemm(
   solo: Scratch,
   helperFor: (work: number) => Helper | null,
-): Pick<Kernels, 'gemm' | 'gemmBias' | 'gemmBiasRelu'> {
+): Pick<Kernels, 'gemm' | 'gemmBias' | 'gemmBiasRelu' | 'linearReluGrads'> {
   const workBytes = solo.exports.gemmWorkBytes();
+  /**
+   * Whether `product` runs an m×n×k float32 product (operands within their spread) in this
+   * module on this thread: not on the JS kernel, not shared with the second thread.
+   */
+  const runsSolo = (m: number, n: number, k: number): boolean => {
+    const work = m * n * k;
+    const skinny = m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM;
+    return work >= (skinny ? SKINNY_MIN_WORK : GEMM_MIN_WORK) && (skinny || !helperFor(work));
+  };
+  /** Bytes of scratch a product on this thread needs past its output (`product`'s layout). */
+  const soloScratch = (m: number, n: number, k: number): number =>
+    m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM
+      ? aligned(k * Math.max(n, 4) + 4 * k + 4)
+      : workBytes;
+  /** C (m×n, dense at cAt) = A·B for operands already in `solo`'s memory, as `product` runs it. */
+  function productAt(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    work: number,
+  ): void {
+    const ex = solo.exports;
+    if (m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM) {
+      ex.gemmSkinny(m, n, k, a, ars, acs, b, brs, bcs, c, work, 0, 0);
+    } else {
+      ex.gemm(m, n, k, a, ars, acs, b, brs, bcs, c, n, work);
+    }
+  }
+  /** See `Kernels.linearReluGrads`: dz stays in module memory for dW, db and dx. */
+  function linearReluGrads(
+    m: number,
+    n: number,
+    k: number,
+    dy: Dense,
+    h: Dense,
+    x: Operand,
+    w: Operand,
+    dx: Float32Array | null,
+    dw: Float32Array | null,
+    db: Float32Array | null,
+  ): boolean {
+    const xLen = spanOf(x, m, k);
+    const wLen = spanOf(w, n, k);
+    if (
+      !(dy.data instanceof Float32Array) ||
+      !(h.data instanceof Float32Array) ||
+      !(x.data instanceof Float32Array) ||
+      !(w.data instanceof Float32Array) ||
+      xLen === null ||
+      wLen === null ||
+      m * n < MAP_MIN_SIZE ||
+      (dw !== null && !runsSolo(n, k, m)) ||
+      (dx !== null && !runsSolo(m, k, n))
+    ) {
+      return false;
+    }
+    // dz (over dy), h, x, W, then an output and the products' scratch
+    const dzAt = solo.base;
+    const hAt = dzAt + aligned(m * n);
+    const xAt = hAt + aligned(m * n);
+    const wAt = xAt + aligned(xLen);
+    const outAt = wAt + aligned(wLen);
+    const workAt = outAt + aligned(Math.max(m * k, n * k, n));
+    const scratch = Math.max(soloScratch(n, k, m), soloScratch(m, k, n));
+    solo.reserve(workAt + scratch - solo.base);
+    const ex = solo.exports;
+    solo.put(dy.data, dy.offset, m * n, dzAt);
+    solo.put(h.data, h.offset, m * n, hAt);
+    ex.mapF32(RELU_BACKWARD, m * n, dzAt, hAt, dzAt, 0);
+    if (db !== null) {
+      ex.sumRowsF32(m, n, dzAt, outAt);
+      solo.take(outAt, n, db, 0);
+    }
+    if (dw !== null) {
+      // dzᵀ (n×m, dz read column by column)·x
+      solo.put(x.data, x.offset, xLen, xAt);
+      productAt(n, k, m, dzAt, 1, n, xAt, x.rs, x.cs, outAt, workAt);
+      solo.take(outAt, n * k, dw, 0);
+    }
+    if (dx !== null) {
+      solo.put(w.data, w.offset, wLen, wAt);
+      productAt(m, k, n, dzAt, n, 1, wAt, w.rs, w.cs, outAt, workAt);
+      solo.take(outAt, m * k, dx, 0);
+    }
+    return true;
+  }
   /** C = A·B (+ the bias row, then relu: in wasm memory before C is copied out). */
   function product(
     m: number,
@@ -406,6 +499,7 @@ function makeGemm(
     gemm: (m, n, k, a, b, c, co) => product(m, n, k, a, b, null, c, co, false),
     gemmBias: (m, n, k, a, b, bias, c, co) => product(m, n, k, a, b, bias, c, co, false),
     gemmBiasRelu: (m, n, k, a, b, bias, c, co) => product(m, n, k, a, b, bias, c, co, true),
+    linearReluGrads,
   };
 }
 
@@ -417,12 +511,13 @@ function makeGemm(
  */
 const MAP_ADD = 0;
 const RELU = 3;
+const RELU_BACKWARD = 4;
 const MAP_KINDS = new Map<string, number>([
   ['add(x0,x1)', MAP_ADD],
   ['sub(x0,x1)', 1],
   ['mul(x0,x1)', 2],
   ['max(x0,0)', RELU],
-  ['select(le(x1,0),0,x0)', 4], // relu's backward over (dy, x)
+  ['select(le(x1,0),0,x0)', RELU_BACKWARD], // relu's backward over (dy, x)
 ]);
 /** Below this many values an elementwise op stays on the JavaScript kernel (measured). */
 export const MAP_MIN_SIZE = 2048;
