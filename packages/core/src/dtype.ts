@@ -39,28 +39,32 @@ if (host?.versions?.node !== undefined && host.platform === 'linux') {
 }
 
 /**
- * Buffers of 65 to 2048 bytes are carved from shared blocks of one size class each: V8
+ * Buffers of 65 to 8192 bytes are carved from shared blocks of one size class each: V8
  * keeps a typed array of up to 64 bytes on its heap, but gives a larger one an ArrayBuffer
- * of its own, which costs 0.4 µs, and 2 µs in a process with a worker thread (tsx's loader,
- * vitest) — more than the rest of a small op. A view into a block costs ~20 ns. A block is
- * 16 KB, or 16 pieces where that is more (1 KB and 2 KB pieces): a new block cost 0.6–0.9 µs
- * at 2 KB and 1.1–1.6 at 32 KB here, so blocks of 16 pieces cost the small classes 37–46 ns
- * a piece, and 16 KB ones 9–17. A block's memory is zero when made and each piece is handed
- * out once, so a new buffer is all zeros, as `new Float32Array(n)` is. The cost: a live
- * piece keeps its whole block alive (16 KB, or 32 KB for the 2 KB class), and `buffer` is
- * the block's (`byteOffset` says where the values start), so a buffer is not to be
- * transferred to a worker or resized.
+ * of its own, which costs 0.4 µs, and 2–3.7 µs in a process with a worker thread (tsx's
+ * loader, vitest, the 'wasm' backend's second thread) — more than the rest of a small op.
+ * A view into a block costs ~20 ns. A block is 16 KB, or 16 pieces where that is more
+ * (1 KB to 8 KB pieces): a new block cost 0.6–0.9 µs at 2 KB and 1.1–1.6 at 32 KB here, so
+ * blocks of 16 pieces cost the small classes 37–46 ns a piece, and 16 KB ones 9–17. A
+ * block's memory is zero when made and each piece is handed out once, so a new buffer is
+ * all zeros, as `new Float32Array(n)` is. The cost: a live piece keeps its whole block alive
+ * (16 KB, up to 128 KB for the 8 KB class), and `buffer` is the block's (`byteOffset` says
+ * where the values start), so a buffer is not to be transferred to a worker or resized.
+ * The notes' case study made three such buffers of 2–8 KB a step (its [300,3] scores, the
+ * loss's per-sample losses and kept softmax), ~3 µs each with the worker running.
  */
 const POOLED_MIN = 65;
-const POOLED_MAX = 2048;
+const POOLED_MAX = 8192;
 const BLOCK_MIN_BYTES = 16 * 1024;
 const BLOCK_MIN_PIECES = 16;
+/** Size classes: 2^7 … 2^13 bytes. */
+const CLASSES = 7;
 
-/** Per size class (bytes 2^7 … 2^11), the block being carved and the next free offset. */
-const blocks: (ArrayBuffer | null)[] = [null, null, null, null, null];
-const used = new Int32Array(5);
+/** Per size class, the block being carved and the next free offset. */
+const blocks: (ArrayBuffer | null)[] = new Array<ArrayBuffer | null>(CLASSES).fill(null);
+const used = new Int32Array(CLASSES);
 
-/** The size class of `bytes` (65…2048): 0 for up to 128 bytes, 4 for up to 2048. */
+/** The size class of `bytes` (65…8192): 0 for up to 128 bytes, 6 for up to 8192. */
 function sizeClass(bytes: number): number {
   return 32 - Math.clz32(bytes - 1) - 7;
 }
@@ -79,7 +83,7 @@ export const RECYCLED_MAX_BYTES = 64 * 1024 * 1024;
 const RECYCLED_PER_SIZE = 8;
 
 /**
- * Whether a buffer of this many bytes can be recycled (larger than 2 kB): a smaller one is a
+ * Whether a buffer of this many bytes can be recycled (larger than 8 kB): a smaller one is a
  * piece of a shared block or lives on V8's heap, and costs less to make than to track.
  */
 function isRecyclable(bytes: number): boolean {
@@ -102,7 +106,7 @@ export function logAllocations(log: FloatArray[] | null): FloatArray[] | null {
 /**
  * Gives a buffer that nothing references any more to the next `allocate` of its size. Only
  * the engine calls it, for buffers it has proved dead: one still referenced would later
- * change under its holder. A buffer of 2 kB or less (carved from a block) is left alone.
+ * change under its holder. A buffer of 8 kB or less (carved from a block) is left alone.
  */
 export function recycle(data: FloatArray): void {
   const bytes = data.byteLength;
@@ -133,10 +137,10 @@ export function recycledMemory(): number {
 
 /**
  * A new zero-filled buffer of `size` values: `new Float32Array(size)` (or Float64Array), a
- * piece of a shared block for 65 to 2048 bytes, or a recycled buffer of that size.
+ * piece of a shared block for 65 to 8192 bytes, or a recycled buffer of that size.
  *
  * With `zeroed` false, the values are unspecified, for a caller that writes every one before
- * anything reads it (a product's output, an elementwise op's): a buffer larger than 2 kB then
+ * anything reads it (a product's output, an elementwise op's): a buffer larger than 8 kB then
  * skips the zero-fill, as a recycled one (no `fill(0)`) or in Node as memory from
  * `Buffer.allocUnsafeSlow` — made and filled once, a [300,100] float32 buffer took 3.8 µs
  * instead of 5.0, a [1024,1024] one 107 µs instead of 238.

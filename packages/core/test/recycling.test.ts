@@ -20,8 +20,8 @@ import { defineOp, emptyArray, kernels, traceOps } from '@tapegrad/core/op-kit';
 import { describe, expect, it } from 'vitest';
 import { allocate, RECYCLED_MAX_BYTES, recycle, recycledMemory } from '../src/dtype.js';
 
-/** 1000 float32 values: 4 kB, above the 2 kB below which buffers come from shared blocks. */
-const N = 1000;
+/** 4000 float32 values: 16 kB, above the 8 kB below which buffers come from shared blocks. */
+const N = 4000;
 
 /** What a `watch` op's rule saw: the dy it received and the gradient it returned. */
 interface Seen {
@@ -191,7 +191,7 @@ describe('a backward pass', () => {
     expect(Array.from(b.grad!.toTypedArray()).every((v) => v === 2)).toBe(true);
   });
 
-  it('counts no buffer of 2 kB or less, in a pass that recycles large ones', () => {
+  it('counts no buffer of 8 kB or less, in a pass that recycles large ones', () => {
     const a = ramp(100);
     const b = ramp(100);
     const small = watch(true);
@@ -267,21 +267,21 @@ describe('a backward pass', () => {
 
 describe('small buffers', () => {
   it('are zeroed pieces of shared blocks, of their own size class, that never overlap', () => {
-    // 17..512 float32 values (68 B..2 kB: every size class) and float64 ones, enough of each
+    // 17..2048 float32 values (68 B..8 kB: every size class) and float64 ones, enough of each
     // to fill several blocks; each piece is filled with its own number and checked after
     const made: { a: FloatArray; v: number }[] = [];
     /** Each block seen, and the piece size of its class. */
     const blocks = new Map<ArrayBufferLike, number>();
     let v = 1;
     for (const [dtype, sizes] of [
-      ['float32', [17, 32, 33, 64, 100, 128, 200, 256, 300, 512]],
-      ['float64', [9, 16, 50, 128, 256]],
+      ['float32', [17, 32, 33, 64, 100, 128, 200, 256, 300, 512, 513, 900, 1024, 2048]],
+      ['float64', [9, 16, 50, 128, 256, 300, 900, 1024]],
     ] as const) {
       for (const size of sizes) {
         const bytes = size * (dtype === 'float64' ? 8 : 4);
         const piece = 2 ** Math.ceil(Math.log2(bytes));
         // enough pieces to span more than two blocks of the largest size there is
-        for (let i = 0; i < (2 * 32768) / piece + 3; i++) {
+        for (let i = 0; i < (2 * 131072) / piece + 3; i++) {
           const a = allocate(dtype, size, i % 2 === 0);
           expect(a.length).toBe(size);
           expect(a.every((x) => x === 0)).toBe(true);

@@ -12,11 +12,11 @@
 // a rule that may keep it, a leaf's `.grad`) is never recycled. Under createGraph, or while
 // `traceOps` reports every op's output to a caller, nothing is noted and nothing recycled.
 //
-// Only recyclable buffers (over 2 kB, `isRecyclable`) are noted, so a graph of small tensors
+// Only recyclable buffers (over 8 kB, `isRecyclable`) are noted, so a graph of small tensors
 // notes nothing, and while the pass neither holds a buffer nor has noted one in the current
 // step, take, drop and escape have nothing to count and return at once. On a tiny MLP the
 // counting of every gradient's buffer made forward + backward 12–14% slower. A leaf's small
-// first gradient is then copied (a copy of 2 kB or less costs less than the counting).
+// first gradient is then copied (measured when the line was 2 kB: a copy cost less than counting).
 import { type FloatArray, logAllocations, recycle } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 
