@@ -163,6 +163,18 @@ export function allocate(dtype: DType, size: number, zeroed = true): FloatArray 
     if (allocationLog !== null && isRecyclable(bytes)) allocationLog.push(data);
     return data;
   }
+  const at = carve(bytes);
+  const block = blocks[sizeClass(bytes)]!;
+  return dtype === 'float64'
+    ? new Float64Array(block, at, size)
+    : new Float32Array(block, at, size);
+}
+
+/**
+ * Takes the next piece of `bytes` (65…8192) from its class's block, a new block when that
+ * one is used up; returns its offset in `blocks[sizeClass(bytes)]`.
+ */
+function carve(bytes: number): number {
   const c = sizeClass(bytes);
   const piece = 128 << c;
   let block = blocks[c]!;
@@ -173,9 +185,15 @@ export function allocate(dtype: DType, size: number, zeroed = true): FloatArray 
     at = 0;
   }
   used[c] = at + piece;
-  const data =
-    dtype === 'float64' ? new Float64Array(block, at, size) : new Float32Array(block, at, size);
-  return data;
+  return at;
+}
+
+/** A new zero-filled Int32Array of `size` values, a piece of a shared block as `allocate`'s. */
+export function allocateInt32(size: number): Int32Array {
+  const bytes = size * 4;
+  if (!(bytes >= POOLED_MIN && bytes <= POOLED_MAX)) return new Int32Array(size);
+  const at = carve(bytes);
+  return new Int32Array(blocks[sizeClass(bytes)]!, at, size);
 }
 
 /** Node's `Buffer.allocUnsafeSlow` where there is one: a new ArrayBuffer not zeroed first. */

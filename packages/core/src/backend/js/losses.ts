@@ -3,6 +3,7 @@
 // SVM hinge of the cs231n notes.
 import type { FloatArray } from '../../dtype.js';
 import type { View } from '../kernels.js';
+import { exp } from './exp.js';
 
 /** The max of row `row` (c values; 0 if not finite: all -Inf, or an Inf keeps the arithmetic exact). */
 function rowMax(d: FloatArray, row: number, c: number): number {
@@ -11,12 +12,19 @@ function rowMax(d: FloatArray, row: number, c: number): number {
   return Number.isFinite(m) ? m : 0;
 }
 
-/** Σ exp(z - m) over row `row` (c values), each exp(z - m) kept in `e` (backward reuses them). */
-function rowExpSum(d: FloatArray, row: number, c: number, m: number, e: Float64Array): number {
+/** Σ exp(z - m) over row `row` (c values), each exp(z - m) kept in e[at…] (backward reuses them). */
+function rowExpSum(
+  d: FloatArray,
+  row: number,
+  c: number,
+  m: number,
+  e: Float64Array,
+  at: number,
+): number {
   let s = 0;
   for (let j = 0; j < c; j++) {
-    const v = Math.exp(d[row + j]! - m);
-    e[j] = v;
+    const v = exp(d[row + j]! - m);
+    e[at + j] = v;
     s += v;
   }
   return s;
@@ -40,12 +48,15 @@ export function softmaxCrossEntropy(
   const d = z.data;
   const n = z.shape[0]!;
   const c = z.shape[1]!;
-  const e = expsFor(c);
-  for (let i = 0, row = z.offset; i < n; i++, row += c) {
+  // exp(z - m) straight into probs (then divided by the row's sum there), or into a row's scratch
+  const e = probs ?? expsFor(c);
+  for (let i = 0, row = z.offset, o = 0; i < n; i++, row += c) {
     const m = rowMax(d, row, c);
-    const s = rowExpSum(d, row, c, m, e);
+    const s = rowExpSum(d, row, c, m, e, o);
     losses[i] = m + Math.log(s) - d[row + labels[i]!]!;
-    if (probs !== undefined) for (let j = 0, o = i * c; j < c; j++) probs[o + j] = e[j]! / s;
+    if (probs === undefined) continue;
+    for (let j = 0; j < c; j++) probs[o + j] = probs[o + j]! / s;
+    o += c;
   }
 }
 
@@ -71,7 +82,7 @@ export function softmaxCrossEntropyBackward(
     let s = 1;
     let eo = o;
     if (probs === undefined) {
-      s = rowExpSum(d, row, c, rowMax(d, row, c), e);
+      s = rowExpSum(d, row, c, rowMax(d, row, c), e, 0);
       eo = 0;
     }
     const si = k[ko + i * ks]!;
