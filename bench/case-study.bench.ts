@@ -86,6 +86,9 @@ export const bench: Bench = async () => {
   contenders.push(...anchorStepContenders(tfa, jax, spec));
   const measured = timeContenders(contenders, {
     warmup: 5,
+    // a second of untimed steps each, alone: tapegrad's loop took ~135 µs a step in its first
+    // ~1,000 steps and ~97 after (the notes' loop runs 10,000; numpy's is timed warm)
+    warmupMs: 1000,
     inner: 20,
     minRounds: 10,
     maxRounds: 60,
