@@ -611,7 +611,17 @@ describe("the 'wasm' backend's compiled expressions", () => {
   }
   /** Whether the module computes every operation of e (log, log1p and pow it does not). */
   const compilable = (e: E.Expr): boolean => !/\b(log|log1p|pow)\(/.test(E.exprKey(e));
-  const SHAPES = [[4096], [4099], [2, 4099], [1366, 3], [64, 65], [5000, 1]] as const;
+  // past the size at which kernels run in wasm; [16390] and [3, 6000] take two chunks
+  const SHAPES = [
+    [4096],
+    [4099],
+    [2, 4099],
+    [1366, 3],
+    [64, 65],
+    [5000, 1],
+    [16390],
+    [3, 6000],
+  ] as const;
   const layoutArb = fc.constantFrom('full', 'row', 'scalar');
 
   it('give the js kernels’ bits for every node kind, layout (dense, bias row, one value) and dtype', async () => {
