@@ -235,10 +235,12 @@ describe.each(['wasm', 'js'])("the playground on the '%s' backend", (backend) =>
     expect(nodes).toBeGreaterThan(10);
     const labels = await page.locator('#graph svg g.node text').allTextContents();
     expect(labels.join(' ')).toContain('softmaxCrossEntropy');
-    // the parameters by name, the layers' ops as one linear each
+    // the parameters by name, the layers' ops as one linear each (a Linear followed by a ReLU
+    // as one linearRelu: Sequential runs the pair as one op)
     expect(labels).toEqual(
-      expect.arrayContaining(['0.weight', '0.bias', '2.weight', 'linear [240,100]']),
+      expect.arrayContaining(['0.weight', '0.bias', '2.weight', 'linearRelu [240,100]']),
     );
+    expect(labels).toEqual(expect.arrayContaining(['linear [240,3]']));
     const shot = join(RESULTS, `playground-${backend}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     if (backend === 'wasm' && process.env.TAPEGRAD_UPDATE_DOCS === '1') {
