@@ -152,6 +152,28 @@ function rows(
   }
 }
 
+/**
+ * `rows` over each k-block of kcMax (the last one shorter), the first written to out, the
+ * others added: X interleaved by p at x (k values), Y row-major (k × cols) at y.
+ */
+function rowsByBlock(
+  nr: i32,
+  x: usize,
+  y: usize,
+  cols: i32,
+  k: i32,
+  kcMax: i32,
+  o: usize,
+  ors: i32,
+  ocs: i32,
+): void {
+  const ys = (<usize>cols) << 2;
+  for (let pc = 0; pc < k; pc += kcMax) {
+    const kc = min(kcMax, k - pc);
+    rows(nr, x + ((<usize>pc) << 4), y + <usize>pc * ys, ys, cols, kc, o, ors, ocs, pc === 0);
+  }
+}
+
 /** A[i … i + 3, p] as one vector: four values `r` bytes apart from a. */
 function gather4(a: usize, r: usize): v128 {
   let v = v128.load32_zero(a);
@@ -298,39 +320,11 @@ export function gemmSkinny(
       const y = bRows ? b : work;
       if (!bRows) packB(b, brs, bcs, k, n, work);
       packRows(a, ars, acs, m, k, x);
-      for (let pc = 0; pc < k; pc += kcMax) {
-        const y0 = y + ((<usize>(pc * n)) << 2);
-        rows(
-          m,
-          x + ((<usize>pc) << 4),
-          y0,
-          (<usize>n) << 2,
-          n,
-          min(kcMax, k - pc),
-          c,
-          n,
-          1,
-          pc === 0,
-        );
-      }
+      rowsByBlock(m, x, y, n, k, kcMax, c, n, 1);
     } else if (ars === 1 && acs === m) {
       // A stored column by column: Aᵀ is row-major in place; the columns of C as rows of Cᵀ
       packRows(b, bcs, brs, n, k, x);
-      for (let pc = 0; pc < k; pc += kcMax) {
-        const y0 = a + ((<usize>(pc * m)) << 2);
-        rows(
-          n,
-          x + ((<usize>pc) << 4),
-          y0,
-          (<usize>m) << 2,
-          m,
-          min(kcMax, k - pc),
-          c,
-          1,
-          n,
-          pc === 0,
-        );
-      }
+      rowsByBlock(n, x, a, m, k, kcMax, c, 1, n);
     } else {
       packRows(b, bcs, brs, n, k, work);
       for (let pc = 0; pc < k; pc += kcMax) {

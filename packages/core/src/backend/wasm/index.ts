@@ -340,40 +340,29 @@ function makeGemm(
     m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM
       ? aligned(k * Math.max(n, 4) + 4 * k + 4)
       : workBytes;
-  /** C (m×n, dense at cAt) = A·B for operands already in `solo`'s memory, as `product` runs it. */
-  function productAt(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    work: number,
-  ): void {
+  /** C = A·B (C dense) for operands already in `solo`'s memory, as `product` runs it there. */
+  function productAt(product: Product, work: number): void {
+    const [m, n, k] = product;
     const ex = solo.exports;
     if (m < GEMM_MIN_DIM || n < GEMM_MIN_DIM || k < GEMM_MIN_DIM) {
-      ex.gemmSkinny(m, n, k, a, ars, acs, b, brs, bcs, c, work, 0, 0);
+      ex.gemmSkinny(...product, work, 0, 0);
     } else {
-      ex.gemm(m, n, k, a, ars, acs, b, brs, bcs, c, n, work);
+      ex.gemm(...product, n, work);
     }
   }
   /** See `Kernels.linearReluGrads`: dz stays in module memory for dW, db and dx. */
-  function linearReluGrads(
-    m: number,
-    n: number,
-    k: number,
-    dy: Dense,
-    h: Dense,
-    x: Operand,
-    w: Operand,
-    dx: Float32Array | null,
-    dw: Float32Array | null,
-    db: Float32Array | null,
-  ): boolean {
+  const linearReluGrads: NonNullable<Kernels['linearReluGrads']> = (
+    m,
+    n,
+    k,
+    dy,
+    h,
+    x,
+    w,
+    dx,
+    dw,
+    db,
+  ) => {
     const xLen = spanOf(x, m, k);
     const wLen = spanOf(w, n, k);
     if (
@@ -409,16 +398,16 @@ function makeGemm(
     if (dw !== null) {
       // dzᵀ (n×m, dz read column by column)·x
       solo.put(x.data, x.offset, xLen, xAt);
-      productAt(n, k, m, dzAt, 1, n, xAt, x.rs, x.cs, outAt, workAt);
+      productAt([n, k, m, dzAt, 1, n, xAt, x.rs, x.cs, outAt], workAt);
       solo.take(outAt, n * k, dw, 0);
     }
     if (dx !== null) {
       solo.put(w.data, w.offset, wLen, wAt);
-      productAt(m, k, n, dzAt, n, 1, wAt, w.rs, w.cs, outAt, workAt);
+      productAt([m, k, n, dzAt, n, 1, wAt, w.rs, w.cs, outAt], workAt);
       solo.take(outAt, m * k, dx, 0);
     }
     return true;
-  }
+  };
   /** C = A·B (+ the bias row, then relu: in wasm memory before C is copied out). */
   function product(
     m: number,
