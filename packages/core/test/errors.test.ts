@@ -17,6 +17,8 @@ import {
   gather,
   grad,
   IndexError,
+  linear,
+  linearRelu,
   linspace,
   logsumexp,
   matmul,
@@ -121,6 +123,42 @@ describe('ShapeError: matmul', () => {
       'matmul: both operands need at least 1 dim, got [] @ [2]',
     );
   });
+});
+
+describe('ShapeError and ValueError: linear and linearRelu', () => {
+  for (const [name, f] of [
+    ['linear', linear],
+    ['linearRelu', linearRelu],
+  ] as const) {
+    it(`${name}: names the op and the shapes, or the argument that is not a tensor`, () => {
+      const e = expectError(
+        () => f(z(8, 3), z(4, 5), z(4)),
+        ShapeError,
+        `${name}: expected x [..., in], weight [out, in] and bias [out], got x [8,3], weight [4,5], bias [4]`,
+      );
+      expect((e as ShapeError).shapes).toEqual([[8, 3], [4, 5], [4]]);
+      expectError(
+        () => f(z(8, 3), z(4, 3), z(3)),
+        ShapeError,
+        `${name}: expected x [..., in], weight [out, in] and bias [out], got x [8,3], weight [4,3], bias [3]`,
+      );
+      expectError(
+        () => f(z(8, 3), z(3)),
+        ShapeError,
+        `${name}: expected x [..., in], weight [out, in] and bias [out], got x [8,3], weight [3]`,
+      );
+      expectError(
+        () => f(z(8, 3), null as unknown as Tensor),
+        ValueError,
+        `${name}: weight must be a Tensor, got null`,
+      );
+      expectError(
+        () => f(z(8, 3), z(4, 3), [1, 2, 3, 4] as unknown as Tensor),
+        ValueError,
+        `${name}: bias must be a Tensor or null, got an array of length 4`,
+      );
+    });
+  }
 });
 
 describe('ShapeError: broadcasting', () => {

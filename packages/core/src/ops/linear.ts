@@ -11,7 +11,7 @@ import { activeTracer } from '../autograd/trace.js';
 import * as E from '../backend/expr.js';
 import type { Operand } from '../backend/kernels.js';
 import { kernels } from '../backend/registry.js';
-import { fmtShape, ShapeError, ValueError } from '../errors.js';
+import { describeValue, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { isRowMajor } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { promoteAll } from './elementwise.js';
@@ -164,12 +164,11 @@ function checkLinear(op: string, x: Tensor, weight: Tensor, bias: Tensor | null)
     ['weight', weight],
   ] as const) {
     if (!(t instanceof Tensor)) {
-      const got = t === null || t === undefined ? String(t) : `a ${typeof t}`;
-      throw new ValueError(op, `${name} must be a Tensor, got ${got}`);
+      throw new ValueError(op, `${name} must be a Tensor, got ${describeValue(t)}`);
     }
   }
   if (bias !== null && !(bias instanceof Tensor)) {
-    throw new ValueError(op, `bias must be a Tensor or null, got a ${typeof bias}`);
+    throw new ValueError(op, `bias must be a Tensor or null, got ${describeValue(bias)}`);
   }
   const out = weight.shape[0];
   if (
