@@ -163,19 +163,19 @@ export function allocate(dtype: DType, size: number, zeroed = true): FloatArray 
     if (allocationLog !== null && isRecyclable(bytes)) allocationLog.push(data);
     return data;
   }
-  const at = carve(bytes);
-  const block = blocks[sizeClass(bytes)]!;
+  const c = sizeClass(bytes);
+  const at = carve(c);
+  const block = blocks[c]!;
   return dtype === 'float64'
     ? new Float64Array(block, at, size)
     : new Float32Array(block, at, size);
 }
 
 /**
- * Takes the next piece of `bytes` (65…8192) from its class's block, a new block when that
- * one is used up; returns its offset in `blocks[sizeClass(bytes)]`.
+ * Takes the next piece of size class `c` from its block, a new block when that one is used
+ * up; returns its offset in `blocks[c]`.
  */
-function carve(bytes: number): number {
-  const c = sizeClass(bytes);
+function carve(c: number): number {
   const piece = 128 << c;
   let block = blocks[c]!;
   let at = used[c]!;
@@ -192,8 +192,9 @@ function carve(bytes: number): number {
 export function allocateInt32(size: number): Int32Array {
   const bytes = size * 4;
   if (!(bytes >= POOLED_MIN && bytes <= POOLED_MAX)) return new Int32Array(size);
-  const at = carve(bytes);
-  return new Int32Array(blocks[sizeClass(bytes)]!, at, size);
+  const c = sizeClass(bytes);
+  const at = carve(c);
+  return new Int32Array(blocks[c]!, at, size);
 }
 
 /** Node's `Buffer.allocUnsafeSlow` where there is one: a new ArrayBuffer not zeroed first. */

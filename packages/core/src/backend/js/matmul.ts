@@ -48,13 +48,19 @@ type Kernel = (
   bcs: number,
   c: FloatArray,
   co: number,
-  // the packed kernel's buffers; the float32 small kernel's flag: the first k-block
-  ws: Workspace | boolean,
+  ws: Workspace,
 ) => void;
+
+/**
+ * The direct kernel: Kernel's arguments, with `first` (this is the first k-block: the
+ * float32 kernel adds later ones to C; the float64 one sums all of k at once) for `ws`.
+ */
+type SmallKernel = (...args: [...KernelArgs, first: boolean]) => void;
+type KernelArgs = Parameters<Kernel> extends [...infer A, Workspace] ? A : never;
 
 interface Copy {
   readonly packed: Kernel;
-  readonly small: Kernel;
+  readonly small: SmallKernel;
 }
 
 const range = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
@@ -269,7 +275,7 @@ function kernelsFor(a: FloatArray, b: FloatArray, c: FloatArray): Copy {
   if (ks === undefined) {
     ks = {
       packed: new Function(`'use strict';${packedSource}`)() as Kernel,
-      small: new Function(`'use strict';${smallSource(false)}`)() as Kernel,
+      small: new Function(`'use strict';${smallSource(false)}`)() as SmallKernel,
     };
     copies[key] = ks;
   }
@@ -291,7 +297,7 @@ const workspace: Workspace = {
 export const SKINNY_DIM = 4;
 
 /** The float32 kernel of skinny products, made on first use (see `SKINNY_DIM`). */
-let smallF32: Kernel | undefined;
+let smallF32: SmallKernel | undefined;
 
 /**
  * C = A (m×k) · B (k×n), written into the contiguous row-major m×n block of `c` at offset
@@ -319,7 +325,7 @@ export function gemm(
     b.data instanceof Float32Array &&
     c instanceof Float32Array
   ) {
-    smallF32 ??= new Function(`'use strict';${smallSource(true)}`)() as Kernel;
+    smallF32 ??= new Function(`'use strict';${smallSource(true)}`)() as SmallKernel;
     // equal k-blocks of up to KC, as the packed kernels cut them
     const kcMax = Math.ceil(k / Math.ceil(k / KC));
     for (let pc = 0; pc < k; pc += kcMax) {
@@ -331,8 +337,13 @@ export function gemm(
     return;
   }
   const ks = kernelsFor(a.data, b.data, c);
-  const kernel = m < MR || n < NR || m * n * k <= SMALL_WORK ? ks.small : ks.packed;
-  kernel(m, n, k, a.data, a.offset, a.rs, a.cs, b.data, b.offset, b.rs, b.cs, c, co, workspace);
+  const ad = a.data;
+  const bd = b.data;
+  if (m < MR || n < NR || m * n * k <= SMALL_WORK) {
+    ks.small(m, n, k, ad, a.offset, a.rs, a.cs, bd, b.offset, b.rs, b.cs, c, co, true);
+  } else {
+    ks.packed(m, n, k, ad, a.offset, a.rs, a.cs, bd, b.offset, b.rs, b.cs, c, co, workspace);
+  }
 }
 
 /** gemm, then the bias row added to each row of C; see `Kernels.gemmBias`. */
