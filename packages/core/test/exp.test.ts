@@ -1,6 +1,6 @@
 // The JS kernels' exp (backend/js/exp.ts): fdlibm's, as V8's Math.exp computes it, inlined.
-// Bit for bit against Math.exp over its range, at the branches' edges and at the arguments it
-// leaves to Math.exp.
+// Bit for bit against Math.exp over its range, at the branches' edges (0, the row max's own
+// term in a softmax, among them) and at the arguments it leaves to Math.exp.
 import { scaledRuns } from '@tapegrad/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,8 @@ describe('exp', () => {
       1.5 * Math.LN2,
       2 ** -28,
       2 ** -29,
+      2 ** -40,
+      Number.MIN_VALUE,
       706.9,
       707,
       707.0000001,
@@ -42,6 +44,8 @@ describe('exp', () => {
           fc.double({ min: -750, max: 750, noNaN: true }),
           fc.double({ min: -1, max: 1, noNaN: true }),
           fc.double({ min: -30, max: 0, noNaN: true }),
+          // fdlibm's 1 + x, below 2⁻²⁸
+          fc.double({ min: -(2 ** -27), max: 2 ** -27, noNaN: true }),
         ),
         (x) => Object.is(exp(x), Math.exp(x)),
       ),

@@ -159,12 +159,14 @@ describe("the 'wasm' backend's matrix product", () => {
       [slice(randn([62, 90], { rng }), 1, 0, 70), randn([70, 2], { rng })],
       // ... and from an A stored column by column (dW1 = (dhᵀ·x)ᵀ's product): Aᵀ read in place
       [randn([300, 100], { rng }).T, randn([300, 2], { rng })],
-      // shallow (k < 4), row by row: columns past the last four, k = 1, A read through a
-      // transpose; zeros of both signs, ∞ and NaN (each cell sums from +0 in order)
+      // shallow (k < 4), eight columns down the rows, then four, then one by one (37 = 4·8 +
+      // 4 + 1): k = 1, A read through a transpose; zeros of both signs, ∞ and NaN (each cell
+      // sums from +0 in order) for k = 2 and k = 3
       [randn([50, 3], { rng }), randn([3, 37], { rng })],
       [randn([200, 1], { rng }), randn([1, 30], { rng })],
       [randn([2, 201], { rng }).T, randn([2, 10], { rng })],
       [cycled([300, 2], SPECIALS), cycled([2, 13], [-0, 1, -2, 0, 3, 1e-30, -4, 5, -0.5])],
+      [cycled([97, 3], SPECIALS), cycled([3, 21], [-0, 1, -2, 0, 3, 1e-30, -4, 5])],
       // ... and in a product of fewer than 4 columns, four rows of A at a time
       [cycled([301, 9], SPECIALS), cycled([9, 3], [-0, 1, -2, 0, 3, 1e-30, -4, 5])],
       // ... and two or three rows of C (or columns, of an A stored column by column) at once
@@ -251,6 +253,13 @@ describe("the 'wasm' backend's matrix product", () => {
       [randn([4, 75, 2], { rng }), randn([100, 2], { rng }), randn([100], { rng })],
       // zeros of both signs and NaN in the sums: relu keeps NaN and gives +0 for -0
       [cycled([300, 2], SPECIALS), cycled([100, 2], [1, -1, 0.5, -0]), null],
+      // shallow, with a bias, past the last eight columns and the last four (k = 3 and 1)
+      [
+        cycled([61, 3], SPECIALS),
+        randn([37, 3], { rng }),
+        cycled([1, 37], [1, -0, -2, 0.5]).reshape([37]),
+      ],
+      [randn([30, 1], { rng }), cycled([13, 1], [1, -1, 0.5, -0]), randn([13], { rng })],
     ];
     for (const backend of ['js', 'wasm']) {
       setBackend(backend);

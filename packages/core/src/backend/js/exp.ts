@@ -1,10 +1,11 @@
 // exp(x) in JavaScript with V8's bits: fdlibm's e_exp.c, which V8's Math.exp computes
 // (src/base/ieee754.cc), in the form wasm/emit.ts compiles. Math.exp is a call into C++ that
 // V8 does not inline (7.8 ns a value here); this one inlines into a kernel's loop (4.9 ns).
-// The softmax losses call it 3 times per sample. Arguments fdlibm treats apart (NaN, ±∞,
-// overflow, underflow, subnormal results, |x| < 2⁻²⁸, and exp(1), for which V8 returns
-// Math.E) go to Math.exp itself; an engine whose Math.exp is not fdlibm's (its results differ
-// on the probes below) gets Math.exp for every value.
+// The softmax losses call it 3 times per sample, once at 0 (the row's max less itself).
+// |x| < 2⁻²⁸ gives fdlibm's 1 + x; the other arguments fdlibm treats apart (NaN, ±∞, overflow,
+// underflow, subnormal results, and exp(1), for which V8 returns Math.E) go to Math.exp
+// itself; an engine whose Math.exp is not fdlibm's (its results differ on the probes below)
+// gets Math.exp for every value.
 
 /** The double whose bits are hi·2³² + lo. */
 function fromBits(hi: number, lo: number): number {
@@ -32,13 +33,14 @@ const POW2 = new Float64Array(2047);
 for (let i = 0; i < POW2.length; i++) POW2[i] = 2 ** (i - 1023);
 
 /**
- * exp(x) as fdlibm computes it, for 2⁻²⁸ ≤ |x| ≤ 707 but x = 1 (there k·ln2 reduces x into
- * [−ln2/2, ln2/2], k = trunc(x/ln2 ± 1/2) is fdlibm's k, and y·2^k is normal, so the
- * multiplication by 2^k is exact); Math.exp elsewhere.
+ * exp(x) as fdlibm computes it, for |x| ≤ 707 but x = 1 (below 2⁻²⁸, 1 + x; above, k·ln2
+ * reduces x into [−ln2/2, ln2/2], k = trunc(x/ln2 ± 1/2) is fdlibm's k, and y·2^k is normal,
+ * so the multiplication by 2^k is exact); Math.exp elsewhere.
  */
 function fdlibmExp(x: number): number {
   const ax = Math.abs(x);
-  if (!(ax >= TINY && ax <= 707) || x === 1) return Math.exp(x);
+  if (ax < TINY) return 1 + x;
+  if (!(ax <= 707) || x === 1) return Math.exp(x);
   if (!(ax > REDUCE)) {
     const t = x * x;
     const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
@@ -59,7 +61,21 @@ function fdlibmExp(x: number): number {
  * where another libm's exp tends to differ from fdlibm's in the last bit.
  */
 function probes(): number[] {
-  const edges = [0.5, Math.LN2 / 2, 1.5 * Math.LN2, 2 ** -28, 1e-5, 3, 10, 100, 700, 707];
+  const edges = [
+    0,
+    2 ** -40,
+    2 ** -29,
+    2 ** -28,
+    1e-5,
+    0.5,
+    Math.LN2 / 2,
+    1.5 * Math.LN2,
+    3,
+    10,
+    100,
+    700,
+    707,
+  ];
   const out = edges.flatMap((v) => [v, -v, v * (1 + 2 ** -50), -v * (1 + 2 ** -50)]);
   for (let i = 0; i < 200; i++) out.push(-707 + i * 7.07 + i * 1e-9);
   return out;
