@@ -271,34 +271,6 @@ function fewColumns(
   }
 }
 
-/**
- * Four cells of C at o (rows of n at c): Σ_p x_p·B[p, j…j+3] from +0 over p < k (B row-major,
- * rows `bs` bytes apart, at q), then the bias at bv added (`bias` ≠ 0) and relu applied
- * (`relu` ≠ 0), each as mapF32 computes it.
- */
-// @ts-ignore: decorator
-@inline
-function shallowCell(
-  k: i32,
-  x0: v128,
-  x1: v128,
-  x2: v128,
-  q: usize,
-  bs: usize,
-  bias: usize,
-  bv: v128,
-  relu: i32,
-): v128 {
-  const zero = f32x4.splat(0);
-  let s = f32x4.add(zero, f32x4.mul(x0, v128.load(q)));
-  if (k > 1) s = f32x4.add(s, f32x4.mul(x1, v128.load(q + bs)));
-  if (k > 2) s = f32x4.add(s, f32x4.mul(x2, v128.load(q + 2 * bs)));
-  if (bias !== 0) s = f32x4.add(s, bv);
-  // pmax with 0, then + 0 (-0 to +0): relu's bits, as elementwise.ts computes them
-  if (relu !== 0) s = f32x4.add(f32x4.pmax(s, zero), zero);
-  return s;
-}
-
 /** A row's cells j0 … n−1 of a shallow product, one at a time. */
 function shallowTail(
   k: i32,
@@ -323,85 +295,118 @@ function shallowTail(
 }
 
 /**
- * A shallow product (below) eight columns at a time down every row: B's 2k vectors for them
- * held in registers, A's k values splat once per row and block, so each pair of C's vectors
- * costs k splats instead of 2k loads of B. Inlined with k a constant. (Row by row, with B
- * loaded per vector, the [300,3]·[3,100] product took 6.8 µs; this way, 4.8.)
+ * The shallow kernel's loops as AssemblyScript inlines them (`@inline`) into each call, where k
+ * is a constant: no test of k is left in a loop.
  */
-// @ts-ignore: decorator
-@inline
-function shallowColumns(
-  k: i32,
-  m: i32,
-  n: i32,
-  a: usize,
-  ars: i32,
-  acs: i32,
-  pb: usize,
-  c: usize,
-  bias: usize,
-  relu: i32,
-): void {
-  const as = (<usize>acs) << 2;
-  // B's rows and C's are both n values long
-  const bs = (<usize>n) << 2;
-  const zero = f32x4.splat(0);
-  const n8 = n & ~7;
-  for (let j = 0; j < n8; j += 8) {
-    const jb = (<usize>j) << 2;
-    const q = pb + jb;
-    const b00 = v128.load(q);
-    const b01 = v128.load(q, 16);
-    const b10 = k > 1 ? v128.load(q + bs) : zero;
-    const b11 = k > 1 ? v128.load(q + bs, 16) : zero;
-    const b20 = k > 2 ? v128.load(q + 2 * bs) : zero;
-    const b21 = k > 2 ? v128.load(q + 2 * bs, 16) : zero;
-    const bv0 = bias !== 0 ? v128.load(bias + jb) : zero;
-    const bv1 = bias !== 0 ? v128.load(bias + jb, 16) : zero;
-    let ai = a;
-    let ci = c + jb;
-    for (let i = 0; i < m; i++) {
-      const x0 = v128.load32_splat(ai);
-      let s0 = f32x4.add(zero, f32x4.mul(x0, b00));
-      let s1 = f32x4.add(zero, f32x4.mul(x0, b01));
-      if (k > 1) {
-        const x1 = v128.load32_splat(ai + as);
-        s0 = f32x4.add(s0, f32x4.mul(x1, b10));
-        s1 = f32x4.add(s1, f32x4.mul(x1, b11));
-      }
-      if (k > 2) {
-        const x2 = v128.load32_splat(ai + 2 * as);
-        s0 = f32x4.add(s0, f32x4.mul(x2, b20));
-        s1 = f32x4.add(s1, f32x4.mul(x2, b21));
-      }
-      if (bias !== 0) {
-        s0 = f32x4.add(s0, bv0);
-        s1 = f32x4.add(s1, bv1);
-      }
-      if (relu !== 0) {
-        s0 = f32x4.add(f32x4.pmax(s0, zero), zero);
-        s1 = f32x4.add(f32x4.pmax(s1, zero), zero);
-      }
-      v128.store(ci, s0);
-      v128.store(ci, s1, 16);
-      ai += (<usize>ars) << 2;
-      ci += bs;
-    }
+// biome-ignore lint/complexity/noStaticOnlyClass: @inline on a plain function is not TypeScript
+class Shallow {
+  /**
+   * Four cells of C at o (rows of n at c): Σ_p x_p·B[p, j…j+3] from +0 over p < k (B row-major,
+   * rows `bs` bytes apart, at q), then the bias at bv added (`bias` ≠ 0) and relu applied
+   * (`relu` ≠ 0), each as mapF32 computes it.
+   */
+  @inline
+  static cell(
+    k: i32,
+    x0: v128,
+    x1: v128,
+    x2: v128,
+    q: usize,
+    bs: usize,
+    bias: usize,
+    bv: v128,
+    relu: i32,
+  ): v128 {
+    const zero = f32x4.splat(0);
+    let s = f32x4.add(zero, f32x4.mul(x0, v128.load(q)));
+    if (k > 1) s = f32x4.add(s, f32x4.mul(x1, v128.load(q + bs)));
+    if (k > 2) s = f32x4.add(s, f32x4.mul(x2, v128.load(q + 2 * bs)));
+    if (bias !== 0) s = f32x4.add(s, bv);
+    // pmax with 0, then + 0 (-0 to +0): relu's bits, as elementwise.ts computes them
+    if (relu !== 0) s = f32x4.add(f32x4.pmax(s, zero), zero);
+    return s;
   }
-  // the last n mod 8 columns, a row at a time
-  const n4 = n & ~3;
-  for (let i = 0; i < m; i++) {
-    const ai = a + ((<usize>(i * ars)) << 2);
-    const x0 = v128.load32_splat(ai);
-    const x1 = k > 1 ? v128.load32_splat(ai + as) : zero;
-    const x2 = k > 2 ? v128.load32_splat(ai + 2 * as) : zero;
-    const ci = c + ((<usize>(i * n)) << 2);
-    for (let j = n8; j < n4; j += 4) {
+
+  /**
+   * A shallow product (below) eight columns at a time down every row: B's 2k vectors for them
+   * held in registers, A's k values splat once per row and block, so each pair of C's vectors
+   * costs k splats instead of 2k loads of B. Inlined with k a constant. (Row by row, with B
+   * loaded per vector, the [300,3]·[3,100] product took 6.8 µs; this way, 4.8.)
+   */
+  @inline
+  static columns(
+    k: i32,
+    m: i32,
+    n: i32,
+    a: usize,
+    ars: i32,
+    acs: i32,
+    pb: usize,
+    c: usize,
+    bias: usize,
+    relu: i32,
+  ): void {
+    const as = (<usize>acs) << 2;
+    // B's rows and C's are both n values long
+    const bs = (<usize>n) << 2;
+    const zero = f32x4.splat(0);
+    const n8 = n & ~7;
+    for (let j = 0; j < n8; j += 8) {
       const jb = (<usize>j) << 2;
-      const bv = bias !== 0 ? v128.load(bias + jb) : zero;
-      v128.store(ci + jb, shallowCell(k, x0, x1, x2, pb + jb, bs, bias, bv, relu));
+      const q = pb + jb;
+      const b00 = v128.load(q);
+      const b01 = v128.load(q, 16);
+      const b10 = k > 1 ? v128.load(q + bs) : zero;
+      const b11 = k > 1 ? v128.load(q + bs, 16) : zero;
+      const b20 = k > 2 ? v128.load(q + 2 * bs) : zero;
+      const b21 = k > 2 ? v128.load(q + 2 * bs, 16) : zero;
+      const bv0 = bias !== 0 ? v128.load(bias + jb) : zero;
+      const bv1 = bias !== 0 ? v128.load(bias + jb, 16) : zero;
+      let ai = a;
+      let ci = c + jb;
+      for (let i = 0; i < m; i++) {
+        const x0 = v128.load32_splat(ai);
+        let s0 = f32x4.add(zero, f32x4.mul(x0, b00));
+        let s1 = f32x4.add(zero, f32x4.mul(x0, b01));
+        if (k > 1) {
+          const x1 = v128.load32_splat(ai + as);
+          s0 = f32x4.add(s0, f32x4.mul(x1, b10));
+          s1 = f32x4.add(s1, f32x4.mul(x1, b11));
+        }
+        if (k > 2) {
+          const x2 = v128.load32_splat(ai + 2 * as);
+          s0 = f32x4.add(s0, f32x4.mul(x2, b20));
+          s1 = f32x4.add(s1, f32x4.mul(x2, b21));
+        }
+        if (bias !== 0) {
+          s0 = f32x4.add(s0, bv0);
+          s1 = f32x4.add(s1, bv1);
+        }
+        if (relu !== 0) {
+          s0 = f32x4.add(f32x4.pmax(s0, zero), zero);
+          s1 = f32x4.add(f32x4.pmax(s1, zero), zero);
+        }
+        v128.store(ci, s0);
+        v128.store(ci, s1, 16);
+        ai += (<usize>ars) << 2;
+        ci += bs;
+      }
     }
-    shallowTail(k, n4, n, ai, as, pb, ci, bias, relu);
+    // the last n mod 8 columns, a row at a time
+    const n4 = n & ~3;
+    for (let i = 0; i < m; i++) {
+      const ai = a + ((<usize>(i * ars)) << 2);
+      const x0 = v128.load32_splat(ai);
+      const x1 = k > 1 ? v128.load32_splat(ai + as) : zero;
+      const x2 = k > 2 ? v128.load32_splat(ai + 2 * as) : zero;
+      const ci = c + ((<usize>(i * n)) << 2);
+      for (let j = n8; j < n4; j += 4) {
+        const jb = (<usize>j) << 2;
+        const bv = bias !== 0 ? v128.load(bias + jb) : zero;
+        v128.store(ci + jb, Shallow.cell(k, x0, x1, x2, pb + jb, bs, bias, bv, relu));
+      }
+      shallowTail(k, n4, n, ai, as, pb, ci, bias, relu);
+    }
   }
 }
 
@@ -422,9 +427,9 @@ function shallow(
   bias: usize,
   relu: i32,
 ): void {
-  if (k === 3) shallowColumns(3, m, n, a, ars, acs, pb, c, bias, relu);
-  else if (k === 2) shallowColumns(2, m, n, a, ars, acs, pb, c, bias, relu);
-  else shallowColumns(1, m, n, a, ars, acs, pb, c, bias, relu);
+  if (k === 3) Shallow.columns(3, m, n, a, ars, acs, pb, c, bias, relu);
+  else if (k === 2) Shallow.columns(2, m, n, a, ars, acs, pb, c, bias, relu);
+  else Shallow.columns(1, m, n, a, ars, acs, pb, c, bias, relu);
 }
 
 /**
