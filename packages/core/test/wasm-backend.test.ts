@@ -926,7 +926,8 @@ describe("the 'wasm' backend's column sums", () => {
       [1, 4096],
       [64, 64],
       [1000, 37],
-      [80, 60], // column blocks of 16, then 8, then single columns
+      [80, 60], // column blocks of 16, then of 4
+      [50, 23], // 16, then 4, then single columns
     ] as const) {
       for (const special of [false, true]) {
         const x = makeArray(matrix(m, n, special), [m, n]);
