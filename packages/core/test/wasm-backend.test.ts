@@ -152,8 +152,9 @@ describe("the 'wasm' backend's matrix product", () => {
       [randn([200, 3], { rng }).T, randn([200, 63], { rng })],
       [randn([1, 300], { rng }), randn([300, 30], { rng })],
       [randn([300, 100], { rng }), randn([100, 3], { rng })],
-      // fewer than 4 columns from an A stored row by row: four rows at a time, with rows past
-      // the last four, a transposed B, a single column, a sliced A
+      // fewer than 4 columns from an A stored row by row: four rows at a time (three columns
+      // in one vector; one or two, four rows' values gathered), with rows past the last four,
+      // a transposed B, a single column, a sliced A
       [randn([301, 50], { rng }), randn([3, 50], { rng }).T],
       [randn([41, 64], { rng }), randn([64, 1], { rng })],
       [slice(randn([62, 90], { rng }), 1, 0, 70), randn([70, 2], { rng })],
@@ -176,6 +177,7 @@ describe("the 'wasm' backend's matrix product", () => {
       // two and three k-blocks: each summed from +0, then added to the cell
       [randn([3, 600], { rng }), randn([600, 21], { rng })],
       [randn([45, 513], { rng }), randn([513, 2], { rng })],
+      [randn([50, 600], { rng }), randn([600, 3], { rng })],
       [randn([700, 30], { rng }).T, randn([700, 3], { rng })],
     ];
     for (const [a, b] of cases) {

@@ -271,6 +271,66 @@ function fewColumns(
   }
 }
 
+/** A row's n ≤ 3 cells at o from v's lanes: v, or v added to what is there. */
+function putRow(o: usize, n: i32, v: v128, first: bool): void {
+  putOne(o, f32x4.extract_lane(v, 0), first);
+  if (n > 1) putOne(o + 4, f32x4.extract_lane(v, 1), first);
+  if (n > 2) putOne(o + 8, f32x4.extract_lane(v, 2), first);
+}
+
+/**
+ * The same as fewColumns for n = 3, a row's three cells in one vector (its fourth lane
+ * unused): per p, B's row loaded once for four rows of A, each of A's values splat from
+ * memory. No gathers: 13 instructions per four rows and p instead of 16.
+ */
+function threeColumns(
+  m: i32,
+  kc: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  pb: usize,
+  c: usize,
+  first: bool,
+): void {
+  const r = (<usize>ars) << 2;
+  const as = (<usize>acs) << 2;
+  const m4 = m & ~3;
+  for (let i = 0; i < m4; i += 4) {
+    let s0 = f32x4.splat(0);
+    let s1 = f32x4.splat(0);
+    let s2 = f32x4.splat(0);
+    let s3 = f32x4.splat(0);
+    let pa = a + <usize>i * r;
+    let q = pb;
+    for (let p = 0; p < kc; p++) {
+      const y = v128.load(q);
+      s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), y));
+      s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(pa + r), y));
+      s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(pa + 2 * r), y));
+      s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(pa + 3 * r), y));
+      pa += as;
+      q += 16;
+    }
+    const o = c + ((<usize>(i * 3)) << 2);
+    putRow(o, 3, s0, first);
+    putRow(o + 12, 3, s1, first);
+    putRow(o + 24, 3, s2, first);
+    putRow(o + 36, 3, s3, first);
+  }
+  for (let i = m4; i < m; i++) {
+    let s = f32x4.splat(0);
+    let pa = a + <usize>i * r;
+    let q = pb;
+    for (let p = 0; p < kc; p++) {
+      s = f32x4.add(s, f32x4.mul(v128.load32_splat(pa), v128.load(q)));
+      pa += as;
+      q += 16;
+    }
+    putRow(c + ((<usize>(i * 3)) << 2), 3, s, first);
+  }
+}
+
 /** A row's cells j0 … n−1 of a shallow product, one at a time. */
 function shallowTail(
   k: i32,
@@ -412,8 +472,9 @@ class Shallow {
 
 /**
  * C (m×n, rows of n at c) = A·B for k ≤ 3 (one k-block), B row-major at pb: per four cells,
- * k multiplies and adds from +0. Then, as the product's own last steps, the bias row at `bias` (n values; none at 0) added and relu
- * applied (`relu` ≠ 0), each as mapF32 computes it, so C is written once.
+ * k multiplies and adds from +0. Then, as the product's own last steps, the bias row at
+ * `bias` (n values; none at 0) added and relu applied (`relu` ≠ 0), each as mapF32 computes
+ * it, so C is written once.
  */
 function shallow(
   m: i32,
@@ -474,7 +535,10 @@ export function gemmSkinny(
       packRows(b, bcs, brs, n, k, work);
       for (let pc = 0; pc < k; pc += kcMax) {
         const a0 = a + ((<usize>(pc * acs)) << 2);
-        fewColumns(m, n, min(kcMax, k - pc), a0, ars, acs, work + ((<usize>pc) << 4), c, pc === 0);
+        const kc = min(kcMax, k - pc);
+        const pb = work + ((<usize>pc) << 4);
+        if (n === 3) threeColumns(m, kc, a0, ars, acs, pb, c, pc === 0);
+        else fewColumns(m, n, kc, a0, ars, acs, pb, c, pc === 0);
       }
     }
     return 0;
