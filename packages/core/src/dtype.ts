@@ -110,14 +110,7 @@ export function logAllocations(log: FloatArray[] | null): FloatArray[] | null {
  */
 export function recycle(data: FloatArray): void {
   const bytes = data.byteLength;
-  if (
-    !isRecyclable(bytes) ||
-    data.byteOffset !== 0 ||
-    data.buffer.byteLength !== bytes ||
-    recycledBytes + bytes > RECYCLED_MAX_BYTES
-  ) {
-    return;
-  }
+  if (!ownBuffer(data) || recycledBytes + bytes > RECYCLED_MAX_BYTES) return;
   const key = data instanceof Float64Array ? 2 * data.length + 1 : 2 * data.length;
   let list = recycled.get(key);
   if (list === undefined) {
@@ -128,6 +121,12 @@ export function recycle(data: FloatArray): void {
   if (list.length >= RECYCLED_PER_SIZE || list.includes(data)) return;
   list.push(data);
   recycledBytes += bytes;
+}
+
+/** Whether `data` is a recyclable buffer's whole: larger than 8 kB, alone in its ArrayBuffer. */
+export function ownBuffer(data: FloatArray): boolean {
+  const bytes = data.byteLength;
+  return isRecyclable(bytes) && data.byteOffset === 0 && data.buffer.byteLength === bytes;
 }
 
 /** The bytes of recycled buffers waiting for an allocation (for tests and benchmarks). */

@@ -22,6 +22,7 @@ export {
   setDetectAnomaly,
 } from './autograd/mode.js';
 export type { OpContext } from './autograd/node.js';
+export { freeWithGraph } from './autograd/release.js';
 export {
   backendFeatures,
   getBackend,

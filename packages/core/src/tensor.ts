@@ -10,6 +10,7 @@ import type { NdArray } from 'ndarray';
 import { asArray, makeArray } from './array.js';
 import { type BackwardOptions, backward } from './autograd/engine.js';
 import type { Node } from './autograd/node.js';
+import { HOLDERS } from './autograd/release.js';
 import { provideTensorClass } from './autograd/tensor-class.js';
 import { COUNTER, counterOf, type VersionCounter, versionOf } from './autograd/version.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
@@ -46,6 +47,8 @@ export class Tensor {
   private readonly numel: number;
   /** The version counter, shared with this tensor's views (see autograd/version.ts). */
   [COUNTER]: VersionCounter | null = null;
+  /** The recorded nodes that alone hold this tensor (see autograd/release.ts); 0 if none. */
+  [HOLDERS] = 0;
 
   constructor(data: NdArray<FloatArray>, requiresGrad = false) {
     // one array class for every tensor (a user's own ndarray view is re-made as one of core's)

@@ -1,5 +1,5 @@
 // Sequential: layers applied in order, each to the output of the one before.
-import { type Tensor, ValueError } from '@tapegrad/core';
+import { freeWithGraph, type Tensor, ValueError } from '@tapegrad/core';
 import { recordHealth } from './activation.js';
 import { show } from './internal/args.js';
 import { Linear } from './linear.js';
@@ -27,6 +27,19 @@ function fusesWithRelu(layer: Module, next: Module): boolean {
     Object.getPrototypeOf(next) === ReLU.prototype &&
     layer.runsOwnForward() &&
     next.runsOwnForward(recordHealth as ForwardHook)
+  );
+}
+
+/**
+ * Whether `layer` keeps no reference to its input or output: a plain Linear or ReLU (these
+ * classes themselves, with no hook but the ReLU's own health hook, which keeps counts only,
+ * and no `forward` set by hand).
+ */
+function keepsNothing(layer: Module): boolean {
+  const proto = Object.getPrototypeOf(layer);
+  return (
+    (proto === Linear.prototype && layer.runsOwnForward()) ||
+    (proto === ReLU.prototype && layer.runsOwnForward(recordHealth as ForwardHook))
   );
 }
 
@@ -63,17 +76,28 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     const layers = this.layers;
     let h = x;
+    // whether the layers that made h keep no reference to it
+    let madeHere = false;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
       const next = layers[i + 1];
+      let out: Tensor;
+      let plain: boolean;
       if (next !== undefined && fusesWithRelu(layer, next)) {
         // the ReLU's dead units show in the output as in its input: its health hook's record
-        h = (layer as Linear).forwardRelu(h);
-        if ((next as ReLU).tracksHealth) recordHealth(next as ReLU, [h], h);
+        out = (layer as Linear).forwardRelu(h);
+        if ((next as ReLU).tracksHealth) recordHealth(next as ReLU, [out], out);
+        plain = true;
         i++;
       } else {
-        h = layer.forward(h);
+        out = layer.forward(h);
+        plain = keepsNothing(layer);
       }
+      // an activation between two plain layers reaches no one but the graph: backward frees
+      // it with the graph, and its memory is reused
+      if (madeHere && plain && out !== h) freeWithGraph(h, out);
+      madeHere = plain && out !== h;
+      h = out;
     }
     return h;
   }

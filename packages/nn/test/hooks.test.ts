@@ -346,6 +346,49 @@ describe('health tracking through hooks', () => {
   });
 });
 
+describe('Sequential frees the activations between its plain layers with the graph', () => {
+  // [300, 100] float32 activations: 120 kB, buffers of their own (recycled above 8 kB)
+  const rng = new Rng(11);
+  const x = randn([300, 2], { rng });
+  const make = () =>
+    new Sequential(new Linear(2, 100, { rng }), new ReLU(), new Linear(100, 3, { rng }));
+  const hidden = (y: Tensor) => y.gradFn!.inputs[0]!;
+
+  it("frees the hidden activation in backward; the next step's takes its memory", () => {
+    const seq = make();
+    const y1 = seq.forward(x);
+    const h1 = hidden(y1);
+    const buffer = h1.data.data;
+    y1.sum().backward();
+    expect(() => h1.data).toThrow(/freed with the graph by backward/);
+    expect(hidden(seq.forward(x)).data.data).toBe(buffer);
+  });
+
+  it("keeps what a user's hook sees, and everything when the graph is retained", () => {
+    for (const [hooked, kept] of [
+      [1, true], // the ReLU's hook sees h as its output
+      [2, true], // the last Linear's sees it as its input
+      [0, false], // the first Linear's sees only its own output: h is still the graph's alone
+    ] as const) {
+      const seq = make();
+      seq.layers[hooked]!.registerForwardHook(() => {});
+      const y = seq.forward(x);
+      const h = hidden(y);
+      const z = h.gradFn!.inputs[0]!; // relu's input: the hooked first Linear's output
+      y.sum().backward();
+      if (kept) expect(h.data.data.length, `hook on ${hooked}`).toBe(30000);
+      else {
+        expect(() => h.data).toThrow(/freed with the graph/);
+        expect(z.data.data.length).toBe(30000);
+      }
+    }
+    const seq = make();
+    const y = seq.forward(x);
+    y.sum().backward(undefined, { retainGraph: true });
+    expect(hidden(y).data.data.length).toBe(30000);
+  });
+});
+
 describe("Sequential's Linear + ReLU as one op (linearRelu)", () => {
   const rng = new Rng(5);
   // a batch where some hidden units are never active: their weights' rows point away

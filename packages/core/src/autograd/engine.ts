@@ -19,6 +19,7 @@ import { Tensor } from '../tensor.js';
 import { enableGrad, hasNonFinite, isAnomalyEnabled, noGrad, withoutAnomaly } from './mode.js';
 import { type Node, savedWhat } from './node.js';
 import { Ownership } from './ownership.js';
+import { releaseHeld } from './release.js';
 import { accumulateInto, sumTo } from './sum-to.js';
 import { activeTracer } from './trace.js';
 
@@ -308,6 +309,8 @@ function walk(
         owner.drop(dy);
         owner.sweep();
       }
+      // the tensors that only the graph held, once their last node is freed (release.ts)
+      if (!retain && owner !== null) releaseHeld(node, ctx);
     } finally {
       if (stateless) owner.end();
     }
