@@ -271,11 +271,11 @@ function fewColumns(
   }
 }
 
-/** A row's n ≤ 3 cells at o from v's lanes: v, or v added to what is there. */
-function putRow(o: usize, n: i32, v: v128, first: bool): void {
+/** A row's three cells at o from v's first three lanes: v, or v added to what is there. */
+function putThree(o: usize, v: v128, first: bool): void {
   putOne(o, f32x4.extract_lane(v, 0), first);
-  if (n > 1) putOne(o + 4, f32x4.extract_lane(v, 1), first);
-  if (n > 2) putOne(o + 8, f32x4.extract_lane(v, 2), first);
+  putOne(o + 4, f32x4.extract_lane(v, 1), first);
+  putOne(o + 8, f32x4.extract_lane(v, 2), first);
 }
 
 /**
@@ -313,10 +313,10 @@ function threeColumns(
       q += 16;
     }
     const o = c + ((<usize>(i * 3)) << 2);
-    putRow(o, 3, s0, first);
-    putRow(o + 12, 3, s1, first);
-    putRow(o + 24, 3, s2, first);
-    putRow(o + 36, 3, s3, first);
+    putThree(o, s0, first);
+    putThree(o + 12, s1, first);
+    putThree(o + 24, s2, first);
+    putThree(o + 36, s3, first);
   }
   for (let i = m4; i < m; i++) {
     let s = f32x4.splat(0);
@@ -327,7 +327,7 @@ function threeColumns(
       pa += as;
       q += 16;
     }
-    putRow(c + ((<usize>(i * 3)) << 2), 3, s, first);
+    putThree(c + ((<usize>(i * 3)) << 2), s, first);
   }
 }
 
