@@ -110,7 +110,7 @@ export function logAllocations(log: FloatArray[] | null): FloatArray[] | null {
  */
 export function recycle(data: FloatArray): void {
   const bytes = data.byteLength;
-  if (!ownBuffer(data) || recycledBytes + bytes > RECYCLED_MAX_BYTES) return;
+  if (!recyclable(data) || recycledBytes + bytes > RECYCLED_MAX_BYTES) return;
   const key = data instanceof Float64Array ? 2 * data.length + 1 : 2 * data.length;
   let list = recycled.get(key);
   if (list === undefined) {
@@ -124,7 +124,7 @@ export function recycle(data: FloatArray): void {
 }
 
 /** Whether `data` is a recyclable buffer's whole: larger than 8 kB, alone in its ArrayBuffer. */
-export function ownBuffer(data: FloatArray): boolean {
+export function recyclable(data: FloatArray): boolean {
   const bytes = data.byteLength;
   return isRecyclable(bytes) && data.byteOffset === 0 && data.buffer.byteLength === bytes;
 }
