@@ -86,7 +86,7 @@ const RECYCLED_PER_SIZE = 8;
  * Whether a buffer of this many bytes can be recycled (larger than 8 kB): a smaller one is a
  * piece of a shared block or lives on V8's heap, and costs less to make than to track.
  */
-function isRecyclable(bytes: number): boolean {
+function pastPool(bytes: number): boolean {
   return bytes > POOLED_MAX;
 }
 
@@ -94,7 +94,7 @@ function isRecyclable(bytes: number): boolean {
 let allocationLog: FloatArray[] | null = null;
 
 /**
- * Notes every recyclable buffer (`isRecyclable`) allocated from now on in `log` (null: stop);
+ * Notes every buffer past the pool (`pastPool`) allocated from now on in `log` (null: stop);
  * returns the previous log.
  */
 export function logAllocations(log: FloatArray[] | null): FloatArray[] | null {
@@ -126,7 +126,7 @@ export function recycle(data: FloatArray): void {
 /** Whether `data` is a recyclable buffer's whole: larger than 8 kB, alone in its ArrayBuffer. */
 export function recyclable(data: FloatArray): boolean {
   const bytes = data.byteLength;
-  return isRecyclable(bytes) && data.byteOffset === 0 && data.buffer.byteLength === bytes;
+  return pastPool(bytes) && data.byteOffset === 0 && data.buffer.byteLength === bytes;
 }
 
 /** The bytes of recycled buffers waiting for an allocation (for tests and benchmarks). */
@@ -159,7 +159,7 @@ export function allocate(dtype: DType, size: number, zeroed = true): FloatArray 
       if (data === undefined && !zeroed) data = unzeroed(dtype, size, bytes);
     }
     data ??= dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
-    if (allocationLog !== null && isRecyclable(bytes)) allocationLog.push(data);
+    if (allocationLog !== null && pastPool(bytes)) allocationLog.push(data);
     return data;
   }
   const c = sizeClass(bytes);

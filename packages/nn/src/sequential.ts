@@ -95,8 +95,9 @@ export class Sequential extends Module {
       }
       // an activation between two plain layers reaches no one but the graph: backward frees
       // it with the graph, and its memory is reused
-      if (madeHere && plain && out !== h) freeWithGraph(h, out);
-      madeHere = plain && out !== h;
+      const made = plain && out !== h;
+      if (madeHere && made) freeWithGraph(h, out);
+      madeHere = made;
       h = out;
     }
     return h;

@@ -12,7 +12,7 @@
 // a rule that may keep it, a leaf's `.grad`) is never recycled. Under createGraph, or while
 // `traceOps` reports every op's output to a caller, nothing is noted and nothing recycled.
 //
-// Only recyclable buffers (over 8 kB, `isRecyclable`) are noted, so a graph of small tensors
+// Only recyclable buffers (over 8 kB, `pastPool` in dtype.ts) are noted, so a graph of small tensors
 // notes nothing, and while the pass neither holds a buffer nor has noted one in the current
 // step, take, drop and escape have nothing to count and return at once. On a tiny MLP the
 // counting of every gradient's buffer made forward + backward 12–14% slower. A leaf's small

@@ -362,8 +362,7 @@ function shallowTail(
 class Shallow {
   /**
    * Four cells of C at o (rows of n at c): Σ_p x_p·B[p, j…j+3] from +0 over p < k (B row-major,
-   * rows `bs` bytes apart, at q), then the bias at bv added (`bias` ≠ 0) and relu applied
-   * (`relu` ≠ 0), each as mapF32 computes it.
+   * rows `bs` bytes apart, at q), then `finish`ed.
    */
   @inline
   static cell(
@@ -381,6 +380,15 @@ class Shallow {
     let s = f32x4.add(zero, f32x4.mul(x0, v128.load(q)));
     if (k > 1) s = f32x4.add(s, f32x4.mul(x1, v128.load(q + bs)));
     if (k > 2) s = f32x4.add(s, f32x4.mul(x2, v128.load(q + 2 * bs)));
+    return Shallow.finish(s, bias, bv, relu, zero);
+  }
+
+  /**
+   * A product's four cells s as the op's last steps leave them: the bias bv added (`bias` ≠
+   * 0), then relu applied (`relu` ≠ 0), each as mapF32 computes it; `zero` is +0 in each lane.
+   */
+  @inline
+  static finish(s: v128, bias: usize, bv: v128, relu: i32, zero: v128): v128 {
     if (bias !== 0) s = f32x4.add(s, bv);
     // pmax with 0, then + 0 (-0 to +0): relu's bits, as elementwise.ts computes them
     if (relu !== 0) s = f32x4.add(f32x4.pmax(s, zero), zero);
@@ -438,13 +446,10 @@ class Shallow {
           s0 = f32x4.add(s0, f32x4.mul(x2, b20));
           s1 = f32x4.add(s1, f32x4.mul(x2, b21));
         }
-        if (bias !== 0) {
-          s0 = f32x4.add(s0, bv0);
-          s1 = f32x4.add(s1, bv1);
-        }
-        if (relu !== 0) {
-          s0 = f32x4.add(f32x4.pmax(s0, zero), zero);
-          s1 = f32x4.add(f32x4.pmax(s1, zero), zero);
+        // tested once here: two finish calls unguarded made the plain product 10% slower
+        if (bias !== 0 || relu !== 0) {
+          s0 = Shallow.finish(s0, bias, bv0, relu, zero);
+          s1 = Shallow.finish(s1, bias, bv1, relu, zero);
         }
         v128.store(ci, s0);
         v128.store(ci, s1, 16);
