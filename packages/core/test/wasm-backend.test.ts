@@ -383,6 +383,37 @@ describe("the 'wasm' backend's second thread", () => {
     expect(JSON.parse(stdout.trim())).toEqual([1, 0, 1, 0, 1, 2]);
   }, 60_000);
 
+  it('burns no core between products: it naps for a second after one, then sleeps', async () => {
+    // a fresh process, so that only this worker runs; the process's CPU time counts all its threads
+    const index = JSON.stringify(
+      pathToFileURL(resolve(import.meta.dirname, '../src/index.ts')).href,
+    );
+    const program = `
+      const core = await import(${index});
+      await core.threadsReady();
+      core.matmul(core.randn([256, 256]), core.randn([256, 256])); // on two threads
+      const cpuMs = async (ms) => {
+        const c0 = process.cpuUsage();
+        await new Promise((r) => setTimeout(r, ms));
+        const d = process.cpuUsage(c0);
+        return (d.user + d.system) / 1000;
+      };
+      await cpuMs(20); // past the worker's spin (2 ms)
+      const napping = await cpuMs(500);
+      await cpuMs(700); // past its naps (a second after the product)
+      const asleep = await cpuMs(500);
+      console.log(JSON.stringify({ napping, asleep }));`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=tapegrad-source', '--import', 'tsx', '--input-type=module', '-e', program],
+      { cwd: resolve(import.meta.dirname, '..') },
+    );
+    const { napping, asleep } = JSON.parse(stdout.trim()) as { napping: number; asleep: number };
+    // a spinning worker would take the whole 500 ms of a core; a nap every 5 ms measured ~1%
+    expect(napping).toBeLessThan(100);
+    expect(asleep).toBeLessThan(100);
+  }, 60_000);
+
   const previous = getBackend();
   beforeAll(() => setBackend('wasm'));
   afterAll(() => {
