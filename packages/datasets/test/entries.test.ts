@@ -58,3 +58,36 @@ describe('package entries', () => {
     expect('loadMnist' in viaBrowser).toBe(false);
   });
 });
+
+/** The target `exports[entry]` gives under `conditions`, by Node's rule: the first key that applies. */
+function target(entry: string, conditions: readonly string[]): string | null {
+  const pkg = JSON.parse(readFileSync(join(src, '..', 'package.json'), 'utf8')) as {
+    exports: Record<string, unknown>;
+  };
+  const pick = (node: unknown): string | null => {
+    if (typeof node === 'string') return node;
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      if (key !== 'default' && !conditions.includes(key)) continue;
+      const found = pick(value);
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  return pick(pkg.exports[entry]);
+}
+
+describe("the package's exports map", () => {
+  it("gives a browser build the browser entry's code and types, Node the node entry's", () => {
+    // TypeScript with the 'browser' condition (a bundler's tsconfig) and bundlers
+    expect(target('.', ['types', 'browser', 'import'])).toBe('./dist/index.d.ts');
+    expect(target('.', ['browser', 'import'])).toBe('./dist/index.js');
+    // Node, and TypeScript without the 'browser' condition
+    expect(target('.', ['types', 'node', 'import'])).toBe('./dist/node.d.ts');
+    expect(target('.', ['node', 'import'])).toBe('./dist/node.js');
+    // the workspace's own source condition
+    expect(target('.', ['tapegrad-source', 'browser', 'types'])).toBe('./src/index.ts');
+    expect(target('.', ['tapegrad-source', 'node'])).toBe('./src/node.ts');
+    expect(target('./browser', ['types', 'browser'])).toBe('./dist/index.d.ts');
+    expect(target('./node', ['types'])).toBe('./dist/node.d.ts');
+  });
+});
