@@ -241,7 +241,7 @@ export const bench: Bench = async () => {
       contenders.unshift(...backends.map((b) => tapegradContender(b, p, reference)));
       contenders.push(...tfContenders(tfa, p, reference), ...jaxContender(jax, p, reference));
       // five rounds at least: a sample can take a new output's page faults (10–18 µs a page
-      // on this kind of VM, 3–4 ms for 512²'s 1 MB), and a median of three kept one such
+      // on this kind of VM, 3–5 ms for 512²'s 1 MB), and a median of three kept one such
       const measured = timeContenders(contenders, {
         warmup: n >= 512 ? 1 : 2,
         minRounds: 5,

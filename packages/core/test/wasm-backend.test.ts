@@ -360,36 +360,43 @@ describe("the 'wasm' backend's matrix product", () => {
 });
 
 describe("the 'wasm' backend's second thread", () => {
-  it('starts with the first product large enough to share, not when core loads', async () => {
-    // a fresh process: small work, then a large product (on one thread), then two threads
+  /** Runs `program` (an ES module, with `core` imported) in a fresh process; its stdout's JSON. */
+  const inFreshProcess = async (program: string): Promise<unknown> => {
     const index = JSON.stringify(
       pathToFileURL(resolve(import.meta.dirname, '../src/index.ts')).href,
     );
-    const program = `
-      const core = await import(${index});
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--conditions=tapegrad-source',
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const core = await import(${index});\n${program}`,
+      ],
+      { cwd: resolve(import.meta.dirname, '..') },
+    );
+    return JSON.parse(stdout.trim());
+  };
+
+  it('starts with the first product large enough to share, not when core loads', async () => {
+    // a fresh process: small work, then a large product (on one thread), then two threads
+    const seen = await inFreshProcess(`
       const workers = () => process.getActiveResourcesInfo().filter((r) => r === 'Worker').length;
       const seen = [core.getNumThreads(), workers()];
       core.matmul(core.randn([64, 64]), core.randn([64, 64])).sum().item();
       seen.push(core.getNumThreads(), workers());
       core.matmul(core.randn([200, 200]), core.randn([200, 200]));
       seen.push(core.getNumThreads(), await core.threadsReady());
-      console.log(JSON.stringify(seen));`;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--conditions=tapegrad-source', '--import', 'tsx', '--input-type=module', '-e', program],
-      { cwd: resolve(import.meta.dirname, '..') },
-    );
+      console.log(JSON.stringify(seen));`);
     // no worker until the 200³ product; that one ran on one thread; then 2
-    expect(JSON.parse(stdout.trim())).toEqual([1, 0, 1, 0, 1, 2]);
+    expect(seen).toEqual([1, 0, 1, 0, 1, 2]);
   }, 60_000);
 
   it('burns no core between products: it naps for a second after one, then sleeps', async () => {
     // a fresh process, so that only this worker runs; the process's CPU time counts all its threads
-    const index = JSON.stringify(
-      pathToFileURL(resolve(import.meta.dirname, '../src/index.ts')).href,
-    );
-    const program = `
-      const core = await import(${index});
+    const { napping, asleep } = (await inFreshProcess(`
       await core.threadsReady();
       core.matmul(core.randn([256, 256]), core.randn([256, 256])); // on two threads
       const cpuMs = async (ms) => {
@@ -402,13 +409,7 @@ describe("the 'wasm' backend's second thread", () => {
       const napping = await cpuMs(500);
       await cpuMs(700); // past its naps (a second after the product)
       const asleep = await cpuMs(500);
-      console.log(JSON.stringify({ napping, asleep }));`;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--conditions=tapegrad-source', '--import', 'tsx', '--input-type=module', '-e', program],
-      { cwd: resolve(import.meta.dirname, '..') },
-    );
-    const { napping, asleep } = JSON.parse(stdout.trim()) as { napping: number; asleep: number };
+      console.log(JSON.stringify({ napping, asleep }));`)) as { napping: number; asleep: number };
     // a spinning worker would take the whole 500 ms of a core; a nap every 5 ms measured ~1%
     expect(napping).toBeLessThan(100);
     expect(asleep).toBeLessThan(100);
