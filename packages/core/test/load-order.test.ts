@@ -3,14 +3,8 @@
 // load, so defineOp and the presets must never wait on a module of that cycle. Each case
 // runs in a fresh Node process under tsx (whose injected helpers fail loudly when a module
 // runs before one it needs), importing one module first and then training a tiny model.
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const src = resolve(import.meta.dirname, '../src');
+import { inFreshProcess, srcUrl } from './fresh-process.js';
 
 const FIRST = [
   'index.ts',
@@ -32,10 +26,9 @@ const FIRST = [
 
 /** Import `first`, then the package, and take one gradient step; print the loss and grad. */
 function program(first: string): string {
-  const url = (p: string) => JSON.stringify(pathToFileURL(resolve(src, p)).href);
   return `
-    await import(${url(first)});
-    const core = await import(${url('index.ts')});
+    await import(${srcUrl(first)});
+    const core = await import(${srcUrl('index.ts')});
     const x = core.tensor([[1, -2], [3, 4]], { dtype: 'float64', requiresGrad: true });
     const loss = x.matmul(x.T).relu().add(1).sum();
     loss.backward();
@@ -46,20 +39,8 @@ describe('module load order', () => {
   it.each(FIRST)(
     'works when %s is the first module loaded',
     async (first) => {
-      const { stdout } = await run(
-        process.execPath,
-        [
-          '--conditions=tapegrad-source',
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
-          program(first),
-        ],
-        { cwd: resolve(import.meta.dirname, '..') },
-      );
       // x xᵀ = [[5, -5], [-5, 25]]: relu keeps 5 and 25; loss = 5 + 0 + 0 + 25 + 4·1
-      expect(JSON.parse(stdout)).toEqual([
+      expect(await inFreshProcess(program(first))).toEqual([
         34,
         [
           [2, -4],

@@ -1,14 +1,11 @@
 // Memory: the graph hangs off tensors only, so a training loop that drops its loss each
 // step keeps the heap flat — no tape to clear, no tidy, no dispose.
 
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { noGrad, Rng, randn, type Tensor, zeros } from '@tapegrad/core';
 import { describe, expect, it } from 'vitest';
+import { inFreshProcess, srcUrl } from './fresh-process.js';
 
 /** A forced full GC: the global one under --expose-gc, else one exposed at run time. */
 function getGc(): () => void {
@@ -100,11 +97,8 @@ describe('memory', () => {
   it.runIf(glibc !== undefined)(
     'new buffers reuse memory the process keeps, instead of faulting in fresh pages',
     async () => {
-      const index = JSON.stringify(
-        pathToFileURL(resolve(import.meta.dirname, '../src/index.ts')).href,
-      );
-      const program = `
-        await import(${index});
+      const faults = (await inFreshProcess(`
+        await import(${srcUrl('index.ts')});
         let keep;
         const round = () => {
           const f0 = process.resourceUsage().minorPageFault;
@@ -113,13 +107,7 @@ describe('memory', () => {
         };
         round(); // the warm-up buffer is freed by a collection during the first rounds
         round();
-        console.log(JSON.stringify(Array.from({ length: 6 }, round)));`;
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--conditions=tapegrad-source', '--import', 'tsx', '--input-type=module', '-e', program],
-        { cwd: resolve(import.meta.dirname, '..') },
-      );
-      const faults = JSON.parse(stdout.trim()) as number[];
+        console.log(JSON.stringify(Array.from({ length: 6 }, round)));`)) as number[];
       const mean = faults.reduce((a, b) => a + b, 0) / faults.length;
       expect(mean, `faults per buffer, by round: ${faults}`).toBeLessThan(1);
     },

@@ -2,10 +2,6 @@
 // transposes, slices), its scratch memory growing and being reused, and the cases it hands
 // to the JavaScript kernel (float64 or mixed dtypes, small products, scattered operands).
 
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import {
   getBackend,
   getNumThreads,
@@ -50,6 +46,7 @@ import {
 } from '../src/backend/wasm/index.js';
 import { sizeOf } from '../src/shape.js';
 import { exprArb, valueArb } from './expr-arbitraries.js';
+import { inFreshProcess, srcUrl } from './fresh-process.js';
 import { blockedF32Product } from './reference.js';
 
 const rng = new Rng(11);
@@ -360,29 +357,10 @@ describe("the 'wasm' backend's matrix product", () => {
 });
 
 describe("the 'wasm' backend's second thread", () => {
-  /** Runs `program` (an ES module, with `core` imported) in a fresh process; its stdout's JSON. */
-  const inFreshProcess = async (program: string): Promise<unknown> => {
-    const index = JSON.stringify(
-      pathToFileURL(resolve(import.meta.dirname, '../src/index.ts')).href,
-    );
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        '--conditions=tapegrad-source',
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        `const core = await import(${index});\n${program}`,
-      ],
-      { cwd: resolve(import.meta.dirname, '..') },
-    );
-    return JSON.parse(stdout.trim());
-  };
-
   it('starts with the first product large enough to share, not when core loads', async () => {
     // a fresh process: small work, then a large product (on one thread), then two threads
     const seen = await inFreshProcess(`
+      const core = await import(${srcUrl('index.ts')});
       const workers = () => process.getActiveResourcesInfo().filter((r) => r === 'Worker').length;
       const seen = [core.getNumThreads(), workers()];
       core.matmul(core.randn([64, 64]), core.randn([64, 64])).sum().item();
@@ -397,6 +375,7 @@ describe("the 'wasm' backend's second thread", () => {
   it('burns no core between products: it naps for a second after one, then sleeps', async () => {
     // a fresh process, so that only this worker runs; the process's CPU time counts all its threads
     const { napping, asleep } = (await inFreshProcess(`
+      const core = await import(${srcUrl('index.ts')});
       await core.threadsReady();
       core.matmul(core.randn([256, 256]), core.randn([256, 256])); // on two threads
       const cpuMs = async (ms) => {
