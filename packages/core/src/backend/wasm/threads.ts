@@ -28,7 +28,7 @@ const SPIN_MS = 2;
 /**
  * For this long after a job (ms), the worker sleeps in naps of NAP_MS rather than until it
  * is woken: on this kind of VM, a thread asleep for 0.6 s took 0.5–0.9 ms to run again once
- * woken (2.2–3.2 ms in the bench, between other libraries' work), one that napped every 5 ms
+ * woken (2.2–3.3 ms in the bench, between other libraries' work), one that napped every 5 ms
  * 0.04–0.18 ms. The naps cost about 1% of a core; then the worker sleeps until woken.
  */
 const LINGER_MS = 1000;
