@@ -372,8 +372,10 @@ describe("the 'wasm' backend's second thread", () => {
     expect(seen).toEqual([1, 0, 1, 0, 1, 2]);
   }, 60_000);
 
-  it('burns no core between products: it naps for a second after one, then sleeps', async () => {
-    // a fresh process, so that only this worker runs; the process's CPU time counts all its threads
+  it('burns no core between products: neither while it naps nor after', async () => {
+    // a fresh process, so that only this worker runs; the process's CPU time counts all its
+    // threads. This tells a spinning worker (a core) from a napping or sleeping one (~1% or
+    // ~0, too close to tell apart here): the naps' length is the bench's business.
     const { napping, asleep } = (await inFreshProcess(`
       const core = await import(${srcUrl('index.ts')});
       await core.threadsReady();
